@@ -1,0 +1,66 @@
+/** @file indexer.h
+ *  @brief Building and updating an index from a corpus directory.
+ *
+ *  Call order: make IndexOptions, call run_indexer(); it locks the index, reads the
+ *  reference data and the corpus, analyses changed documents on all cores, writes them with
+ *  one writer, and commits all or nothing.
+ */
+#pragma once
+
+#include "strata/corpus.h"
+
+#include <chrono>
+#include <filesystem>
+#include <functional>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace strata {
+
+/// Progress after each document.
+struct IndexProgress {
+    std::size_t done = 0, total = 0;
+    std::uint64_t bytes_done = 0, bytes_total = 0;
+    double seconds = 0;
+};
+
+/// What to index, and how.
+struct IndexOptions {
+    std::filesystem::path corpus_dir;
+    std::filesystem::path index_dir;
+    bool rebuild = false;       ///< write a fresh generation even if nothing changed
+    unsigned threads = 0;       ///< analysis threads; 0 = all cores
+    std::function<void(const IndexProgress&)> on_progress;  ///< called from the writer thread
+};
+
+/// The outcome of a run.
+struct IndexSummary {
+    std::size_t added = 0, changed = 0, deleted = 0, unchanged = 0, failed = 0;
+    std::size_t passages = 0;        ///< passages written in this run
+    std::uint64_t bytes = 0;         ///< source bytes analysed in this run
+    double seconds = 0;
+    bool rebuilt = false;            ///< a new generation was written
+    std::uint64_t generation = 0;    ///< index generation after the run
+    std::vector<CorpusIssue> failures;
+    std::vector<std::string> warnings;
+
+    [[nodiscard]] double mb_per_second() const { return seconds > 0 ? static_cast<double>(bytes) / 1e6 / seconds : 0; }
+};
+
+/// Runs the indexer. Throws Unavailable when the index is locked, ConfigError/InputError
+/// when the reference data is unusable; per-document problems land in failures.
+[[nodiscard]] IndexSummary run_indexer(const IndexOptions& options);
+
+/// Counts describing an index, for `strata-index --stats` and /v1/stats.
+struct IndexStats {
+    std::uint64_t generation = 0;
+    std::size_t documents = 0, passages = 0;
+    std::map<std::string, std::size_t> languages, countries, years, types;  // documents per value
+    std::string built_at;
+    std::uint64_t disk_bytes = 0;
+};
+
+[[nodiscard]] IndexStats read_index_stats(const std::filesystem::path& index_dir);
+
+}  // namespace strata

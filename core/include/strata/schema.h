@@ -1,0 +1,77 @@
+/** @file schema.h
+ *  @brief The one index schema: term prefixes, value slots and metadata keys.
+ *
+ *  A Xapian document is one passage. Every program takes prefixes and slots from here.
+ *  Prefixes follow Xapian's conventions (see xapian-core docs/termprefixes): a single
+ *  capital letter for the standard ones, `X` plus capitals for our own. A term whose
+ *  body would start with a capital gets a ':' after the prefix.
+ */
+#pragma once
+
+#include <xapian.h>
+
+#include <string>
+#include <string_view>
+
+namespace strata::schema {
+
+// ---- Boolean filter terms (wdf 0, no positions) ----
+inline constexpr std::string_view kUniqueId = "Q";     ///< Q<doc-id>#<passage-no>: one passage
+inline constexpr std::string_view kDocId = "XD";       ///< XD<doc-id>: every passage of a document
+inline constexpr std::string_view kCountry = "N";      ///< N<ISO alpha-2, upper case>, e.g. "NMX"
+inline constexpr std::string_view kRegion = "XR";      ///< XR<region slug>, e.g. "XReurope", also sub-regions
+inline constexpr std::string_view kLanguage = "L";     ///< L<bcp47 lower case>, e.g. "Les", "Lzh-hans"
+inline constexpr std::string_view kType = "XT";        ///< XT<type>, e.g. "XTstrategy"
+inline constexpr std::string_view kYear = "Y";         ///< Y<yyyy>
+inline constexpr std::string_view kTheme = "XH";       ///< XH<theme id>: passage tagged with the theme
+inline constexpr std::string_view kConcept = "XC";     ///< XC<concept id>: passage mentions the concept
+
+// ---- Free-text terms ----
+// Unprefixed: normalised (NFKC case-folded) words with positions, plus their accent-folded
+// form at the same position where it differs, plus CJK character bigrams (see analyzer.h).
+inline constexpr std::string_view kStem = "Z";         ///< Z<lang>:<stem>, e.g. "Zes:etic" (wdf only)
+inline constexpr std::string_view kTitle = "S";        ///< S<word>: words of the document title
+
+// ---- Value slots ----
+enum Slot : Xapian::valueno {
+    kSlotYear = 0,      ///< Xapian::sortable_serialise(year)
+    kSlotDocId = 1,     ///< document id as UTF-8; the collapse key for group=document
+    kSlotCountry = 2,   ///< ISO alpha-2 code
+    kSlotThemes = 3,    ///< theme ids of the passage, joined by '\n' (multi-valued facet)
+    kSlotLanguage = 4,  ///< bcp47 code, lower case
+    kSlotType = 5,      ///< document type
+    kSlotRegion = 6,    ///< UN M49 region slug of the country
+    kSlotPassageNo = 7, ///< Xapian::sortable_serialise(passage number within its document)
+};
+
+// ---- Database metadata keys ----
+inline constexpr std::string_view kMetaDocPrefix = "doc:";      ///< doc:<id> → document record JSON
+inline constexpr std::string_view kMetaHashPrefix = "hash:";    ///< hash:<id> → content hash of the indexed version
+inline constexpr std::string_view kMetaSchemaVersion = "strata:schema";
+inline constexpr std::string_view kMetaReferenceHash = "strata:reference"; ///< hash of themes/concepts/countries
+inline constexpr std::string_view kMetaBuiltAt = "strata:built_at";
+
+/// Bump when the way terms are generated changes; an index of another version is rebuilt.
+inline constexpr int kSchemaVersion = 1;
+
+/// A prefixed term; adds ':' when the body starts with an ASCII capital (Xapian convention).
+inline std::string term(std::string_view prefix, std::string_view body) {
+    std::string t(prefix);
+    if (prefix.size() > 1 && !body.empty() && body.front() >= 'A' && body.front() <= 'Z') t += ':';
+    t += body;
+    return t;
+}
+
+/// The stem term of a word in a language: Z<lang>:<stem>.
+inline std::string stem_term(std::string_view lang, std::string_view stem) {
+    std::string t(kStem);
+    t += lang;
+    t += ':';
+    t += stem;
+    return t;
+}
+
+/// Region and type slugs: lower case ASCII, spaces and punctuation to '-'.
+std::string slug(std::string_view text);
+
+}  // namespace strata::schema

@@ -1,0 +1,358 @@
+#include "strata/analyzer.h"
+
+#include "strata/text.h"
+
+#include <unicode/brkiter.h>
+#include <unicode/locid.h>
+#include <unicode/normalizer2.h>
+#include <unicode/uchar.h>
+#include <unicode/unistr.h>
+#include <unicode/uscript.h>
+
+#include <array>
+#include <map>
+#include <memory>
+#include <unordered_map>
+
+namespace strata {
+
+namespace {
+
+constexpr std::size_t kMaxTermBytes = 120;  // Xapian's limit is 245; longer "words" are junk
+
+// BCP 47 base language → Snowball algorithm name in Xapian 1.4.
+const std::map<std::string, std::string, std::less<>>& stemmer_names() {
+    static const std::map<std::string, std::string, std::less<>> names = {
+        {"ar", "arabic"},     {"hy", "armenian"},   {"eu", "basque"},   {"ca", "catalan"},
+        {"da", "danish"},     {"nl", "dutch"},      {"en", "english"},  {"fi", "finnish"},
+        {"fr", "french"},     {"de", "german"},     {"hu", "hungarian"}, {"id", "indonesian"},
+        {"ga", "irish"},      {"it", "italian"},    {"lt", "lithuanian"}, {"ne", "nepali"},
+        {"nb", "norwegian"},  {"nn", "norwegian"},  {"no", "norwegian"}, {"pt", "portuguese"},
+        {"ro", "romanian"},   {"ru", "russian"},    {"es", "spanish"},  {"sv", "swedish"},
+        {"ta", "tamil"},      {"tr", "turkish"},
+    };
+    return names;
+}
+
+struct ThreadCaches {
+    std::unordered_map<std::string, std::unique_ptr<icu::BreakIterator>> breakers;
+    std::unordered_map<std::string, Xapian::Stem> stemmers;
+};
+
+ThreadCaches& caches() {
+    thread_local ThreadCaches c;
+    return c;
+}
+
+icu::BreakIterator& word_breaker(std::string_view lang) {
+    auto& map = caches().breakers;
+    std::string key(lang);
+    auto it = map.find(key);
+    if (it != map.end()) return *it->second;
+    UErrorCode status = U_ZERO_ERROR;
+    icu::Locale locale = lang.empty() ? icu::Locale::getRoot()
+                                      : icu::Locale::forLanguageTag(icu::StringPiece(lang.data(), lang.size()), status);
+    if (U_FAILURE(status)) {
+        status = U_ZERO_ERROR;
+        locale = icu::Locale::getRoot();
+    }
+    std::unique_ptr<icu::BreakIterator> bi(icu::BreakIterator::createWordInstance(locale, status));
+    if (U_FAILURE(status) || !bi) {
+        status = U_ZERO_ERROR;
+        bi.reset(icu::BreakIterator::createWordInstance(icu::Locale::getRoot(), status));
+    }
+    if (!bi) throw std::runtime_error("ICU could not create a word break iterator");
+    return *map.emplace(std::move(key), std::move(bi)).first->second;
+}
+
+const icu::Normalizer2& nfkc_casefold() {
+    UErrorCode status = U_ZERO_ERROR;
+    const icu::Normalizer2* n = icu::Normalizer2::getNFKCCasefoldInstance(status);
+    if (U_FAILURE(status) || !n) throw std::runtime_error("ICU NFKC_Casefold is unavailable");
+    return *n;
+}
+
+const icu::Normalizer2& nfd() {
+    UErrorCode status = U_ZERO_ERROR;
+    const icu::Normalizer2* n = icu::Normalizer2::getNFDInstance(status);
+    if (U_FAILURE(status) || !n) throw std::runtime_error("ICU NFD is unavailable");
+    return *n;
+}
+
+bool is_ascii(std::string_view s) {
+    for (char c : s)
+        if (static_cast<unsigned char>(c) >= 0x80) return false;
+    return true;
+}
+
+bool turkic(std::string_view lang) {
+    return lang.substr(0, 2) == "tr" || lang.substr(0, 2) == "az";
+}
+
+TokenKind classify(UChar32 c, int32_t rule_status) {
+    if (rule_status >= UBRK_WORD_NUMBER && rule_status < UBRK_WORD_NUMBER_LIMIT) return TokenKind::kNumber;
+    UErrorCode err = U_ZERO_ERROR;
+    switch (uscript_getScript(c, &err)) {
+        case USCRIPT_HAN:
+        case USCRIPT_HIRAGANA:
+        case USCRIPT_KATAKANA:
+        case USCRIPT_BOPOMOFO:
+            return TokenKind::kCjk;
+        case USCRIPT_HANGUL:
+            return TokenKind::kHangul;
+        case USCRIPT_THAI:
+        case USCRIPT_LAO:
+        case USCRIPT_KHMER:
+        case USCRIPT_MYANMAR:
+            return TokenKind::kSouthEastAsian;
+        default:
+            break;
+    }
+    // The prolonged sound mark and iteration marks are "common" but belong to kana runs.
+    if (c == 0x30FC || c == 0x3005) return TokenKind::kCjk;
+    return TokenKind::kWord;
+}
+
+std::string to_utf8(const icu::UnicodeString& u) {
+    std::string out;
+    u.toUTF8String(out);
+    return out;
+}
+
+std::string normalize_unicode(icu::UnicodeString u, std::string_view lang) {
+    if (turkic(lang)) {
+        // Turkish: İ → i and I → ı, as a Turkish reader lower-cases them.
+        u.findAndReplace(icu::UnicodeString(static_cast<UChar32>(0x130)), icu::UnicodeString(static_cast<UChar32>('i')));
+        u.findAndReplace(icu::UnicodeString(static_cast<UChar32>('I')), icu::UnicodeString(static_cast<UChar32>(0x131)));
+    }
+    UErrorCode status = U_ZERO_ERROR;
+    icu::UnicodeString out = nfkc_casefold().normalize(u, status);
+    if (U_FAILURE(status)) return to_utf8(u);
+    return to_utf8(out);
+}
+
+std::size_t code_points(std::string_view s) {
+    std::size_t n = 0;
+    for (char c : s)
+        if ((static_cast<unsigned char>(c) & 0xC0) != 0x80) ++n;
+    return n;
+}
+
+// Korean particles (josa) and a few copula endings, longest first.
+constexpr std::array<std::string_view, 34> kKoreanParticles = {
+    "에서는", "으로는", "에게서", "이라는", "으로서", "으로써", "까지는", "에서", "에게", "으로",
+    "부터", "까지", "과의", "와의", "에는", "에도", "이나", "라는", "이며", "이고",
+    "이다", "과", "와", "의", "은", "는", "이", "가", "을", "를", "에", "로", "도", "만",
+};
+
+}  // namespace
+
+bool is_cjk_kind(TokenKind kind) { return kind == TokenKind::kCjk; }
+
+std::string Analyzer::stem_language(std::string_view lang) {
+    const auto dash = lang.find('-');
+    return text::ascii_lower(lang.substr(0, dash));
+}
+
+bool Analyzer::has_stemmer(std::string_view lang) {
+    return stemmer_names().count(stem_language(lang)) > 0;
+}
+
+std::string Analyzer::stem(std::string_view word, std::string_view lang) const {
+    const std::string base = stem_language(lang);
+    auto& stemmers = caches().stemmers;
+    auto it = stemmers.find(base);
+    if (it == stemmers.end()) {
+        const auto name = stemmer_names().find(base);
+        if (name == stemmer_names().end()) return {};
+        it = stemmers.emplace(base, Xapian::Stem(name->second)).first;
+    }
+    return it->second(std::string(word));
+}
+
+std::string Analyzer::normalize(std::string_view s, std::string_view lang) const {
+    if (is_ascii(s) && !turkic(lang)) return text::ascii_lower(s);
+    return normalize_unicode(icu::UnicodeString::fromUTF8(icu::StringPiece(s.data(), s.size())), lang);
+}
+
+std::string Analyzer::fold(std::string_view normalized) {
+    if (is_ascii(normalized)) return std::string(normalized);
+    UErrorCode status = U_ZERO_ERROR;
+    const icu::UnicodeString decomposed =
+        nfd().normalize(icu::UnicodeString::fromUTF8(icu::StringPiece(normalized.data(), normalized.size())), status);
+    if (U_FAILURE(status)) return std::string(normalized);
+    std::string out;
+    out.reserve(normalized.size());
+    UScriptCode base_script = USCRIPT_COMMON;
+    for (int32_t i = 0; i < decomposed.length();) {
+        const UChar32 c = decomposed.char32At(i);
+        i += U16_LENGTH(c);
+        if (u_charType(c) == U_NON_SPACING_MARK) {
+            // Drop marks over Latin, Greek and Arabic letters; over Cyrillic only the
+            // diaeresis (ё → е); elsewhere marks are part of the letter (Devanagari, Thai…).
+            const bool drop = base_script == USCRIPT_LATIN || base_script == USCRIPT_GREEK ||
+                              base_script == USCRIPT_ARABIC ||
+                              (base_script == USCRIPT_CYRILLIC && c == 0x0308);
+            if (!drop) text::append_utf8(out, static_cast<char32_t>(c));
+            continue;
+        }
+        UErrorCode err = U_ZERO_ERROR;
+        const UScriptCode sc = uscript_getScript(c, &err);
+        if (sc != USCRIPT_COMMON && sc != USCRIPT_INHERITED) base_script = sc;
+        switch (c) {
+            case 0x0131: out += 'i'; break;            // ı
+            case 0x00F8: out += 'o'; break;            // ø
+            case 0x0111: case 0x00F0: out += 'd'; break;  // đ ð
+            case 0x0142: out += 'l'; break;            // ł
+            case 0x00E6: out += "ae"; break;           // æ
+            case 0x0153: out += "oe"; break;           // œ
+            case 0x00FE: out += "th"; break;           // þ
+            case 0x0640: break;                        // Arabic tatweel
+            case 0x0649: text::append_utf8(out, 0x064A); break;  // alef maksura → yeh
+            case 0x0629: text::append_utf8(out, 0x0647); break;  // teh marbuta → heh
+            default: text::append_utf8(out, static_cast<char32_t>(c));
+        }
+    }
+    return out;
+}
+
+std::vector<std::string> Analyzer::bigrams(std::string_view run) {
+    std::vector<std::string> chars;
+    for (std::size_t i = 0; i < run.size();) {
+        const std::size_t b = i;
+        text::decode_utf8(run, i);
+        chars.emplace_back(run.substr(b, i - b));
+    }
+    std::vector<std::string> out;
+    for (std::size_t k = 0; k + 1 < chars.size(); ++k) out.push_back(chars[k] + chars[k + 1]);
+    return out;
+}
+
+std::string Analyzer::strip_korean_particle(std::string_view word) {
+    for (std::string_view p : kKoreanParticles) {
+        if (word.size() > p.size() && word.substr(word.size() - p.size()) == p) {
+            const std::string_view stem = word.substr(0, word.size() - p.size());
+            if (code_points(stem) >= 2) return std::string(stem);
+        }
+    }
+    return {};
+}
+
+std::vector<Token> Analyzer::tokenize(std::string_view input, std::string_view lang, Xapian::termpos first_pos) const {
+    std::string sanitized;
+    if (!text::is_valid_utf8(input)) {
+        sanitized = text::sanitize_utf8(input);
+        input = sanitized;
+    }
+    std::vector<Token> tokens;
+    if (input.empty()) return tokens;
+    const icu::UnicodeString us = icu::UnicodeString::fromUTF8(icu::StringPiece(input.data(), input.size()));
+    icu::BreakIterator& bi = word_breaker(lang);
+    bi.setText(us);
+
+    // Walk UTF-16 indices and UTF-8 byte offsets forward together.
+    int32_t u16 = 0;
+    std::uint32_t byte = 0;
+    auto advance_to = [&](int32_t target) {
+        while (u16 < target) {
+            const UChar32 c = us.char32At(u16);
+            u16 += U16_LENGTH(c);
+            byte += U8_LENGTH(c);
+        }
+    };
+
+    Xapian::termpos pos = first_pos;
+    int32_t start = bi.first();
+    for (int32_t end = bi.next(); end != icu::BreakIterator::DONE; start = end, end = bi.next()) {
+        const int32_t status = bi.getRuleStatus();
+        if (status >= UBRK_WORD_NONE && status < UBRK_WORD_NONE_LIMIT) continue;
+        advance_to(start);
+        const std::uint32_t b0 = byte;
+        advance_to(end);
+        const std::uint32_t b1 = byte;
+        const std::string_view raw = input.substr(b0, b1 - b0);
+
+        Token t;
+        t.kind = classify(us.char32At(start), status);
+        t.text = normalize(raw, lang);
+        if (t.text.empty() || t.text.size() > kMaxTermBytes) continue;
+        t.start = b0;
+        t.end = b1;
+        t.pos = pos;
+        if (t.kind == TokenKind::kWord) {
+            std::string f = fold(t.text);
+            if (f != t.text) t.folded = std::move(f);
+        } else if (t.kind == TokenKind::kHangul) {
+            t.base = strip_korean_particle(t.text);
+        }
+        pos += t.kind == TokenKind::kCjk ? static_cast<Xapian::termpos>(code_points(t.text)) : 1;
+        tokens.push_back(std::move(t));
+    }
+    return tokens;
+}
+
+void Analyzer::stem_tokens(std::vector<Token>& tokens, std::string_view lang) const {
+    if (!has_stemmer(lang)) return;
+    for (Token& t : tokens)
+        if (t.kind == TokenKind::kWord) t.stem = stem(t.text, lang);
+}
+
+Xapian::termpos Analyzer::index_text(Xapian::Document& doc, std::string_view text, std::string_view lang,
+                                     Xapian::termpos first_pos) const {
+    std::vector<Token> tokens = tokenize(text, lang, first_pos);
+    stem_tokens(tokens, lang);
+    return index_tokens(doc, tokens, lang, first_pos);
+}
+
+Xapian::termpos Analyzer::index_tokens(Xapian::Document& doc, const std::vector<Token>& tokens,
+                                       std::string_view lang, Xapian::termpos first_pos) const {
+    std::string stem_prefix("Z");
+    stem_prefix.append(stem_language(lang)).append(":");
+    std::string run;
+    Xapian::termpos run_pos = 0;
+    std::uint32_t run_end = 0;
+    auto flush_run = [&] {
+        Xapian::termpos p = run_pos;
+        for (const std::string& bg : bigrams(run)) doc.add_posting(bg, p++);
+        run.clear();
+    };
+    Xapian::termpos next = first_pos;
+    for (const Token& t : tokens) {
+        if (t.kind == TokenKind::kCjk) {
+            if (!run.empty() && t.start != run_end) flush_run();
+            if (run.empty()) run_pos = t.pos;
+            run += t.text;
+            run_end = t.end;
+            // Two-character words are exactly the bigram emitted for them.
+            const auto n = static_cast<Xapian::termpos>(code_points(t.text));
+            if (n != 2) doc.add_posting(t.text, t.pos);
+            next = t.pos + n;
+            continue;
+        }
+        if (!run.empty()) flush_run();
+        doc.add_posting(t.text, t.pos);
+        if (!t.folded.empty()) doc.add_posting(t.folded, t.pos);
+        if (!t.base.empty()) doc.add_posting(t.base, t.pos);
+        if (!t.stem.empty()) doc.add_term(stem_prefix + t.stem);
+        next = t.pos + 1;
+    }
+    if (!run.empty()) flush_run();
+    return next;
+}
+
+void Analyzer::index_prefixed(Xapian::Document& doc, std::string_view text, std::string_view lang,
+                              std::string_view prefix) const {
+    for (const Token& t : tokenize(text, lang)) {
+        const std::string p(prefix);
+        if (t.kind == TokenKind::kCjk) {
+            for (const std::string& bg : bigrams(t.text)) doc.add_boolean_term(p + bg);
+            if (code_points(t.text) == 1) doc.add_boolean_term(p + t.text);
+            continue;
+        }
+        doc.add_boolean_term(p + t.text);
+        if (!t.folded.empty()) doc.add_boolean_term(p + t.folded);
+        if (!t.base.empty()) doc.add_boolean_term(p + t.base);
+    }
+}
+
+}  // namespace strata

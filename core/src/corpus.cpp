@@ -1,0 +1,205 @@
+#include "strata/corpus.h"
+
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <fstream>
+#include <map>
+#include <regex>
+#include <set>
+#include <sstream>
+
+namespace fs = std::filesystem;
+
+namespace strata {
+
+namespace {
+
+constexpr std::uintmax_t kMaxMetaBytes = 256 * 1024;
+
+const std::set<std::string>& known_keys() {
+    static const std::set<std::string> keys = {"id",     "country",    "title", "title_en", "year",   "language",
+                                               "type",   "issuer",     "source_url", "file", "digest", "themes"};
+    return keys;
+}
+
+const std::set<std::string>& reference_files() {
+    static const std::set<std::string> names = {"themes.yaml", "concepts.yaml", "countries.yaml", "sources.yaml"};
+    return names;
+}
+
+int line_of(const YAML::Node& node) { return node.Mark().line >= 0 ? node.Mark().line + 1 : 0; }
+
+class MetaReader {
+public:
+    MetaReader(const fs::path& file, const YAML::Node& root) : file_(file.string()), root_(root) {}
+
+    [[noreturn]] void fail(const YAML::Node& at, const std::string& field, const std::string& msg) const {
+        throw InputError(file_, line_of(at), field, msg);
+    }
+
+    std::string string(const std::string& key, bool required, std::size_t max_len = 2000) const {
+        const YAML::Node n = root_[key];
+        if (!n) {
+            if (required) fail(root_, key, "is required");
+            return {};
+        }
+        if (!n.IsScalar()) fail(n, key, "must be a string");
+        std::string v = n.Scalar();
+        if (required && v.empty()) fail(n, key, "must not be empty");
+        if (v.size() > max_len) fail(n, key, "is longer than " + std::to_string(max_len) + " bytes");
+        return v;
+    }
+
+    void match(const std::string& key, const std::string& value, const std::regex& re, const std::string& what) const {
+        if (!value.empty() && !std::regex_match(value, re)) fail(root_[key], key, "'" + value + "' is not " + what);
+    }
+
+    const YAML::Node& root() const { return root_; }
+
+private:
+    std::string file_;
+    YAML::Node root_;
+};
+
+YAML::Node parse_yaml_file(const fs::path& file) {
+    std::error_code ec;
+    const auto size = fs::file_size(file, ec);
+    if (ec) throw InputError(file.string(), 0, "", "cannot read: " + ec.message());
+    if (size > kMaxMetaBytes) throw InputError(file.string(), 0, "", "metadata file is larger than 256 KiB");
+    std::ifstream in(file, std::ios::binary);
+    if (!in) throw InputError(file.string(), 0, "", "cannot open");
+    std::stringstream buf;
+    buf << in.rdbuf();
+    try {
+        return YAML::Load(buf.str());
+    } catch (const YAML::Exception& e) {
+        throw InputError(file.string(), e.mark.line >= 0 ? e.mark.line + 1 : 0, "", "invalid YAML: " + e.msg);
+    }
+}
+
+}  // namespace
+
+std::string CorpusIssue::to_string() const { return InputError(file, line, field, message).what(); }
+
+bool is_document_meta(const fs::path& yaml_file) {
+    try {
+        const YAML::Node root = parse_yaml_file(yaml_file);
+        return root.IsMap() && root["file"];
+    } catch (const InputError&) {
+        return false;
+    }
+}
+
+DocumentMeta load_document_meta(const fs::path& yaml_file) {
+    const YAML::Node root = parse_yaml_file(yaml_file);
+    if (!root.IsMap()) throw InputError(yaml_file.string(), line_of(root), "", "metadata must be a YAML mapping");
+    MetaReader r(yaml_file, root);
+    for (const auto& kv : root) {
+        const std::string key = kv.first.IsScalar() ? kv.first.Scalar() : std::string("?");
+        if (!known_keys().count(key)) r.fail(kv.first, key, "is not a known metadata field");
+    }
+
+    static const std::regex id_re("[a-z0-9][a-z0-9._-]{1,127}");
+    static const std::regex country_re("[A-Z]{2}");
+    static const std::regex lang_re("[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*");
+    static const std::regex url_re("https?://[^\\s]+");
+
+    DocumentMeta m;
+    m.meta_path = yaml_file;
+    m.id = r.string("id", true, 128);
+    r.match("id", m.id, id_re, "a valid id (lower-case letters, digits, '.', '_' and '-')");
+    if (m.id.find("..") != std::string::npos) r.fail(root["id"], "id", "must not contain '..'");
+    m.country = r.string("country", true, 2);
+    r.match("country", m.country, country_re, "an ISO 3166-1 alpha-2 code (upper case) or EU");
+    m.title = r.string("title", true, 1000);
+    m.title_en = r.string("title_en", false, 1000);
+    m.language = r.string("language", false, 35);
+    r.match("language", m.language, lang_re, "a BCP 47 language tag");
+    m.issuer = r.string("issuer", false, 1000);
+    m.source_url = r.string("source_url", false, 4000);
+    r.match("source_url", m.source_url, url_re, "an http(s) URL");
+    m.file = r.string("file", true, 1000);
+
+    const YAML::Node year = root["year"];
+    if (!year) r.fail(root, "year", "is required");
+    try {
+        if (!year.IsScalar()) throw YAML::Exception(year.Mark(), "");
+        m.year = year.as<int>();
+    } catch (const YAML::Exception&) {
+        r.fail(year, "year", "must be a whole number");
+    }
+    if (m.year < 1900 || m.year > 2100) r.fail(year, "year", std::to_string(m.year) + " is outside 1900..2100");
+
+    if (const YAML::Node t = root["type"]) {
+        m.type = r.string("type", true, 40);
+        const auto& types = document_types();
+        if (std::find(types.begin(), types.end(), m.type) == types.end())
+            r.fail(t, "type", "'" + m.type + "' is not one of strategy, action-plan, ethics-framework, regulation, "
+                              "white-paper, review, other");
+    }
+    if (const YAML::Node d = root["digest"]) {
+        try {
+            m.digest = d.as<bool>();
+        } catch (const YAML::Exception&) {
+            r.fail(d, "digest", "must be true or false");
+        }
+    }
+    if (const YAML::Node th = root["themes"]) {
+        if (!th.IsSequence()) r.fail(th, "themes", "must be a list of theme ids");
+        for (const auto& item : th) {
+            if (!item.IsScalar() || item.Scalar().empty()) r.fail(item, "themes", "must be a list of theme ids");
+            m.themes.push_back(item.Scalar());
+        }
+    }
+
+    const fs::path rel(m.file);
+    if (rel.is_absolute()) r.fail(root["file"], "file", "must be a path relative to the metadata file");
+    m.text_path = yaml_file.parent_path() / rel;
+    return m;
+}
+
+CorpusScan scan_corpus(const fs::path& dir) {
+    CorpusScan scan;
+    std::error_code ec;
+    if (!fs::is_directory(dir, ec)) {
+        scan.issues.push_back({dir.string(), 0, "", "is not a directory"});
+        return scan;
+    }
+    std::vector<fs::path> files;
+    for (auto it = fs::recursive_directory_iterator(dir, fs::directory_options::skip_permission_denied, ec);
+         !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
+        const fs::path& p = it->path();
+        if (p.extension() != ".yaml" && p.extension() != ".yml") continue;
+        if (!it->is_regular_file(ec)) continue;
+        if (p.parent_path() == dir && reference_files().count(p.filename().string())) continue;
+        files.push_back(p);
+    }
+    if (ec) scan.issues.push_back({dir.string(), 0, "", "cannot list: " + ec.message()});
+    std::sort(files.begin(), files.end());
+
+    std::map<std::string, fs::path> seen;
+    for (const fs::path& f : files) {
+        try {
+            const YAML::Node root = parse_yaml_file(f);
+            if (!root.IsMap() || !root["file"]) continue;  // some other YAML, not a document
+            DocumentMeta m = load_document_meta(f);
+            if (auto [it, inserted] = seen.emplace(m.id, f); !inserted) {
+                scan.issues.push_back({f.string(), 0, "id", "duplicate id '" + m.id + "', also in " + it->second.string()});
+                continue;
+            }
+            if (!fs::is_regular_file(m.text_path, ec)) {
+                scan.issues.push_back({f.string(), 0, "file", "text file " + m.text_path.string() + " is missing or not a regular file"});
+                continue;
+            }
+            scan.documents.push_back(std::move(m));
+        } catch (const InputError& e) {
+            scan.issues.push_back({e.file(), e.line(), e.field(), e.message()});
+        }
+    }
+    std::sort(scan.documents.begin(), scan.documents.end(),
+              [](const DocumentMeta& a, const DocumentMeta& b) { return a.id < b.id; });
+    return scan;
+}
+
+}  // namespace strata

@@ -1,0 +1,179 @@
+#include "document_builder.h"
+
+#include "strata/extract.h"
+#include "strata/hash.h"
+#include "strata/langdetect.h"
+#include "strata/passages.h"
+#include "strata/schema.h"
+#include "strata/text.h"
+
+#include <algorithm>
+#include <cmath>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+namespace strata {
+
+namespace {
+
+constexpr int kThemeMinHits = 2;  // lexicon hits that tag a passage with a theme
+
+std::string read_small(const std::filesystem::path& p) {
+    std::ifstream in(p, std::ios::binary);
+    std::stringstream buf;
+    buf << in.rdbuf();
+    return buf.str();
+}
+
+bool same_language(std::string_view a, std::string_view b) {
+    return Analyzer::stem_language(a) == Analyzer::stem_language(b);
+}
+
+std::string lower(std::string_view s) { return text::ascii_lower(s); }
+
+}  // namespace
+
+BuiltDocument build_document(const DocumentMeta& meta, const BuildContext& ctx, const std::string& stored_hash,
+                             const std::string& salt) {
+    BuiltDocument out;
+    out.id = meta.id;
+    std::string content;
+    try {
+        content = read_source_file(meta.text_path);
+    } catch (const InputError& e) {
+        out.failed = true;
+        out.issue = {e.file(), e.line(), e.field(), e.message()};
+        return out;
+    }
+    out.bytes = content.size();
+    out.hash = sha1_hex(read_small(meta.meta_path) + '\0' + content + '\0' + salt);
+    if (out.hash == stored_hash) {
+        out.unchanged = true;
+        return out;
+    }
+
+    ExtractedDocument doc;
+    try {
+        doc = extract_content(std::move(content), meta.text_path);
+    } catch (const InputError& e) {
+        out.failed = true;
+        out.issue = {meta.text_path.string(), e.line(), e.field(), e.message()};
+        return out;
+    }
+    for (const std::string& w : doc.warnings) out.warnings.push_back(meta.text_path.string() + ": " + w);
+
+    std::string doc_lang = meta.language;
+    bool detected = false;
+    if (doc_lang.empty()) {
+        doc_lang = detect_language(doc.text).tag;
+        detected = true;
+        if (doc_lang.empty()) doc_lang = "und";
+    }
+
+    const std::vector<Passage> passages = split_passages(doc);
+    if (passages.empty()) {
+        out.failed = true;
+        out.issue = {meta.text_path.string(), 0, "file", "no text could be extracted"};
+        return out;
+    }
+
+    const Country* country = ctx.ref.country(meta.country);
+    const std::string region = country ? schema::slug(country->region) : std::string();
+    const std::string subregion = country ? schema::slug(country->subregion) : std::string();
+    std::map<std::string, double> theme_passages;
+    std::set<std::string> languages;
+    std::size_t words = 0;
+
+    for (std::size_t n = 0; n < passages.size(); ++n) {
+        const Passage& p = passages[n];
+        std::string lang = doc_lang;
+        if (p.words >= 40) {
+            const DetectedLanguage d = detect_language(p.text);
+            if (d.reliable && d.percent >= 70 && !d.tag.empty() && !same_language(d.tag, doc_lang)) lang = d.tag;
+        }
+        languages.insert(lang);
+        words += p.words;
+
+        Xapian::Document xd;
+        std::vector<Token> heading = ctx.analyzer.tokenize(p.section, lang, 1);
+        ctx.analyzer.stem_tokens(heading, lang);
+        Xapian::termpos next = ctx.analyzer.index_tokens(xd, heading, lang, 1);
+        std::vector<Token> tokens = ctx.analyzer.tokenize(p.text, lang, next + 10);
+        ctx.analyzer.stem_tokens(tokens, lang);
+        ctx.analyzer.index_tokens(xd, tokens, lang, next + 10);
+
+        for (const Token& t : tokens)
+            if (t.kind == TokenKind::kWord && t.text.size() >= 3 && t.text.size() <= 40) ++out.spelling[t.text];
+
+        LexiconHits hits = ctx.lexicon.match(tokens, lang);
+        for (const auto& [k, v] : ctx.lexicon.match(heading, lang).themes) hits.themes[k] += v;
+        nlohmann::json themes = nlohmann::json::object();
+        std::string theme_value;
+        for (const auto& [theme, count] : hits.themes) {
+            const bool manual = std::find(meta.themes.begin(), meta.themes.end(), theme) != meta.themes.end();
+            if (count < kThemeMinHits && !(manual && count >= 1)) continue;
+            const double score = 100.0 * count / static_cast<double>(std::max<std::size_t>(p.words, 50));
+            themes[theme] = std::round(score * 100) / 100;
+            xd.add_boolean_term(schema::term(schema::kTheme, theme));
+            if (!theme_value.empty()) theme_value += '\n';
+            theme_value += theme;
+            theme_passages[theme] += 1;
+        }
+        for (const auto& [concept_id, count] : hits.concepts) xd.add_boolean_term(schema::term(schema::kConcept, concept_id));
+
+        const std::string passage_no = std::to_string(n);
+        xd.add_boolean_term(std::string(schema::kUniqueId) + meta.id + "#" + passage_no);
+        xd.add_boolean_term(std::string(schema::kDocId) + meta.id);
+        xd.add_boolean_term(std::string(schema::kCountry) + meta.country);
+        if (!region.empty()) xd.add_boolean_term(schema::term(schema::kRegion, region));
+        if (!subregion.empty()) xd.add_boolean_term(schema::term(schema::kRegion, subregion));
+        xd.add_boolean_term(std::string(schema::kLanguage) + lower(lang));
+        xd.add_boolean_term(schema::term(schema::kType, meta.type));
+        xd.add_boolean_term(std::string(schema::kYear) + std::to_string(meta.year));
+
+        xd.add_value(schema::kSlotYear, Xapian::sortable_serialise(meta.year));
+        xd.add_value(schema::kSlotDocId, meta.id);
+        xd.add_value(schema::kSlotCountry, meta.country);
+        xd.add_value(schema::kSlotThemes, theme_value);
+        xd.add_value(schema::kSlotLanguage, lower(lang));
+        xd.add_value(schema::kSlotType, meta.type);
+        xd.add_value(schema::kSlotRegion, region);
+        xd.add_value(schema::kSlotPassageNo, Xapian::sortable_serialise(static_cast<double>(n)));
+
+        nlohmann::json data = {{"doc", meta.id},   {"n", n},          {"section", p.section}, {"page", p.page},
+                               {"page_end", p.page_end}, {"start", p.start}, {"end", p.end},   {"lang", lang},
+                               {"words", p.words}, {"themes", themes}, {"text", p.text}};
+        xd.set_data(data.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+        out.passages.push_back(std::move(xd));
+    }
+
+    nlohmann::json profile = nlohmann::json::object();
+    for (const auto& [theme, count] : theme_passages)
+        profile[theme] = std::round(10000.0 * count / static_cast<double>(passages.size())) / 10000;
+    out.record = {{"id", meta.id},
+                  {"country", meta.country},
+                  {"country_name", country ? country->name : meta.country},
+                  {"region", region},
+                  {"subregion", subregion},
+                  {"title", meta.title},
+                  {"title_en", meta.title_en},
+                  {"year", meta.year},
+                  {"language", doc_lang},
+                  {"language_detected", detected},
+                  {"languages", languages},
+                  {"type", meta.type},
+                  {"issuer", meta.issuer},
+                  {"source_url", meta.source_url},
+                  {"digest", meta.digest},
+                  {"themes_manual", meta.themes},
+                  {"format", doc.format},
+                  {"pages", doc.pages},
+                  {"passages", passages.size()},
+                  {"words", words},
+                  {"bytes", out.bytes},
+                  {"theme_profile", profile}};
+    return out;
+}
+
+}  // namespace strata

@@ -1,0 +1,179 @@
+#include "strata/reference.h"
+
+#include "strata/hash.h"
+#include "strata/schema.h"
+
+#include <yaml-cpp/yaml.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+namespace fs = std::filesystem;
+
+namespace strata {
+
+namespace {
+
+int line_of(const YAML::Node& n) { return n.Mark().line >= 0 ? n.Mark().line + 1 : 0; }
+
+std::string read_file(const fs::path& p) {
+    std::ifstream in(p, std::ios::binary);
+    if (!in) throw InputError(p.string(), 0, "", "cannot open");
+    std::stringstream buf;
+    buf << in.rdbuf();
+    return buf.str();
+}
+
+YAML::Node load(const fs::path& p, const std::string& content, const char* top) {
+    YAML::Node root;
+    try {
+        root = YAML::Load(content);
+    } catch (const YAML::Exception& e) {
+        throw InputError(p.string(), e.mark.line >= 0 ? e.mark.line + 1 : 0, "", "invalid YAML: " + e.msg);
+    }
+    if (!root.IsMap() || !root[top] || !root[top].IsSequence())
+        throw InputError(p.string(), line_of(root), top, std::string("a top-level list '") + top + "' is required");
+    return root[top];
+}
+
+std::string scalar(const fs::path& p, const YAML::Node& parent, const char* key, bool required) {
+    const YAML::Node n = parent[key];
+    if (!n || n.IsNull()) {
+        if (required) throw InputError(p.string(), line_of(parent), key, "is required");
+        return {};
+    }
+    if (!n.IsScalar()) throw InputError(p.string(), line_of(n), key, "must be a string");
+    return n.Scalar();
+}
+
+std::map<std::string, std::string> string_map(const fs::path& p, const YAML::Node& parent, const char* key) {
+    std::map<std::string, std::string> out;
+    const YAML::Node n = parent[key];
+    if (!n) return out;
+    if (!n.IsMap()) throw InputError(p.string(), line_of(n), key, "must be a mapping of language to text");
+    for (const auto& kv : n) {
+        if (!kv.second.IsScalar()) throw InputError(p.string(), line_of(kv.second), key, "values must be strings");
+        out[kv.first.Scalar()] = kv.second.Scalar();
+    }
+    return out;
+}
+
+std::map<std::string, std::vector<std::string>> list_map(const fs::path& p, const YAML::Node& parent, const char* key,
+                                                         bool required) {
+    std::map<std::string, std::vector<std::string>> out;
+    const YAML::Node n = parent[key];
+    if (!n) {
+        if (required) throw InputError(p.string(), line_of(parent), key, "is required");
+        return out;
+    }
+    if (!n.IsMap()) throw InputError(p.string(), line_of(n), key, "must be a mapping of language to a list of terms");
+    for (const auto& kv : n) {
+        const std::string lang = kv.first.Scalar();
+        if (!kv.second.IsSequence())
+            throw InputError(p.string(), line_of(kv.second), std::string(key) + "." + lang, "must be a list of terms");
+        for (const auto& t : kv.second) {
+            if (!t.IsScalar() || t.Scalar().empty())
+                throw InputError(p.string(), line_of(t), std::string(key) + "." + lang, "terms must be non-empty strings");
+            out[lang].push_back(t.Scalar());
+        }
+    }
+    return out;
+}
+
+template <class T>
+void check_unique(const fs::path& p, const std::vector<T>& items, const std::vector<int>& lines, const char* what) {
+    std::set<std::string> seen;
+    for (std::size_t i = 0; i < items.size(); ++i) {
+        const std::string& id = items[i].*(&T::id);
+        if (!seen.insert(id).second) throw InputError(p.string(), lines[i], "id", std::string("duplicate ") + what + " '" + id + "'");
+    }
+}
+
+}  // namespace
+
+fs::path bundled_corpus_dir() {
+    if (const char* env = std::getenv("STRATA_DATA_DIR"); env && *env) return fs::path(env);
+    return fs::path(STRATA_BUNDLED_CORPUS);
+}
+
+const Theme* ReferenceData::theme(const std::string& id) const {
+    for (const Theme& t : themes)
+        if (t.id == id) return &t;
+    return nullptr;
+}
+
+const Country* ReferenceData::country(const std::string& code) const {
+    for (const Country& c : countries)
+        if (c.code == code) return &c;
+    return nullptr;
+}
+
+std::string ReferenceData::region_of(const std::string& code) const {
+    const Country* c = country(code);
+    return c ? schema::slug(c->region) : std::string();
+}
+
+ReferenceData load_reference_files(const fs::path& themes_file, const fs::path& concepts_file,
+                                   const fs::path& countries_file) {
+    ReferenceData ref;
+    ref.themes_file = themes_file;
+    ref.concepts_file = concepts_file;
+    ref.countries_file = countries_file;
+    const std::string themes_src = read_file(themes_file);
+    const std::string concepts_src = read_file(concepts_file);
+    const std::string countries_src = read_file(countries_file);
+    ref.hash = sha1_hex(themes_src + '\0' + concepts_src + '\0' + countries_src);
+
+    std::vector<int> lines;
+    for (const YAML::Node& n : load(themes_file, themes_src, "themes")) {
+        Theme t;
+        t.id = scalar(themes_file, n, "id", true);
+        t.label = scalar(themes_file, n, "label", true);
+        t.labels = string_map(themes_file, n, "labels");
+        t.description = scalar(themes_file, n, "description", false);
+        t.lexicon = list_map(themes_file, n, "lexicon", true);
+        ref.themes.push_back(std::move(t));
+        lines.push_back(line_of(n));
+    }
+    check_unique(themes_file, ref.themes, lines, "theme");
+
+    lines.clear();
+    for (const YAML::Node& n : load(concepts_file, concepts_src, "concepts")) {
+        Concept c;
+        c.id = scalar(concepts_file, n, "id", true);
+        c.label = scalar(concepts_file, n, "label", false);
+        if (c.label.empty()) c.label = c.id;
+        c.terms = list_map(concepts_file, n, "terms", true);
+        ref.concepts.push_back(std::move(c));
+        lines.push_back(line_of(n));
+    }
+    check_unique(concepts_file, ref.concepts, lines, "concept");
+
+    for (const YAML::Node& n : load(countries_file, countries_src, "countries")) {
+        Country c;
+        c.code = scalar(countries_file, n, "code", true);
+        c.name = scalar(countries_file, n, "name", true);
+        if (const YAML::Node nat = n["native"]; nat && nat.IsSequence())
+            for (const auto& x : nat) c.native.push_back(x.Scalar());
+        c.names = string_map(countries_file, n, "names");
+        c.region = scalar(countries_file, n, "region", true);
+        c.subregion = scalar(countries_file, n, "subregion", false);
+        c.income = scalar(countries_file, n, "income", false);
+        ref.countries.push_back(std::move(c));
+    }
+    return ref;
+}
+
+ReferenceData load_reference(const fs::path& corpus_dir) {
+    const fs::path bundled = bundled_corpus_dir();
+    auto pick = [&](const char* name) {
+        const fs::path own = corpus_dir / name;
+        std::error_code ec;
+        return fs::is_regular_file(own, ec) ? own : bundled / name;
+    };
+    return load_reference_files(pick("themes.yaml"), pick("concepts.yaml"), pick("countries.yaml"));
+}
+
+}  // namespace strata

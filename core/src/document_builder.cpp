@@ -140,12 +140,17 @@ BuiltDocument build_document(const DocumentMeta& meta, const BuildContext& ctx, 
         xd.add_value(schema::kSlotType, meta.type);
         xd.add_value(schema::kSlotRegion, region);
         xd.add_value(schema::kSlotPassageNo, Xapian::sortable_serialise(static_cast<double>(n)));
+        std::string themes_csv = theme_value;
+        std::replace(themes_csv.begin(), themes_csv.end(), '\n', ',');
+        xd.add_value(schema::kSlotFacetKey, meta.id + '\x1f' + meta.country + '\x1f' + region + '\x1f' +
+                                                std::to_string(meta.year) + '\x1f' + lower(lang) + '\x1f' + meta.type +
+                                                '\x1f' + themes_csv);
 
         nlohmann::json data = {{"doc", meta.id},   {"n", n},          {"section", p.section}, {"page", p.page},
                                {"page_end", p.page_end}, {"start", p.start}, {"end", p.end},   {"lang", lang},
                                {"words", p.words}, {"themes", themes}, {"text", p.text}};
-        xd.set_data(data.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
         out.passages.push_back(std::move(xd));
+        out.passage_data.push_back(std::move(data));
     }
 
     nlohmann::json profile = nlohmann::json::object();
@@ -173,6 +178,12 @@ BuiltDocument build_document(const DocumentMeta& meta, const BuildContext& ctx, 
                   {"words", words},
                   {"bytes", out.bytes},
                   {"theme_profile", profile}};
+    // Passage 0 carries the document record, so that it can be found through the
+    // Q<id>#0 term on any shard (database metadata is read from the first shard only).
+    out.passage_data[0]["record"] = out.record;
+    for (std::size_t n = 0; n < out.passages.size(); ++n)
+        out.passages[n].set_data(out.passage_data[n].dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+    out.passage_data.clear();
     return out;
 }
 

@@ -32,6 +32,7 @@ struct BuiltDocument {
     bool failed = false;
     CorpusIssue issue;                          ///< when failed
     std::vector<Xapian::Document> passages;
+    std::vector<nlohmann::json> passage_data;   ///< data of each passage until it is set
     nlohmann::json record;                      ///< the document record stored as metadata
     std::map<std::string, unsigned> spelling;   ///< words for spelling suggestions
     std::uint64_t bytes = 0;

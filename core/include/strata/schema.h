@@ -42,6 +42,11 @@ enum Slot : Xapian::valueno {
     kSlotType = 5,      ///< document type
     kSlotRegion = 6,    ///< UN M49 region slug of the country
     kSlotPassageNo = 7, ///< Xapian::sortable_serialise(passage number within its document)
+    /// Every facet value of the passage with its document id, fields joined by '\x1f':
+    /// doc, country, region, year, lang, type, themes (joined by ','). Counted with
+    /// Xapian's ValueCountMatchSpy, which serialises to remote shards, this gives exact
+    /// passage and distinct-document counts for every facet in one pass.
+    kSlotFacetKey = 8,
 };
 
 // ---- Database metadata keys ----

@@ -1,0 +1,83 @@
+/** @file query.h
+ *  @brief The query language: parsing `q` into a Xapian query with the indexer's analyzer.
+ *
+ *  Syntax: words, "phrases", AND / OR / NOT (upper case), -word, +word, (grouping),
+ *  word* (bounded prefix expansion), and field filters country:MX, region:europe,
+ *  theme:ethics, lang:es, type:strategy, year:2018..2021 (also 2019.. and ..2020).
+ *  Adjacent words are ANDed. A query that does not parse is searched as plain words, and a
+ *  warning says so.
+ */
+#pragma once
+
+#include "strata/analyzer.h"
+#include "strata/lexicon.h"
+
+#include <xapian.h>
+
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+namespace strata {
+
+/// Filter values by field ("country", "region", "theme", "lang", "type"); values in one
+/// field are ORed, fields are ANDed. Years are a range.
+struct Filters {
+    std::map<std::string, std::vector<std::string>> values;
+    std::optional<int> year_from, year_to;
+
+    [[nodiscard]] bool empty() const { return values.empty() && !year_from && !year_to; }
+    /// Adds comma-separated values (or a year range) for @p field; throws InvalidRequest.
+    void add(const std::string& field, const std::string& value);
+    /// The boolean query of all filters, leaving out @p except (a facet name) if given.
+    [[nodiscard]] Xapian::Query to_query(const std::string& except = "") const;
+    /// Whether a facet has selected values.
+    [[nodiscard]] bool selects(const std::string& facet) const;
+};
+
+/// A concept expansion made for cross-language search.
+struct Expansion {
+    std::string matched;   ///< the query text that matched the concept
+    std::string concept_id;
+    std::string label;
+    std::map<std::string, std::vector<std::string>> terms;  ///< language → terms added
+};
+
+/// The outcome of parsing.
+struct ParsedQuery {
+    Xapian::Query query;              ///< the text part; MatchAll when there is none
+    bool has_text = false;            ///< false when q is empty or only filters
+    Filters filters;                  ///< field filters found at the top level of q
+    std::vector<std::string> warnings;
+    std::vector<Expansion> expansions;
+    std::set<std::string> highlight;  ///< terms whose occurrences are marked in snippets
+    std::vector<std::string> words;   ///< positive words, for spelling suggestions
+};
+
+/// Limits applied while parsing.
+struct QueryLimits {
+    std::size_t max_bytes = 4096;       ///< longer q is rejected
+    std::size_t max_terms = 200;        ///< words and phrases after parsing
+    Xapian::termcount max_wildcard = 100;  ///< terms a wildcard expands to
+};
+
+/// What the parser needs besides the text.
+struct QueryContext {
+    const Analyzer& analyzer;
+    const LexiconMatcher* lexicon = nullptr;       ///< for cross-language expansion
+    const ReferenceData* ref = nullptr;            ///< concept terms for expansion
+    std::vector<std::string> stem_languages;       ///< languages whose stems a word may match
+    std::vector<std::string> lang_filter;          ///< lang= narrows stemming to these
+    bool crosslingual = false;
+    QueryLimits limits;
+};
+
+/// Parses @p q. Throws InvalidRequest for a query over the limits; never for syntax.
+[[nodiscard]] ParsedQuery parse_query(std::string_view q, const QueryContext& ctx);
+
+/// Field names accepted in q and as parameters.
+[[nodiscard]] const std::set<std::string>& filter_fields();
+
+}  // namespace strata

@@ -1,0 +1,103 @@
+/** @file search.h
+ *  @brief The search service: requests as structs, answers as the API's JSON.
+ *
+ *  Call order: build a Searcher once (it owns the index handle and reference data), then
+ *  call its methods from any number of threads. A request is parsed once at the edge
+ *  (SearchRequest::from_params), validated, then passed down.
+ */
+#pragma once
+
+#include "strata/analyzer.h"
+#include "strata/index_handle.h"
+#include "strata/lexicon.h"
+#include "strata/query.h"
+#include "strata/reference.h"
+
+#include <nlohmann/json.hpp>
+
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace strata {
+
+/// Request parameters as they come from a URL or a command line: name → values.
+using ParamMap = std::map<std::string, std::vector<std::string>>;
+
+/// Bounds on what one request may ask for.
+struct SearchLimits {
+    std::size_t max_query_bytes = 4096;
+    int max_per_page = 100;
+    int max_page_depth = 10000;       ///< page * per_page
+    std::size_t max_terms = 200;
+    Xapian::termcount max_wildcard = 100;
+};
+
+/// The facets a search can count.
+[[nodiscard]] const std::vector<std::string>& facet_names();
+
+/// GET /v1/search, as a struct.
+struct SearchRequest {
+    enum class Group { kDocument, kPassage };
+    enum class Sort { kRelevance, kYear, kYearDesc };
+
+    std::string q;
+    Filters filters;
+    Group group = Group::kDocument;
+    int page = 1;
+    int per_page = 10;
+    Sort sort = Sort::kRelevance;
+    std::vector<std::string> facets;  ///< names from facet_names()
+    bool crosslingual = false;
+    int passages_per_document = 3;
+
+    /// Parses parameters (q, country, region, theme, year, lang, type, group, page,
+    /// per_page, sort, facets, crosslingual). Throws InvalidRequest naming the parameter.
+    static SearchRequest from_params(const ParamMap& params);
+    /// Checks the bounds; throws InvalidRequest or TooLarge.
+    void validate(const SearchLimits& limits) const;
+};
+
+/// Options of a Searcher.
+struct SearcherOptions {
+    std::vector<std::string> shards;   ///< index directories or host:port
+    SearchLimits limits;
+};
+
+/// Answers searches, document look-ups and index descriptions. Thread-safe.
+class Searcher {
+public:
+    Searcher(SearcherOptions options, ReferenceData reference);
+
+    [[nodiscard]] nlohmann::json search(const SearchRequest& request) const;
+    /// A document with all its passages; with @p q, matching passages carry a highlight.
+    [[nodiscard]] nlohmann::json document(const std::string& id, const std::string& q = "") const;
+    [[nodiscard]] nlohmann::json similar(const std::string& id, int count) const;
+    [[nodiscard]] nlohmann::json stats() const;
+    [[nodiscard]] nlohmann::json themes() const;
+    [[nodiscard]] nlohmann::json countries() const;
+    /// Throws Unavailable when the index cannot be opened.
+    void check_ready() const;
+
+    [[nodiscard]] const ReferenceData& reference() const { return ref_; }
+    [[nodiscard]] const IndexHandle& index() const { return index_; }
+    [[nodiscard]] const SearchLimits& limits() const { return options_.limits; }
+
+    /// The document record stored with passage 0 (null when unknown).
+    [[nodiscard]] nlohmann::json record(Xapian::Database& db, const std::string& id) const;
+
+private:
+    [[nodiscard]] QueryContext query_context(Xapian::Database& db, const SearchRequest& r) const;
+    [[nodiscard]] nlohmann::json facet_counts(Xapian::Database& db, const Xapian::Query& text, const SearchRequest& r,
+                                              const std::vector<std::string>& wanted) const;
+    [[nodiscard]] std::string label(const std::string& facet, const std::string& value) const;
+
+    SearcherOptions options_;
+    ReferenceData ref_;
+    Analyzer analyzer_;
+    std::unique_ptr<LexiconMatcher> lexicon_;
+    IndexHandle index_;
+};
+
+}  // namespace strata

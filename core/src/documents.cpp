@@ -1,0 +1,170 @@
+// Searcher routes other than search: documents, similar documents, and index descriptions.
+#include "snippet.h"
+#include "strata/errors.h"
+#include "strata/schema.h"
+#include "strata/search.h"
+
+#include <algorithm>
+#include <regex>
+#include <set>
+
+namespace strata {
+
+namespace {
+
+void check_id(const std::string& id) {
+    static const std::regex re("[a-z0-9][a-z0-9._-]{1,127}");
+    if (!std::regex_match(id, re) || id.find("..") != std::string::npos)
+        throw NotFound("no document with id '" + id.substr(0, 128) + "'");
+}
+
+// Unprefixed terms only (words), for "more like this".
+class WordsOnly : public Xapian::ExpandDecider {
+public:
+    bool operator()(const std::string& term) const override {
+        if (term.empty()) return false;
+        const auto c = static_cast<unsigned char>(term[0]);
+        if (c >= 'A' && c <= 'Z') return false;
+        return term.size() >= 3 || c >= 0x80;
+    }
+};
+
+}  // namespace
+
+nlohmann::json Searcher::document(const std::string& id, const std::string& q) const {
+    check_id(id);
+    return index_.with_db([&](Xapian::Database& db) {
+        const nlohmann::json rec = record(db, id);
+        if (rec.is_null()) throw NotFound("no document with id '" + id + "'");
+        std::set<std::string> highlight;
+        std::set<Xapian::docid> matching;
+        if (!q.empty()) {
+            SearchRequest r;
+            r.q = q;
+            const ParsedQuery pq = parse_query(q, query_context(db, r));
+            highlight = pq.highlight;
+            if (pq.has_text) {
+                Xapian::Enquire enq(db);
+                enq.set_query(Xapian::Query(Xapian::Query::OP_FILTER, pq.query, Xapian::Query(std::string(schema::kDocId) + id)));
+                const Xapian::MSet m = enq.get_mset(0, db.get_doccount());
+                for (auto it = m.begin(); it != m.end(); ++it) matching.insert(*it);
+            }
+        }
+        std::vector<std::pair<int, nlohmann::json>> passages;
+        const std::string term = std::string(schema::kDocId) + id;
+        for (auto it = db.postlist_begin(term); it != db.postlist_end(term); ++it) {
+            nlohmann::json d = nlohmann::json::parse(db.get_document(*it).get_data(), nullptr, false);
+            if (d.is_discarded()) continue;
+            nlohmann::json p = {{"n", d.value("n", 0)},          {"section", d.value("section", "")},
+                                {"page", d.value("page", 0)},    {"page_end", d.value("page_end", 0)},
+                                {"lang", d.value("lang", "")},   {"start", d.value("start", 0)},
+                                {"end", d.value("end", 0)},      {"themes", d.value("themes", nlohmann::json::object())},
+                                {"text", d.value("text", "")},   {"matched", matching.count(*it) > 0}};
+            if (matching.count(*it))
+                p["highlight"] = highlight_all(analyzer_, d.value("text", ""), d.value("lang", ""), highlight);
+            passages.emplace_back(d.value("n", 0), std::move(p));
+        }
+        std::sort(passages.begin(), passages.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+        nlohmann::json out = rec;
+        out["passages"] = nlohmann::json::array();
+        for (auto& [n, p] : passages) out["passages"].push_back(std::move(p));
+        out["matching_passages"] = matching.size();
+        out["generation"] = std::atoll(db.get_metadata("strata:generation").c_str());
+        return out;
+    });
+}
+
+nlohmann::json Searcher::similar(const std::string& id, int count) const {
+    check_id(id);
+    if (count < 1 || count > 50) throw InvalidRequest("invalid_parameter", "parameter 'count' must be between 1 and 50");
+    return index_.with_db([&](Xapian::Database& db) {
+        const std::string term = std::string(schema::kDocId) + id;
+        Xapian::RSet rset;
+        for (auto it = db.postlist_begin(term); it != db.postlist_end(term); ++it) rset.add_document(*it);
+        if (rset.empty()) throw NotFound("no document with id '" + id + "'");
+        Xapian::Enquire enq(db);
+        enq.set_query(Xapian::Query(term));
+        WordsOnly decider;
+        const Xapian::ESet eset = enq.get_eset(40, rset, &decider);
+        std::vector<std::string> terms(eset.begin(), eset.end());
+        nlohmann::json hits = nlohmann::json::array();
+        if (!terms.empty()) {
+            Xapian::Enquire more(db);
+            more.set_query(Xapian::Query(Xapian::Query::OP_AND_NOT,
+                                         Xapian::Query(Xapian::Query::OP_ELITE_SET, terms.begin(), terms.end(), 20),
+                                         Xapian::Query(term)));
+            more.set_collapse_key(schema::kSlotDocId, 1);
+            const Xapian::MSet m = more.get_mset(0, static_cast<Xapian::doccount>(count));
+            for (auto it = m.begin(); it != m.end(); ++it) {
+                const nlohmann::json d = nlohmann::json::parse(it.get_document().get_data(), nullptr, false);
+                if (d.is_discarded()) continue;
+                nlohmann::json rec = record(db, d.value("doc", ""));
+                if (rec.is_null()) continue;
+                rec.erase("theme_profile");
+                rec["score"] = std::round(it.get_weight() * 1000) / 1000;
+                hits.push_back(std::move(rec));
+            }
+        }
+        return nlohmann::json{{"id", id}, {"similar", hits}, {"terms", nlohmann::json(std::vector<std::string>(terms.begin(), terms.begin() + std::min<std::size_t>(terms.size(), 10)))}};
+    });
+}
+
+nlohmann::json Searcher::stats() const {
+    return index_.with_db([&](Xapian::Database& db) {
+        std::size_t documents = 0;
+        const std::string dprefix(schema::kDocId);
+        for (auto it = db.allterms_begin(dprefix); it != db.allterms_end(dprefix); ++it) ++documents;
+        nlohmann::json langs = nlohmann::json::object();
+        const std::string lprefix(schema::kLanguage);
+        for (auto it = db.allterms_begin(lprefix); it != db.allterms_end(lprefix); ++it)
+            langs[(*it).substr(lprefix.size())] = it.get_termfreq();
+        nlohmann::json shards = nlohmann::json::array();
+        for (const std::string& s : index_.shards()) shards.push_back(s);
+        return nlohmann::json{{"generation", std::atoll(db.get_metadata("strata:generation").c_str())},
+                              {"built_at", db.get_metadata(std::string(schema::kMetaBuiltAt))},
+                              {"documents", documents},
+                              {"passages", db.get_doccount()},
+                              {"terms_avg_per_passage", std::round(db.get_avlength() * 10) / 10},
+                              {"passages_by_language", langs},
+                              {"shards", shards}};
+    });
+}
+
+nlohmann::json Searcher::themes() const {
+    SearchRequest r;
+    r.facets = {"theme"};
+    r.per_page = 1;
+    const nlohmann::json docs = search(r);
+    r.group = SearchRequest::Group::kPassage;
+    const nlohmann::json passages = search(r);
+    std::map<std::string, std::size_t> doc_counts, passage_counts;
+    for (const auto& v : docs["facets"]["theme"]) doc_counts[v["value"]] = v["count"];
+    for (const auto& v : passages["facets"]["theme"]) passage_counts[v["value"]] = v["count"];
+    nlohmann::json out = nlohmann::json::array();
+    for (const Theme& t : ref_.themes) {
+        std::vector<std::string> langs;
+        for (const auto& kv : t.lexicon) langs.push_back(kv.first);
+        out.push_back({{"id", t.id}, {"label", t.label}, {"labels", t.labels}, {"description", t.description},
+                       {"languages", langs}, {"documents", doc_counts[t.id]}, {"passages", passage_counts[t.id]}});
+    }
+    return nlohmann::json{{"themes", out}};
+}
+
+nlohmann::json Searcher::countries() const {
+    SearchRequest r;
+    r.facets = {"country"};
+    r.per_page = 1;
+    const nlohmann::json docs = search(r);
+    std::map<std::string, std::size_t> counts;
+    for (const auto& v : docs["facets"]["country"]) counts[v["value"]] = v["count"];
+    nlohmann::json out = nlohmann::json::array();
+    for (const Country& c : ref_.countries) {
+        out.push_back({{"code", c.code}, {"name", c.name}, {"native", c.native}, {"names", c.names},
+                       {"region", c.region}, {"subregion", c.subregion},
+                       {"income", c.income.empty() ? nlohmann::json(nullptr) : nlohmann::json(c.income)},
+                       {"documents", counts[c.code]}});
+    }
+    return nlohmann::json{{"countries", out}};
+}
+
+}  // namespace strata

@@ -1,0 +1,492 @@
+#include "strata/query.h"
+
+#include "strata/errors.h"
+#include "strata/reference.h"
+#include "strata/schema.h"
+#include "strata/text.h"
+
+#include <algorithm>
+#include <charconv>
+#include <unicode/uchar.h>
+#include <unicode/uscript.h>
+
+namespace strata {
+
+namespace {
+
+constexpr double kStemWeight = 0.6;       // a stem-only match counts less than the word itself
+constexpr double kExpansionWeight = 0.4;  // cross-language expansions rank below direct matches
+
+// ---------------------------------------------------------------- lexer
+enum class Tok { kWord, kPhrase, kField, kAnd, kOr, kNot, kMinus, kPlus, kLParen, kRParen };
+
+struct Lexeme {
+    Tok type;
+    std::string text;   // word, phrase body, or field value
+    std::string field;  // for kField
+};
+
+struct SyntaxError {
+    std::string message;
+};
+
+std::vector<Lexeme> lex(std::string_view q) {
+    std::vector<Lexeme> out;
+    std::size_t i = 0;
+    auto space = [&](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; };
+    while (i < q.size()) {
+        const char c = q[i];
+        if (space(c)) { ++i; continue; }
+        if (c == '(') { out.push_back({Tok::kLParen, "(", ""}); ++i; continue; }
+        if (c == ')') { out.push_back({Tok::kRParen, ")", ""}); ++i; continue; }
+        const bool at_start = out.empty() || out.back().type != Tok::kWord || (i > 0 && space(q[i - 1]));
+        if ((c == '-' || c == '+') && at_start && i + 1 < q.size() && !space(q[i + 1]) && q[i + 1] != ')') {
+            out.push_back({c == '-' ? Tok::kMinus : Tok::kPlus, std::string(1, c), ""});
+            ++i;
+            continue;
+        }
+        if (c == '"') {
+            const std::size_t end = q.find('"', i + 1);
+            if (end == std::string_view::npos) throw SyntaxError{"unterminated quote"};
+            out.push_back({Tok::kPhrase, std::string(q.substr(i + 1, end - i - 1)), ""});
+            i = end + 1;
+            continue;
+        }
+        std::size_t j = i;
+        while (j < q.size() && !space(q[j]) && q[j] != '(' && q[j] != ')' && q[j] != '"') ++j;
+        std::string word(q.substr(i, j - i));
+        i = j;
+        if (word == "AND") { out.push_back({Tok::kAnd, word, ""}); continue; }
+        if (word == "OR") { out.push_back({Tok::kOr, word, ""}); continue; }
+        if (word == "NOT") { out.push_back({Tok::kNot, word, ""}); continue; }
+        const auto colon = word.find(':');
+        if (colon != std::string::npos && colon > 0) {
+            std::string field = text::ascii_lower(word.substr(0, colon));
+            if (field == "language") field = "lang";
+            if (filter_fields().count(field)) {
+                std::string value = word.substr(colon + 1);
+                if (value.empty() && i < q.size() && q[i] == '"') {
+                    const std::size_t end = q.find('"', i + 1);
+                    if (end == std::string_view::npos) throw SyntaxError{"unterminated quote"};
+                    value = std::string(q.substr(i + 1, end - i - 1));
+                    i = end + 1;
+                }
+                if (value.empty()) throw SyntaxError{"field '" + field + ":' has no value"};
+                out.push_back({Tok::kField, value, field});
+                continue;
+            }
+        }
+        out.push_back({Tok::kWord, word, ""});
+    }
+    return out;
+}
+
+// ---------------------------------------------------------------- term building
+bool script_is(const std::string& s, UScriptCode want) {
+    std::size_t i = 0;
+    while (i < s.size()) {
+        const char32_t c = text::decode_utf8(s, i);
+        UErrorCode err = U_ZERO_ERROR;
+        const UScriptCode sc = uscript_getScript(static_cast<UChar32>(c), &err);
+        if (sc == USCRIPT_COMMON || sc == USCRIPT_INHERITED) continue;
+        return sc == want;
+    }
+    return false;
+}
+
+const std::set<std::string>& latin_languages() {
+    static const std::set<std::string> s = {"en", "es", "pt", "fr", "de", "it", "nl", "sv", "da", "nb", "fi", "hu",
+                                            "tr", "id", "ro", "ca", "lt", "eu", "ga"};
+    return s;
+}
+
+class Builder {
+public:
+    Builder(const QueryContext& ctx, ParsedQuery& out) : ctx_(ctx), out_(out) {}
+
+    // A bare word or a field-less chunk: one token → alternatives and stems; several → phrase.
+    Xapian::Query word(const std::string& raw, bool positive) {
+        count_term();
+        if (raw.size() > 1 && raw.back() == '*') return wildcard(raw.substr(0, raw.size() - 1));
+        std::vector<Token> toks = ctx_.analyzer.tokenize(raw, single_lang());
+        if (toks.empty()) return Xapian::Query();
+        if (positive) {
+            for (const Token& t : toks) out_.words.push_back(t.text);
+        }
+        Xapian::Query q = toks.size() == 1 && toks[0].kind != TokenKind::kCjk ? single(toks[0], stem_langs())
+                                                                              : phrase(toks);
+        if (positive && ctx_.crosslingual) q = expand(raw, toks, q);
+        return q;
+    }
+
+    Xapian::Query phrase_text(const std::string& body, bool positive) {
+        count_term();
+        std::vector<Token> toks = ctx_.analyzer.tokenize(body, single_lang());
+        if (toks.empty()) return Xapian::Query();
+        Xapian::Query q = toks.size() == 1 && toks[0].kind != TokenKind::kCjk ? single(toks[0], {}) : phrase(toks);
+        if (positive && ctx_.crosslingual) q = expand(body, toks, q);
+        return q;
+    }
+
+private:
+    void count_term() {
+        if (++terms_ > ctx_.limits.max_terms)
+            throw InvalidRequest("query_too_complex", "query has more than " + std::to_string(ctx_.limits.max_terms) +
+                                                          " words or phrases");
+    }
+
+    std::string single_lang() const { return ctx_.lang_filter.size() == 1 ? ctx_.lang_filter[0] : std::string(); }
+
+    std::vector<std::string> stem_langs() const {
+        return ctx_.lang_filter.empty() ? ctx_.stem_languages : ctx_.lang_filter;
+    }
+
+    // All the forms one token may take in a document, at one position.
+    std::vector<std::string> forms(const Token& t) {
+        std::vector<std::string> f{t.text};
+        if (!t.folded.empty()) f.push_back(t.folded);
+        if (!t.base.empty()) f.push_back(t.base);
+        for (const std::string& x : f) out_.highlight.insert(x);
+        return f;
+    }
+
+    Xapian::Query single(const Token& t, const std::vector<std::string>& langs) {
+        const std::vector<std::string> f = forms(t);
+        Xapian::Query q(Xapian::Query::OP_OR, f.begin(), f.end());
+        if (t.kind != TokenKind::kWord) return q;
+        std::vector<std::string> stems;
+        for (const std::string& lang : langs) {
+            const std::string base = Analyzer::stem_language(lang);
+            if (!Analyzer::has_stemmer(base)) continue;
+            // A word's script decides which stemmers can apply to it.
+            const bool latin = latin_languages().count(base) > 0;
+            if ((latin && !script_is(t.text, USCRIPT_LATIN)) || (base == "ru" && !script_is(t.text, USCRIPT_CYRILLIC)) ||
+                (base == "ar" && !script_is(t.text, USCRIPT_ARABIC)))
+                continue;
+            std::string term = std::string(schema::kStem) + base + ":" + ctx_.analyzer.stem(t.text, base);
+            if (std::find(stems.begin(), stems.end(), term) == stems.end()) stems.push_back(std::move(term));
+        }
+        for (const std::string& s : stems) out_.highlight.insert(s);
+        if (stems.empty()) return q;
+        return Xapian::Query(Xapian::Query::OP_OR, q,
+                             Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT,
+                                           Xapian::Query(Xapian::Query::OP_OR, stems.begin(), stems.end()), kStemWeight));
+    }
+
+    // Tokens in sequence: a phrase over their forms; Han/Kana runs become bigram items.
+    Xapian::Query phrase(const std::vector<Token>& toks) {
+        std::vector<Xapian::Query> items;
+        Xapian::termpos first = toks.front().pos, last = first;
+        std::string run;
+        Xapian::termpos run_pos = 0;
+        std::uint32_t run_end = 0;
+        auto flush_run = [&] {
+            if (run.empty()) return;
+            const std::vector<std::string> bg = Analyzer::bigrams(run);
+            if (bg.empty()) {
+                items.emplace_back(run);  // a lone character
+                out_.highlight.insert(run);
+            }
+            Xapian::termpos p = run_pos;
+            for (const std::string& b : bg) {
+                items.emplace_back(b);
+                out_.highlight.insert(b);
+                last = std::max(last, p++);
+            }
+            run.clear();
+        };
+        for (const Token& t : toks) {
+            if (t.kind == TokenKind::kCjk) {
+                if (!run.empty() && t.start != run_end) flush_run();
+                if (run.empty()) run_pos = t.pos;
+                run += t.text;
+                run_end = t.end;
+                continue;
+            }
+            flush_run();
+            const std::vector<std::string> f = forms(t);
+            items.emplace_back(Xapian::Query::OP_OR, f.begin(), f.end());
+            last = std::max(last, t.pos);
+        }
+        flush_run();
+        if (items.size() == 1) return items.front();
+        const auto window = static_cast<Xapian::termcount>(last - first + 1);
+        return Xapian::Query(Xapian::Query::OP_PHRASE, items.begin(), items.end(), std::max<Xapian::termcount>(window, items.size()));
+    }
+
+    Xapian::Query wildcard(const std::string& stem) {
+        const std::string prefix = ctx_.analyzer.normalize(stem, single_lang());
+        if (prefix.empty()) return Xapian::Query();
+        prefixes_.push_back(prefix);
+        return Xapian::Query(Xapian::Query::OP_WILDCARD, prefix, ctx_.limits.max_wildcard,
+                             Xapian::Query::WILDCARD_LIMIT_MOST_FREQUENT);
+    }
+
+    Xapian::Query expand(const std::string& raw, const std::vector<Token>& toks, const Xapian::Query& direct) {
+        if (!ctx_.lexicon || !ctx_.ref) return direct;
+        const std::vector<std::size_t> found = ctx_.lexicon->concepts_for_query(toks);
+        if (found.empty()) return direct;
+        std::vector<Xapian::Query> alternatives;
+        for (std::size_t ci : found) {
+            const Concept& c = ctx_.ref->concepts[ci];
+            Expansion e{raw, c.id, c.label, {}};
+            alternatives.emplace_back(schema::term(schema::kConcept, c.id));
+            for (const auto& [lang, terms] : c.terms) {
+                for (const std::string& term : terms) {
+                    std::vector<Token> t = ctx_.analyzer.tokenize(term, lang);
+                    if (t.empty()) continue;
+                    alternatives.push_back(t.size() == 1 && t[0].kind != TokenKind::kCjk ? single(t[0], {lang}) : phrase(t));
+                    e.terms[lang].push_back(term);
+                }
+            }
+            out_.expansions.push_back(std::move(e));
+        }
+        Xapian::Query expansions(Xapian::Query::OP_OR, alternatives.begin(), alternatives.end());
+        return Xapian::Query(Xapian::Query::OP_OR, direct,
+                             Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, expansions, kExpansionWeight));
+    }
+
+    const QueryContext& ctx_;
+    ParsedQuery& out_;
+    std::size_t terms_ = 0;
+
+public:
+    std::vector<std::string> prefixes_;  // wildcard prefixes, for highlighting
+};
+
+// ---------------------------------------------------------------- parser
+class Parser {
+public:
+    Parser(std::vector<Lexeme> lx, Builder& b, Filters& top_filters)
+        : lx_(std::move(lx)), b_(b), top_(top_filters) {}
+
+    Xapian::Query parse() {
+        // Field filters are hoisted into the request's filters only where they constrain
+        // the whole query: at the top level, with no top-level OR.
+        int depth = 0;
+        bool top_or = false;
+        for (const Lexeme& l : lx_) {
+            if (l.type == Tok::kLParen) ++depth;
+            else if (l.type == Tok::kRParen) --depth;
+            else if (l.type == Tok::kOr && depth == 0) top_or = true;
+        }
+        Xapian::Query q = or_expr(0, !top_or);
+        if (pos_ != lx_.size()) throw SyntaxError{"unexpected '" + lx_[pos_].text + "'"};
+        return q;
+    }
+
+private:
+    bool at(Tok t) const { return pos_ < lx_.size() && lx_[pos_].type == t; }
+
+    Xapian::Query or_expr(int depth, bool top) {
+        if (depth > 32) throw SyntaxError{"parentheses nested too deeply"};
+        Xapian::Query left = and_expr(depth, top);
+        bool any_or = false;
+        std::vector<Xapian::Query> alts{left};
+        while (at(Tok::kOr)) {
+            ++pos_;
+            any_or = true;
+            if (pos_ >= lx_.size() || at(Tok::kRParen) || at(Tok::kOr) || at(Tok::kAnd))
+                throw SyntaxError{"OR needs something on its right"};
+            alts.push_back(and_expr(depth, false));
+        }
+        if (!any_or) return left;
+        return Xapian::Query(Xapian::Query::OP_OR, alts.begin(), alts.end());
+    }
+
+    Xapian::Query and_expr(int depth, bool top) {
+        std::vector<Xapian::Query> must, must_not;
+        bool expect = true;
+        while (pos_ < lx_.size() && !at(Tok::kOr) && !at(Tok::kRParen)) {
+            if (at(Tok::kAnd)) {
+                if (expect) throw SyntaxError{"AND needs something on its left"};
+                ++pos_;
+                expect = true;
+                if (pos_ >= lx_.size() || at(Tok::kRParen) || at(Tok::kOr)) throw SyntaxError{"AND needs something on its right"};
+                continue;
+            }
+            bool negate = false;
+            if (at(Tok::kNot) || at(Tok::kMinus)) {
+                negate = true;
+                ++pos_;
+                if (pos_ >= lx_.size() || at(Tok::kRParen) || at(Tok::kOr) || at(Tok::kAnd))
+                    throw SyntaxError{"NOT needs something on its right"};
+            } else if (at(Tok::kPlus)) {
+                ++pos_;
+            }
+            Xapian::Query q = unary(depth, top && !negate, !negate);
+            if (!q.empty()) (negate ? must_not : must).push_back(q);
+            expect = false;
+        }
+        if (must.empty() && must_not.empty()) {
+            if (pos_ < lx_.size() && at(Tok::kRParen) && depth == 0) throw SyntaxError{"unbalanced ')'"};
+            return Xapian::Query();
+        }
+        Xapian::Query pos = must.empty() ? Xapian::Query::MatchAll
+                                         : Xapian::Query(Xapian::Query::OP_AND, must.begin(), must.end());
+        if (must_not.empty()) return pos;
+        return Xapian::Query(Xapian::Query::OP_AND_NOT, pos,
+                             Xapian::Query(Xapian::Query::OP_OR, must_not.begin(), must_not.end()));
+    }
+
+    Xapian::Query unary(int depth, bool top, bool positive) {
+        if (pos_ >= lx_.size()) throw SyntaxError{"unexpected end of query"};
+        const Lexeme& l = lx_[pos_++];
+        switch (l.type) {
+            case Tok::kLParen: {
+                Xapian::Query q = or_expr(depth + 1, false);
+                if (!at(Tok::kRParen)) throw SyntaxError{"unbalanced '('"};
+                ++pos_;
+                return q;
+            }
+            case Tok::kPhrase:
+                return b_.phrase_text(l.text, positive);
+            case Tok::kField:
+                if (top) {
+                    top_.add(l.field, l.text);
+                    return Xapian::Query();
+                } else {
+                    Filters f;
+                    f.add(l.field, l.text);
+                    return Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, f.to_query(), 0);
+                }
+            case Tok::kWord:
+                return b_.word(l.text, positive);
+            default:
+                throw SyntaxError{"unexpected '" + l.text + "'"};
+        }
+    }
+
+    std::vector<Lexeme> lx_;
+    Builder& b_;
+    Filters& top_;
+    std::size_t pos_ = 0;
+};
+
+int parse_year(const std::string& s) {
+    int y = 0;
+    const auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), y);
+    if (ec != std::errc() || p != s.data() + s.size() || y < 1000 || y > 9999)
+        throw InvalidRequest("invalid_filter", "year '" + s + "' is not a four-digit year");
+    return y;
+}
+
+}  // namespace
+
+const std::set<std::string>& filter_fields() {
+    static const std::set<std::string> f = {"country", "region", "theme", "lang", "type", "year", "doc"};
+    return f;
+}
+
+void Filters::add(const std::string& field, const std::string& value) {
+    if (!filter_fields().count(field)) throw InvalidRequest("invalid_filter", "unknown filter '" + field + "'");
+    if (value.size() > 1024) throw InvalidRequest("invalid_filter", "filter '" + field + "' is too long");
+    if (field == "year") {
+        const auto dots = value.find("..");
+        if (dots == std::string::npos) {
+            year_from = year_to = parse_year(std::string(text::trim(value)));
+        } else {
+            const std::string a(text::trim(std::string_view(value).substr(0, dots)));
+            const std::string b(text::trim(std::string_view(value).substr(dots + 2)));
+            if (a.empty() && b.empty()) throw InvalidRequest("invalid_filter", "year range '..' names no year");
+            if (!a.empty()) year_from = parse_year(a);
+            if (!b.empty()) year_to = parse_year(b);
+            if (year_from && year_to && *year_from > *year_to)
+                throw InvalidRequest("invalid_filter", "year range " + value + " is empty");
+        }
+        return;
+    }
+    std::size_t start = 0;
+    while (start <= value.size()) {
+        const std::size_t comma = value.find(',', start);
+        std::string v(text::trim(std::string_view(value).substr(start, comma == std::string::npos ? std::string::npos : comma - start)));
+        if (!v.empty()) {
+            if (field == "country") {
+                for (char& c : v) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+            } else if (field != "doc") {
+                v = text::ascii_lower(v);
+            }
+            auto& list = values[field];
+            if (std::find(list.begin(), list.end(), v) == list.end()) list.push_back(v);
+        }
+        if (comma == std::string::npos) break;
+        start = comma + 1;
+    }
+}
+
+bool Filters::selects(const std::string& facet) const {
+    if (facet == "year") return year_from || year_to;
+    return values.count(facet) > 0;
+}
+
+Xapian::Query Filters::to_query(const std::string& except) const {
+    std::vector<Xapian::Query> parts;
+    for (const auto& [field, vals] : values) {
+        if (field == except) continue;
+        std::vector<Xapian::Query> alts;
+        for (const std::string& v : vals) {
+            if (field == "country") alts.emplace_back(std::string(schema::kCountry) + v);
+            else if (field == "region") alts.emplace_back(schema::term(schema::kRegion, v));
+            else if (field == "theme") alts.emplace_back(schema::term(schema::kTheme, v));
+            else if (field == "lang") alts.emplace_back(std::string(schema::kLanguage) + v);
+            else if (field == "type") alts.emplace_back(schema::term(schema::kType, v));
+            else if (field == "doc") alts.emplace_back(std::string(schema::kDocId) + v);
+        }
+        parts.emplace_back(Xapian::Query::OP_OR, alts.begin(), alts.end());
+    }
+    if ((year_from || year_to) && except != "year") {
+        parts.emplace_back(Xapian::Query::OP_VALUE_RANGE, schema::kSlotYear,
+                           Xapian::sortable_serialise(year_from.value_or(0)),
+                           Xapian::sortable_serialise(year_to.value_or(9999)));
+    }
+    if (parts.empty()) return Xapian::Query();
+    return Xapian::Query(Xapian::Query::OP_AND, parts.begin(), parts.end());
+}
+
+ParsedQuery parse_query(std::string_view q, const QueryContext& ctx) {
+    if (q.size() > ctx.limits.max_bytes)
+        throw InvalidRequest("query_too_long", "query is " + std::to_string(q.size()) + " bytes; the limit is " +
+                                                   std::to_string(ctx.limits.max_bytes));
+    std::string clean;
+    if (!text::is_valid_utf8(q)) {
+        clean = text::sanitize_utf8(q);
+        q = clean;
+    }
+    ParsedQuery out;
+    if (!clean.empty()) out.warnings.push_back("query had invalid UTF-8, replaced with U+FFFD");
+    Builder builder(ctx, out);
+    Xapian::Query text_query;
+    try {
+        Parser parser(lex(q), builder, out.filters);
+        text_query = parser.parse();
+    } catch (const SyntaxError& e) {
+        // Search the words instead: operators and punctuation become plain words.
+        out.filters = Filters{};
+        out.words.clear();
+        out.highlight.clear();
+        out.expansions.clear();
+        out.warnings.push_back("query syntax: " + e.message + "; searched for the words instead");
+        std::vector<Xapian::Query> words;
+        std::string cur;
+        auto flush = [&] {
+            if (cur.empty()) return;
+            Xapian::Query w = builder.word(cur, true);
+            if (!w.empty()) words.push_back(w);
+            cur.clear();
+        };
+        for (char c : q) {
+            if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '(' || c == ')' || c == '"') flush();
+            else cur += c;
+        }
+        flush();
+        text_query = words.empty() ? Xapian::Query() : Xapian::Query(Xapian::Query::OP_AND, words.begin(), words.end());
+    }
+    // Wildcards: highlight every indexed form that starts with a prefix is too costly; mark
+    // the prefixes themselves so the snippet code can match by prefix.
+    for (const std::string& p : builder.prefixes_) out.highlight.insert(p + "*");
+    out.has_text = !text_query.empty() && !(text_query.get_type() == Xapian::Query::LEAF_MATCH_ALL);
+    out.query = out.has_text ? text_query : Xapian::Query::MatchAll;
+    return out;
+}
+
+}  // namespace strata

@@ -1,0 +1,333 @@
+#include "strata/search.h"
+
+#include "snippet.h"
+#include "strata/errors.h"
+#include "strata/schema.h"
+#include "strata/text.h"
+
+#include <algorithm>
+#include <chrono>
+#include <set>
+#include <unordered_map>
+#include <unordered_set>
+
+namespace strata {
+
+namespace {
+
+const std::map<std::string, std::string>& language_names() {
+    static const std::map<std::string, std::string> names = {
+        {"ar", "Arabic"},    {"cs", "Czech"},      {"da", "Danish"},   {"de", "German"},     {"el", "Greek"},
+        {"en", "English"},   {"es", "Spanish"},    {"fi", "Finnish"},  {"fr", "French"},     {"hi", "Hindi"},
+        {"hu", "Hungarian"}, {"id", "Indonesian"}, {"it", "Italian"},  {"ja", "Japanese"},   {"ko", "Korean"},
+        {"nb", "Norwegian Bokmål"}, {"nl", "Dutch"}, {"pl", "Polish"}, {"pt", "Portuguese"}, {"pt-br", "Portuguese (Brazil)"},
+        {"ru", "Russian"},   {"sv", "Swedish"},    {"th", "Thai"},     {"tr", "Turkish"},    {"vi", "Vietnamese"},
+        {"zh-hans", "Chinese (Simplified)"}, {"zh-hant", "Chinese (Traditional)"}, {"he", "Hebrew"}, {"uk", "Ukrainian"},
+        {"ro", "Romanian"},  {"lt", "Lithuanian"}, {"et", "Estonian"}, {"lv", "Latvian"},    {"sk", "Slovak"},
+        {"sl", "Slovenian"}, {"bg", "Bulgarian"},  {"hr", "Croatian"}, {"sr", "Serbian"},    {"ms", "Malay"},
+    };
+    return names;
+}
+
+// The facet fields packed in kSlotFacetKey, in order after the document id.
+constexpr const char* kKeyFields[] = {"country", "region", "year", "lang", "type", "theme"};
+
+struct FacetTally {
+    std::map<std::string, std::map<std::string, std::size_t>> counts;  // facet → value → count
+    std::unordered_map<std::string, std::size_t> passages_per_doc;
+    std::size_t passages = 0;
+};
+
+std::vector<std::string> split(std::string_view s, char sep) {
+    std::vector<std::string> out;
+    std::size_t start = 0;
+    for (;;) {
+        const auto p = s.find(sep, start);
+        out.emplace_back(s.substr(start, p == std::string_view::npos ? std::string_view::npos : p - start));
+        if (p == std::string_view::npos) break;
+        start = p + 1;
+    }
+    return out;
+}
+
+// Turns the spy's (facet key → passage count) table into per-facet counts of passages or
+// of distinct documents.
+FacetTally tally(const Xapian::ValueCountMatchSpy& spy, bool documents, const std::set<std::string>& wanted) {
+    FacetTally t;
+    std::unordered_set<std::string> seen;
+    for (auto it = spy.values_begin(); it != spy.values_end(); ++it) {
+        const std::string key = *it;
+        const std::size_t n = it.get_termfreq();
+        const std::vector<std::string> f = split(key, '\x1f');
+        if (f.size() < 7) continue;
+        const std::string& doc = f[0];
+        t.passages += n;
+        t.passages_per_doc[doc] += n;
+        for (std::size_t i = 0; i < 6; ++i) {
+            const std::string facet = kKeyFields[i];
+            if (!wanted.count(facet)) continue;
+            std::vector<std::string> values = facet == "theme" ? split(f[6], ',') : std::vector<std::string>{f[i + 1]};
+            for (const std::string& v : values) {
+                if (v.empty()) continue;
+                if (!documents) {
+                    t.counts[facet][v] += n;
+                } else if (seen.insert(facet + '\x1f' + v + '\x1f' + doc).second) {
+                    ++t.counts[facet][v];
+                }
+            }
+        }
+    }
+    return t;
+}
+
+nlohmann::json parse_data(const Xapian::Document& d) {
+    return nlohmann::json::parse(d.get_data(), nullptr, false);
+}
+
+nlohmann::json passage_json(const nlohmann::json& data) {
+    return {{"n", data.value("n", 0)},
+            {"section", data.value("section", "")},
+            {"page", data.value("page", 0)},
+            {"page_end", data.value("page_end", 0)},
+            {"lang", data.value("lang", "")},
+            {"themes", data.value("themes", nlohmann::json::object())}};
+}
+
+const std::set<std::string> kRecordFields = {"id",    "title", "title_en", "country", "country_name", "region", "year",
+                                             "language", "type", "issuer", "source_url", "digest"};
+
+nlohmann::json hit_header(const nlohmann::json& record) {
+    nlohmann::json h = nlohmann::json::object();
+    for (const std::string& k : kRecordFields)
+        if (record.contains(k)) h[k] = record[k];
+    return h;
+}
+
+}  // namespace
+
+Searcher::Searcher(SearcherOptions options, ReferenceData reference)
+    : options_(std::move(options)), ref_(std::move(reference)), index_(options_.shards) {
+    lexicon_ = std::make_unique<LexiconMatcher>(analyzer_, ref_);
+}
+
+void Searcher::check_ready() const {
+    index_.with_db([](Xapian::Database& db) { return db.get_doccount(); });
+}
+
+QueryContext Searcher::query_context(Xapian::Database& db, const SearchRequest& r) const {
+    QueryContext ctx{analyzer_, nullptr, nullptr, {}, {}, false, {}};
+    ctx.lexicon = lexicon_.get();
+    ctx.ref = &ref_;
+    ctx.crosslingual = r.crosslingual;
+    ctx.limits.max_bytes = options_.limits.max_query_bytes;
+    ctx.limits.max_terms = options_.limits.max_terms;
+    ctx.limits.max_wildcard = options_.limits.max_wildcard;
+    std::set<std::string> langs;
+    const std::string prefix(schema::kLanguage);
+    for (auto it = db.allterms_begin(prefix); it != db.allterms_end(prefix); ++it)
+        langs.insert(Analyzer::stem_language((*it).substr(prefix.size())));
+    ctx.stem_languages.assign(langs.begin(), langs.end());
+    if (auto it = r.filters.values.find("lang"); it != r.filters.values.end()) ctx.lang_filter = it->second;
+    return ctx;
+}
+
+std::string Searcher::label(const std::string& facet, const std::string& value) const {
+    if (facet == "country") {
+        const Country* c = ref_.country(value);
+        return c ? c->name : value;
+    }
+    if (facet == "region") {
+        for (const Country& c : ref_.countries) {
+            if (schema::slug(c.region) == value) return c.region;
+            if (schema::slug(c.subregion) == value) return c.subregion;
+        }
+        return value;
+    }
+    if (facet == "theme") {
+        const Theme* t = ref_.theme(value);
+        return t ? t->label : value;
+    }
+    if (facet == "lang") {
+        auto it = language_names().find(value);
+        return it != language_names().end() ? it->second : value;
+    }
+    if (facet == "type") {
+        std::string l = value;
+        std::replace(l.begin(), l.end(), '-', ' ');
+        if (!l.empty()) l[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(l[0])));
+        return l;
+    }
+    return value;
+}
+
+nlohmann::json Searcher::record(Xapian::Database& db, const std::string& id) const {
+    const std::string term = std::string(schema::kUniqueId) + id + "#0";
+    auto it = db.postlist_begin(term);
+    if (it == db.postlist_end(term)) return nullptr;
+    const nlohmann::json data = parse_data(db.get_document(*it));
+    if (data.is_discarded() || !data.contains("record")) return nullptr;
+    return data["record"];
+}
+
+nlohmann::json Searcher::facet_counts(Xapian::Database& db, const Xapian::Query& text, const SearchRequest& r,
+                                      const std::vector<std::string>& wanted) const {
+    nlohmann::json facets = nlohmann::json::object();
+    const bool documents = r.group == SearchRequest::Group::kDocument;
+    for (const std::string& facet : wanted) {
+        // Multi-select: a facet's own selection does not narrow its counts.
+        const Xapian::Query filter = r.filters.to_query(facet);
+        Xapian::Enquire enq(db);
+        enq.set_query(filter.empty() ? text : Xapian::Query(Xapian::Query::OP_FILTER, text, filter));
+        Xapian::ValueCountMatchSpy spy(schema::kSlotFacetKey);
+        enq.add_matchspy(&spy);
+        enq.get_mset(0, 0, db.get_doccount());
+        const FacetTally t = tally(spy, documents, {facet});
+        facets[facet] = t.counts.count(facet) ? nlohmann::json(t.counts.at(facet)) : nlohmann::json::object();
+    }
+    return facets;
+}
+
+nlohmann::json Searcher::search(const SearchRequest& req) const {
+    const auto t0 = std::chrono::steady_clock::now();
+    req.validate(options_.limits);
+    return index_.with_db([&](Xapian::Database& db) {
+        const QueryContext ctx = query_context(db, req);
+        ParsedQuery pq = parse_query(req.q, ctx);
+        SearchRequest r = req;  // q's own field filters join the parameters
+        for (const auto& [field, vals] : pq.filters.values)
+            for (const std::string& v : vals) r.filters.add(field, v);
+        if (pq.filters.year_from) r.filters.year_from = std::max(r.filters.year_from.value_or(0), *pq.filters.year_from);
+        if (pq.filters.year_to) r.filters.year_to = std::min(r.filters.year_to.value_or(9999), *pq.filters.year_to);
+        if (r.filters.year_from && r.filters.year_to && *r.filters.year_from > *r.filters.year_to)
+            throw InvalidRequest("invalid_filter", "the year filters exclude every year");
+
+        const Xapian::Query filter = r.filters.to_query();
+        const Xapian::Query full = filter.empty() ? pq.query : Xapian::Query(Xapian::Query::OP_FILTER, pq.query, filter);
+        const bool documents = r.group == SearchRequest::Group::kDocument;
+
+        Xapian::Enquire enq(db);
+        enq.set_query(full);
+        if (documents) enq.set_collapse_key(schema::kSlotDocId, 1);
+        if (r.sort != SearchRequest::Sort::kRelevance)
+            enq.set_sort_by_value_then_relevance(schema::kSlotYear, r.sort == SearchRequest::Sort::kYearDesc);
+        else if (!pq.has_text)
+            enq.set_sort_by_value(schema::kSlotYear, true);  // no relevance to rank by: newest first
+        Xapian::ValueCountMatchSpy spy(schema::kSlotFacetKey);
+        enq.add_matchspy(&spy);
+        const Xapian::doccount first = static_cast<Xapian::doccount>((r.page - 1) * r.per_page);
+        const Xapian::MSet mset = enq.get_mset(first, static_cast<Xapian::doccount>(r.per_page), db.get_doccount());
+
+        std::set<std::string> unselected;
+        std::vector<std::string> selected;
+        for (const std::string& f : r.facets) (r.filters.selects(f) ? selected.push_back(f) : void(unselected.insert(f)));
+        const FacetTally tallied = tally(spy, documents, unselected);
+
+        nlohmann::json hits = nlohmann::json::array();
+        std::size_t rank = first;
+        for (auto it = mset.begin(); it != mset.end(); ++it) {
+            const nlohmann::json data = parse_data(it.get_document());
+            if (data.is_discarded()) continue;
+            const std::string id = data.value("doc", "");
+            const nlohmann::json rec = record(db, id);
+            nlohmann::json hit = hit_header(rec.is_null() ? nlohmann::json{{"id", id}} : rec);
+            hit["rank"] = ++rank;
+            hit["score"] = std::round(it.get_weight() * 1000) / 1000;
+            nlohmann::json passages = nlohmann::json::array();
+            auto add_passage = [&](const nlohmann::json& d, double weight) {
+                nlohmann::json p = passage_json(d);
+                p["score"] = std::round(weight * 1000) / 1000;
+                p["snippet"] = make_snippet(analyzer_, d.value("text", ""), d.value("lang", ""), pq.highlight);
+                passages.push_back(std::move(p));
+            };
+            if (documents) {
+                auto pc = tallied.passages_per_doc.find(id);
+                hit["matching_passages"] = pc != tallied.passages_per_doc.end() ? pc->second : 0;
+                if (r.passages_per_document > 0) {
+                    Xapian::Enquire inner(db);
+                    inner.set_query(Xapian::Query(Xapian::Query::OP_FILTER, full, Xapian::Query(std::string(schema::kDocId) + id)));
+                    if (!pq.has_text) inner.set_sort_by_value(schema::kSlotPassageNo, false);
+                    const Xapian::MSet best = inner.get_mset(0, static_cast<Xapian::doccount>(r.passages_per_document));
+                    for (auto b = best.begin(); b != best.end(); ++b) {
+                        const nlohmann::json d = parse_data(b.get_document());
+                        if (!d.is_discarded()) add_passage(d, b.get_weight());
+                    }
+                }
+            } else {
+                add_passage(data, it.get_weight());
+            }
+            hit["passages"] = std::move(passages);
+            hits.push_back(std::move(hit));
+        }
+
+        nlohmann::json counts = nlohmann::json::object();
+        for (const auto& [facet, values] : tallied.counts) counts[facet] = values;
+        if (!selected.empty()) {
+            const nlohmann::json more = facet_counts(db, pq.query, r, selected);
+            for (auto& [k, v] : more.items()) counts[k] = v;
+        }
+        nlohmann::json facets = nlohmann::json::object();
+        for (const std::string& facet : r.facets) {
+            std::vector<std::pair<std::string, std::size_t>> values;
+            if (counts.contains(facet))
+                for (auto& [v, n] : counts[facet].items()) values.emplace_back(v, n.get<std::size_t>());
+            std::sort(values.begin(), values.end(), [&](const auto& a, const auto& b) {
+                if (facet == "year") return a.first > b.first;
+                return a.second != b.second ? a.second > b.second : a.first < b.first;
+            });
+            const auto sel = r.filters.values.find(facet);
+            nlohmann::json arr = nlohmann::json::array();
+            for (const auto& [v, n] : values) {
+                bool is_selected = sel != r.filters.values.end() &&
+                                   std::find(sel->second.begin(), sel->second.end(), v) != sel->second.end();
+                if (facet == "year" && (r.filters.year_from || r.filters.year_to)) {
+                    const int y = std::atoi(v.c_str());
+                    is_selected = y >= r.filters.year_from.value_or(0) && y <= r.filters.year_to.value_or(9999);
+                }
+                arr.push_back({{"value", v}, {"label", label(facet, v)}, {"count", n}, {"selected", is_selected}});
+            }
+            facets[facet] = std::move(arr);
+        }
+
+        nlohmann::json expansions = nlohmann::json::array();
+        for (const Expansion& e : pq.expansions)
+            expansions.push_back({{"matched", e.matched}, {"concept", e.concept_id}, {"label", e.label}, {"terms", e.terms}});
+
+        nlohmann::json did_you_mean = nullptr;
+        const std::size_t total_docs = tallied.passages_per_doc.size();
+        if (tallied.passages == 0 && !pq.words.empty()) {
+            std::string suggestion;
+            bool changed = false;
+            for (const std::string& w : pq.words) {
+                const std::string s = w.size() >= 3 ? db.get_spelling_suggestion(w, 2) : std::string();
+                if (!suggestion.empty()) suggestion += ' ';
+                suggestion += s.empty() ? w : s;
+                changed = changed || !s.empty();
+            }
+            if (changed) did_you_mean = suggestion;
+        }
+
+        nlohmann::json filters_json = nlohmann::json::object();
+        for (const auto& [k, v] : r.filters.values) filters_json[k] = v;
+        if (r.filters.year_from) filters_json["year_from"] = *r.filters.year_from;
+        if (r.filters.year_to) filters_json["year_to"] = *r.filters.year_to;
+
+        const double took = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+        return nlohmann::json{
+            {"query", {{"q", req.q}, {"group", documents ? "document" : "passage"}, {"page", r.page},
+                       {"per_page", r.per_page},
+                       {"sort", r.sort == SearchRequest::Sort::kRelevance ? "relevance" : r.sort == SearchRequest::Sort::kYear ? "year" : "-year"},
+                       {"crosslingual", r.crosslingual}, {"filters", filters_json}}},
+            {"total", documents ? total_docs : tallied.passages},
+            {"total_documents", total_docs},
+            {"total_passages", tallied.passages},
+            {"hits", std::move(hits)},
+            {"facets", std::move(facets)},
+            {"expansions", std::move(expansions)},
+            {"warnings", pq.warnings},
+            {"did_you_mean", did_you_mean},
+            {"generation", std::atoll(db.get_metadata("strata:generation").c_str())},
+            {"took_ms", std::round(took * 100) / 100}};
+    });
+}
+
+}  // namespace strata

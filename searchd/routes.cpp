@@ -1,0 +1,78 @@
+// The route table: every route of the daemon in one flat list. Handlers parse the request,
+// call core, and write the result.
+#include "server.h"
+
+#include "strata/errors.h"
+#include "strata/index_store.h"
+
+#include <charconv>
+
+namespace strata::searchd {
+
+namespace {
+
+int int_param(const Request& req, const std::string& name, int fallback) {
+    const std::string v = req.param(name);
+    if (v.empty()) return fallback;
+    int n = 0;
+    const auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
+    if (ec != std::errc() || p != v.data() + v.size())
+        throw InvalidRequest("invalid_parameter", "parameter '" + name + "' must be a whole number");
+    return n;
+}
+
+void only_params(const Request& req, std::initializer_list<const char*> allowed) {
+    for (const auto& [name, values] : req.params) {
+        bool ok = name.rfind('_', 0) == 0;
+        for (const char* a : allowed) ok = ok || name == a;
+        if (!ok) throw InvalidRequest("invalid_parameter", "unknown parameter '" + name.substr(0, 60) + "'");
+    }
+}
+
+}  // namespace
+
+std::vector<Route> Server::routes() {
+    Searcher& s = *searcher_;
+    return {
+        {"GET", "/v1/search", "search",
+         [&s](const Request& req) { return Response::json(s.search(SearchRequest::from_params(req.params))); }},
+        {"GET", "/v1/documents/{id}", "document",
+         [&s](const Request& req) {
+             only_params(req, {"q"});
+             return Response::json(s.document(req.path_params.at("id"), req.param("q")));
+         }},
+        {"GET", "/v1/documents/{id}/similar", "similar",
+         [&s](const Request& req) {
+             only_params(req, {"count"});
+             return Response::json(s.similar(req.path_params.at("id"), int_param(req, "count", 10)));
+         }},
+        {"GET", "/v1/themes", "themes", [&s](const Request&) { return Response::json(s.themes()); }},
+        {"GET", "/v1/countries", "countries", [&s](const Request&) { return Response::json(s.countries()); }},
+        {"GET", "/v1/stats", "stats", [&s](const Request&) { return Response::json(s.stats()); }},
+        {"GET", "/healthz", "healthz", [](const Request&) { return Response::json({{"status", "ok"}}); }},
+        {"GET", "/readyz", "readyz",
+         [&s](const Request&) {
+             s.check_ready();
+             return Response::json({{"status", "ready"}});
+         }},
+        {"GET", "/metrics", "metrics",
+         [this, &s](const Request&) {
+             std::vector<std::pair<std::string, double>> gauges;
+             try {
+                 const nlohmann::json st = s.stats();
+                 gauges = {{"strata_index_generation", st["generation"].get<double>()},
+                           {"strata_index_documents", st["documents"].get<double>()},
+                           {"strata_index_passages", st["passages"].get<double>()}};
+             } catch (const std::exception&) {
+                 gauges = {{"strata_index_up", 0}};
+             }
+             gauges.emplace_back("strata_http_inflight_requests", inflight_.load());
+             Response r;
+             r.content_type = "text/plain; version=0.0.4; charset=utf-8";
+             r.body = metrics_.render(gauges);
+             return r;
+         }},
+    };
+}
+
+}  // namespace strata::searchd

@@ -21,7 +21,18 @@ std::vector<std::string> segments(const std::string& path) {
 Response Response::json(const nlohmann::json& j, int status) {
     Response r;
     r.status = status;
-    r.body = j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    // <, > and & only ever occur inside JSON strings; escaping them keeps an echoed query
+    // inert even where a careless client drops the JSON into HTML.
+    const std::string raw = j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    r.body.reserve(raw.size() + 64);
+    for (char c : raw) {
+        switch (c) {
+            case '<': r.body += "\\u003c"; break;
+            case '>': r.body += "\\u003e"; break;
+            case '&': r.body += "\\u0026"; break;
+            default: r.body += c;
+        }
+    }
     return r;
 }
 

@@ -132,7 +132,9 @@ private:
 
 Server::Server(ServerConfig config) : config_(std::move(config)), router_({}) {
     config_.validate();
-    ReferenceData ref = config_.corpus.empty() ? load_reference(bundled_corpus_dir()) : load_reference(config_.corpus);
+    // Labels and concepts come from the index itself unless a corpus directory is named.
+    ReferenceData ref = config_.corpus.empty() ? reference_for_index(config_.index.front(), bundled_corpus_dir())
+                                               : load_reference(config_.corpus);
     searcher_ = std::make_unique<Searcher>(SearcherOptions{config_.index, config_.search}, std::move(ref));
     router_ = Router(routes());
 }

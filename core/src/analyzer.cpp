@@ -9,6 +9,7 @@
 #include <unicode/unistr.h>
 #include <unicode/uscript.h>
 
+#include <algorithm>
 #include <array>
 #include <map>
 #include <memory>
@@ -145,6 +146,24 @@ constexpr std::array<std::string_view, 34> kKoreanParticles = {
     "이다", "과", "와", "의", "은", "는", "이", "가", "을", "를", "에", "로", "도", "만",
 };
 
+// Bytes of an elided article or preposition at the start of @p word ("l'", "dell'",
+// "qu'", with ' or ’), or 0. Only known elisions count, so English "don't" stays whole.
+std::size_t elision_length(std::string_view word) {
+    static const std::array<std::string_view, 24> prefixes = {
+        "l", "d", "j", "m", "n", "s", "t", "c", "qu", "lorsqu", "puisqu", "jusqu", "quelqu",
+        "dell", "nell", "all", "dall", "sull", "coll", "un", "quell", "quest", "nessun", "tutt"};
+    for (std::size_t i = 1; i < word.size() && i <= 6; ++i) {
+        std::size_t len = 0;
+        if (word[i] == '\'') len = 1;
+        else if (word.compare(i, 3, "\xE2\x80\x99") == 0) len = 3;
+        if (!len) continue;
+        if (i + len >= word.size()) return 0;
+        const std::string prefix = text::ascii_lower(word.substr(0, i));
+        return std::find(prefixes.begin(), prefixes.end(), prefix) != prefixes.end() ? i + len : 0;
+    }
+    return 0;
+}
+
 }  // namespace
 
 bool is_cjk_kind(TokenKind kind) { return kind == TokenKind::kCjk; }
@@ -213,7 +232,12 @@ std::string Analyzer::fold(std::string_view normalized) {
             default: text::append_utf8(out, static_cast<char32_t>(c));
         }
     }
-    return out;
+    // Marks that were kept (Cyrillic breve, Devanagari…) recompose with their letters.
+    UErrorCode nfc_status = U_ZERO_ERROR;
+    const icu::Normalizer2* nfc = icu::Normalizer2::getNFCInstance(nfc_status);
+    if (U_FAILURE(nfc_status) || !nfc) return out;
+    const icu::UnicodeString composed = nfc->normalize(icu::UnicodeString::fromUTF8(out), nfc_status);
+    return U_FAILURE(nfc_status) ? out : to_utf8(composed);
 }
 
 std::vector<std::string> Analyzer::bigrams(std::string_view run) {
@@ -274,9 +298,20 @@ std::vector<Token> Analyzer::tokenize(std::string_view input, std::string_view l
 
         Token t;
         t.kind = classify(us.char32At(start), status);
-        t.text = normalize(raw, lang);
+        std::uint32_t b_start = b0;
+        std::string_view word = raw;
+        if (t.kind == TokenKind::kWord) {
+            // Elision (French, Italian, Catalan): "l'éthique" and "dell'etica" are searched
+            // as "éthique" and "etica". Word break keeps them whole (apostrophe is MidNumLet).
+            const std::size_t cut = elision_length(word);
+            if (cut) {
+                b_start += static_cast<std::uint32_t>(cut);
+                word = word.substr(cut);
+            }
+        }
+        t.text = normalize(word, lang);
         if (t.text.empty() || t.text.size() > kMaxTermBytes) continue;
-        t.start = b0;
+        t.start = b_start;
         t.end = b1;
         t.pos = pos;
         if (t.kind == TokenKind::kWord) {

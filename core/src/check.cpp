@@ -1,5 +1,6 @@
 #include "strata/check.h"
 
+#include "strata/analyzer.h"
 #include "strata/extract.h"
 #include "strata/text.h"
 
@@ -49,6 +50,7 @@ CorpusReport check_corpus(const std::filesystem::path& corpus_dir) {
 
     CorpusScan scan = scan_corpus(corpus_dir);
     r.issues = scan.issues;
+    const Analyzer analyzer;
     for (const DocumentMeta& d : scan.documents) {
         if (!ref.country(d.country))
             r.issues.push_back({d.meta_path.string(), 0, "country", "'" + d.country + "' is not in countries.yaml"});
@@ -67,7 +69,10 @@ CorpusReport check_corpus(const std::filesystem::path& corpus_dir) {
         ++r.scripts[dominant_script(body, d.language)];
         ++r.years[std::to_string(d.year)];
         ++r.types[d.type];
-        r.words[d.id] = text::approx_words(body);
+        std::size_t words = 0;
+        for (const Token& t : analyzer.tokenize(body, d.language))
+            if (t.kind != TokenKind::kNumber) ++words;
+        r.words[d.id] = words;
     }
     return r;
 }

@@ -232,6 +232,9 @@ IndexSummary run_indexer(const IndexOptions& opt) {
         db.set_metadata(std::string(schema::kMetaReferenceHash), ref.hash);
         db.set_metadata("strata:generation", std::to_string(summary.generation));
         db.set_metadata(std::string(schema::kMetaBuiltAt), now_iso());
+        db.set_metadata(kMetaThemes, ref.sources.themes);
+        db.set_metadata(kMetaConcepts, ref.sources.concepts);
+        db.set_metadata(kMetaCountries, ref.sources.countries);
     }
     if (fresh) {
         db.commit();

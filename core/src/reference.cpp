@@ -3,6 +3,7 @@
 #include "strata/hash.h"
 #include "strata/schema.h"
 
+#include <xapian.h>
 #include <yaml-cpp/yaml.h>
 
 #include <cstdlib>
@@ -117,13 +118,32 @@ std::string ReferenceData::region_of(const std::string& code) const {
 
 ReferenceData load_reference_files(const fs::path& themes_file, const fs::path& concepts_file,
                                    const fs::path& countries_file) {
+    return parse_reference(read_file(themes_file), read_file(concepts_file), read_file(countries_file), themes_file,
+                           concepts_file, countries_file);
+}
+
+ReferenceData reference_for_index(const std::string& index, const fs::path& fallback_dir) {
+    try {
+        Xapian::Database db(index);
+        const std::string themes = db.get_metadata(kMetaThemes);
+        if (!themes.empty()) {
+            return parse_reference(themes, db.get_metadata(kMetaConcepts), db.get_metadata(kMetaCountries),
+                                   index + ":themes.yaml", index + ":concepts.yaml", index + ":countries.yaml");
+        }
+    } catch (const Xapian::Error&) {
+        // No readable index yet: the fallback serves until one exists.
+    }
+    return load_reference(fallback_dir);
+}
+
+ReferenceData parse_reference(const std::string& themes_src, const std::string& concepts_src,
+                              const std::string& countries_src, const fs::path& themes_file,
+                              const fs::path& concepts_file, const fs::path& countries_file) {
     ReferenceData ref;
     ref.themes_file = themes_file;
     ref.concepts_file = concepts_file;
     ref.countries_file = countries_file;
-    const std::string themes_src = read_file(themes_file);
-    const std::string concepts_src = read_file(concepts_file);
-    const std::string countries_src = read_file(countries_file);
+    ref.sources = {themes_src, concepts_src, countries_src};
     ref.hash = sha1_hex(themes_src + '\0' + concepts_src + '\0' + countries_src);
 
     std::vector<int> lines;

@@ -41,6 +41,11 @@ struct Country {
     std::string income;     ///< World Bank income group, or empty
 };
 
+/// The raw text of the three files, as loaded.
+struct ReferenceSources {
+    std::string themes, concepts, countries;
+};
+
 /// Everything the indexer and the daemon need besides the documents.
 struct ReferenceData {
     std::vector<Theme> themes;
@@ -48,6 +53,7 @@ struct ReferenceData {
     std::vector<Country> countries;
     std::filesystem::path themes_file, concepts_file, countries_file;
     std::string hash;  ///< content hash of the three files; a change means a rebuild
+    ReferenceSources sources;  ///< the files' text, stored in the index by the indexer
 
     [[nodiscard]] const Theme* theme(const std::string& id) const;
     [[nodiscard]] const Country* country(const std::string& code) const;
@@ -61,6 +67,22 @@ struct ReferenceData {
 /// Loads themes.yaml, concepts.yaml and countries.yaml from @p corpus_dir where present,
 /// else from the bundled corpus. Throws InputError naming the file, line and field.
 [[nodiscard]] ReferenceData load_reference(const std::filesystem::path& corpus_dir);
+
+/// The reference data an index was built with (stored in it by the indexer), or, for an
+/// index without it, load_reference(@p fallback_dir). Readers use this so that labels and
+/// concepts match what the index was built with.
+[[nodiscard]] ReferenceData reference_for_index(const std::string& index, const std::filesystem::path& fallback_dir);
+
+/// Parses reference data from YAML text; @p names label the sources in errors.
+[[nodiscard]] ReferenceData parse_reference(const std::string& themes, const std::string& concepts,
+                                            const std::string& countries, const std::filesystem::path& themes_name,
+                                            const std::filesystem::path& concepts_name,
+                                            const std::filesystem::path& countries_name);
+
+/// Metadata keys under which the indexer stores the reference files' text.
+inline constexpr const char* kMetaThemes = "strata:ref:themes";
+inline constexpr const char* kMetaConcepts = "strata:ref:concepts";
+inline constexpr const char* kMetaCountries = "strata:ref:countries";
 
 /// Loads from exactly these three files.
 [[nodiscard]] ReferenceData load_reference_files(const std::filesystem::path& themes,

@@ -1,0 +1,135 @@
+// Table-driven analyzer tests: input and language, then the expected tokens as a golden
+// string "text[/folded][{base}]@pos", one case per line.
+#include "strata/analyzer.h"
+
+#include <gtest/gtest.h>
+
+#include <set>
+
+namespace strata {
+namespace {
+
+std::string render(const std::vector<Token>& tokens) {
+    std::string out;
+    for (const Token& t : tokens) {
+        if (!out.empty()) out += ' ';
+        out += t.text;
+        if (!t.folded.empty()) out.append("/").append(t.folded);
+        if (!t.base.empty()) out.append("{").append(t.base).append("}");
+        out.append("@").append(std::to_string(t.pos));
+    }
+    return out;
+}
+
+struct Case {
+    const char* lang;
+    const char* input;
+    const char* expected;
+};
+
+// clang-format off
+const Case kCases[] = {
+    {"en", "Trustworthy AI, by 2030!",            "trustworthy@1 ai@2 by@3 2030@4"},
+    {"en", "don't split English contractions",   "don't@1 split@2 english@3 contractions@4"},
+    {"es", "La Ética de la IA",                   "la@1 ética/etica@2 de@3 la@4 ia@5"},
+    {"pt", "Inteligência Artificial",             "inteligência/inteligencia@1 artificial@2"},
+    {"fr", "L'éthique de l’IA",                   "éthique/ethique@1 de@2 ia@3"},
+    {"de", "Straße der KI",                       "strasse@1 der@2 ki@3"},
+    {"it", "dell'intelligenza artificiale",       "intelligenza@1 artificiale@2"},
+    {"nl", "Kunstmatige intelligentie",           "kunstmatige@1 intelligentie@2"},
+    {"pl", "Sztuczna inteligencja w Łodzi",       "sztuczna@1 inteligencja@2 w@3 łodzi/lodzi@4"},
+    {"sv", "Nationell inriktning för AI",         "nationell@1 inriktning@2 för/for@3 ai@4"},
+    {"fi", "Suomen tekoälyaika",                  "suomen@1 tekoälyaika/tekoalyaika@2"},
+    {"cs", "Národní strategie umělé inteligence", "národní/narodni@1 strategie@2 umělé/umele@3 inteligence@4"},
+    {"hu", "Mesterséges Intelligencia",           "mesterséges/mesterseges@1 intelligencia@2"},
+    {"tr", "İstihdam ISI ılık",                   "istihdam@1 ısı/isi@2 ılık/ilik@3"},
+    {"vi", "Trí tuệ nhân tạo",                    "trí/tri@1 tuệ/tue@2 nhân/nhan@3 tạo/tao@4"},
+    {"ru", "Искусственный интеллект, ёлка",       "искусственный@1 интеллект@2 ёлка/елка@3"},
+    {"ar", "أَخْلَاقِيَّات",                          "أَخْلَاقِيَّات/اخلاقيات@1"},
+    {"ar", "أخلاقيات الذكاء",                      "أخلاقيات/اخلاقيات@1 الذكاء@2"},
+    {"el", "Τεχνητή Νοημοσύνης",                  "τεχνητή/τεχνητη@1 νοημοσύνησ/νοημοσυνησ@2"},
+    {"hi", "कृत्रिम बुद्धिमत्ता",                     "कृत्रिम@1 बुद्धिमत्ता@2"},
+    {"id", "Kecerdasan Artifisial",               "kecerdasan@1 artifisial@2"},
+    {"zh-Hans", "人工智能伦理",                     "人工@1 智能@3 伦理@5"},
+    {"zh-Hant", "人工智慧倫理",                     "人工@1 智慧@3 倫理@5"},
+    {"ja", "人工知能の倫理",                        "人工@1 知能@3 の@5 倫理@6"},
+    {"ko", "인공지능의 윤리",                        "인공지능의{인공지능}@1 윤리@2"},
+    {"th", "ปัญญาประดิษฐ์เพื่อประเทศไทย",            "ปัญญา@1 ประดิษฐ์@2 เพื่อ@3 ประเทศไทย@4"},
+    {"en", "ＡＩ　Ｓｔｒａｔｅｇｙ",                  "ai@1 strategy@2"},
+    {"",   "AI战略 and ИИ",                         "ai@1 战略@2 and@4 ии@5"},
+};
+// clang-format on
+
+TEST(Analyzer, GoldenTokensInManyLanguages) {
+    const Analyzer a;
+    std::set<std::string> languages;
+    for (const Case& c : kCases) {
+        EXPECT_EQ(render(a.tokenize(c.input, c.lang)), c.expected) << "lang=" << c.lang << " input=" << c.input;
+        if (*c.lang) languages.insert(Analyzer::stem_language(c.lang) == "zh" ? c.lang : Analyzer::stem_language(c.lang));
+    }
+    EXPECT_GE(languages.size(), 16u);
+}
+
+TEST(Analyzer, ArabicWithAndWithoutDiacriticsFoldAlike) {
+    const Analyzer a;
+    const auto with = a.tokenize("الذَّكَاءُ الاِصْطِنَاعِيُّ", "ar");
+    const auto without = a.tokenize("الذكاء الاصطناعي", "ar");
+    ASSERT_EQ(with.size(), 2u);
+    ASSERT_EQ(without.size(), 2u);
+    for (std::size_t i = 0; i < 2; ++i) {
+        const std::string f1 = with[i].folded.empty() ? with[i].text : with[i].folded;
+        const std::string f2 = without[i].folded.empty() ? without[i].text : without[i].folded;
+        EXPECT_EQ(f1, f2);
+    }
+}
+
+TEST(Analyzer, OffsetsPointIntoTheSource) {
+    const Analyzer a;
+    const std::string s = "Ética y l'éthique: 伦理";
+    for (const Token& t : a.tokenize(s, "")) {
+        const std::string slice = s.substr(t.start, t.end - t.start);
+        EXPECT_EQ(a.normalize(slice, ""), t.text) << slice;
+    }
+}
+
+TEST(Analyzer, StemsCarryTheLanguagePrefix) {
+    const Analyzer a;
+    Xapian::Document doc;
+    a.index_text(doc, "las estrategias nacionales", "es");
+    std::set<std::string> terms(doc.termlist_begin(), doc.termlist_end());
+    EXPECT_TRUE(terms.count("Zes:estrategi")) << "Spanish stem missing";
+    EXPECT_TRUE(terms.count("estrategias"));
+    EXPECT_FALSE(Analyzer::has_stemmer("zh-Hans"));
+    EXPECT_TRUE(Analyzer::has_stemmer("pt-BR"));
+}
+
+TEST(Analyzer, HanRunsGetBigramsAtCharacterPositions) {
+    const Analyzer a;
+    Xapian::Document doc;
+    a.index_text(doc, "人工智能伦理", "zh-Hans");
+    std::map<std::string, std::vector<Xapian::termpos>> pos;
+    for (auto t = doc.termlist_begin(); t != doc.termlist_end(); ++t)
+        for (auto p = t.positionlist_begin(); p != t.positionlist_end(); ++p) pos[*t].push_back(*p);
+    EXPECT_EQ(pos["伦理"], std::vector<Xapian::termpos>({5}));
+    EXPECT_EQ(pos["人工"], std::vector<Xapian::termpos>({1}));
+    EXPECT_EQ(pos["能伦"], std::vector<Xapian::termpos>({4}));
+    EXPECT_EQ(pos["智能"], std::vector<Xapian::termpos>({3}));  // ICU's word, and a bigram
+}
+
+TEST(Analyzer, KoreanParticlesAreStripped) {
+    EXPECT_EQ(Analyzer::strip_korean_particle("인공지능의"), "인공지능");
+    EXPECT_EQ(Analyzer::strip_korean_particle("정부는"), "정부");
+    EXPECT_EQ(Analyzer::strip_korean_particle("데이터를"), "데이터");
+    EXPECT_EQ(Analyzer::strip_korean_particle("아이"), "");  // too short to strip
+}
+
+TEST(Analyzer, InvalidUtf8IsReplacedNotFatal) {
+    const Analyzer a;
+    const auto tokens = a.tokenize(std::string("ok \xC0\xAF bad \xFF end"), "en");
+    ASSERT_FALSE(tokens.empty());
+    EXPECT_EQ(tokens.front().text, "ok");
+    EXPECT_EQ(tokens.back().text, "end");
+}
+
+}  // namespace
+}  // namespace strata

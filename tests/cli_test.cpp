@@ -1,0 +1,113 @@
+// The strata and strata-index programs as a user runs them, in embedded and remote mode.
+#include "server.h"
+#include "support.h"
+
+#include <gtest/gtest.h>
+
+namespace strata {
+namespace {
+
+const std::string kBin = STRATA_BINARY_DIR;
+
+class Cli : public ::testing::Test {
+protected:
+    static void SetUpTestSuite() {
+        dir_ = new test::TempDir;
+        test::build_index(test::test_corpus(), *dir_ / "idx");
+        searchd::ServerConfig c;
+        c.listen = "127.0.0.1:0";
+        c.index = {(*dir_ / "idx").string()};
+        c.access_log = false;
+        server_ = new searchd::Server(c);
+        server_->start();
+    }
+    static void TearDownTestSuite() {
+        server_->stop();
+        delete server_;
+        delete dir_;
+    }
+    static std::string strata(const std::string& args, int expect = 0) {
+        std::string out;
+        const int rc = test::run(kBin + "/cli/strata --index " + (*dir_ / "idx").string() + " " + args + " 2>&1", &out);
+        EXPECT_EQ(rc, expect) << args << "\n" << out;
+        return out;
+    }
+    static std::string remote() { return " --server http://127.0.0.1:" + std::to_string(server_->port()) + " "; }
+    static test::TempDir* dir_;
+    static searchd::Server* server_;
+};
+test::TempDir* Cli::dir_ = nullptr;
+searchd::Server* Cli::server_ = nullptr;
+
+nlohmann::json without_timing(std::string s) {
+    nlohmann::json j = nlohmann::json::parse(s);
+    j.erase("took_ms");
+    return j;
+}
+
+TEST_F(Cli, SearchGivesTheSameResultsEmbeddedAndRemote) {
+    const std::vector<std::string> searches = {"ethics", "datos --country ES,MX", "伦理", "ethics --crosslingual",
+                                               "'' --theme data --group passage"};
+    for (const std::string& args : searches) {
+        const std::string embedded = strata("--format json search " + args);
+        const std::string served = strata(remote() + "--format json search " + args);
+        EXPECT_EQ(without_timing(embedded), without_timing(served)) << args;
+    }
+}
+
+TEST_F(Cli, PrintsTablesCsvAndJsonLines) {
+    const std::string table = strata("search ethics");
+    EXPECT_NE(table.find("Test strategy on trustworthy AI"), std::string::npos) << table;
+    EXPECT_NE(table.find("§ Ethics and trust"), std::string::npos) << table;
+    const std::string csv = strata("--format csv search datos");
+    EXPECT_EQ(csv.rfind("rank,doc_id,country,year,type,language,title,passage,section,page,score,snippet\r\n", 0), 0u) << csv;
+    EXPECT_NE(csv.find("es-2020-test-estrategia"), std::string::npos);
+    EXPECT_EQ(csv.find("<mark>"), std::string::npos) << "CSV holds plain text";
+    const std::string jsonl = strata("--format jsonl search datos");
+    std::size_t lines = 0;
+    for (std::size_t p = 0; (p = jsonl.find('\n', p)) != std::string::npos; ++p) ++lines;
+    EXPECT_EQ(lines, 2u) << jsonl;
+}
+
+TEST_F(Cli, ShowsDocumentsThemesAndCountriesInBothModes) {
+    for (const std::string& mode : {std::string(" "), remote()}) {
+        EXPECT_NE(strata(mode + "doc gb-2021-test-strategy").find("Ethics and trust"), std::string::npos);
+        EXPECT_NE(strata(mode + "themes").find("Compute and infrastructure"), std::string::npos);
+        EXPECT_NE(strata(mode + "countries").find("Türkiye"), std::string::npos);
+        EXPECT_EQ(strata(mode + "--format json themes"), strata(" --format json themes"));
+    }
+    strata("doc no-such-document", 1);
+}
+
+TEST_F(Cli, UsageErrorsExitWithTwo) {
+    strata("search", 2);
+    strata("--format xml search ethics", 2);
+    strata("search ethics --per-page 0", 2);
+    strata("frobnicate", 2);
+}
+
+TEST(IndexCli, CheckNamesTheBrokenFileAndExitsNonZero) {
+    test::TempDir dir;
+    const auto corpus = test::copy_test_corpus(dir.path());
+    std::string out;
+    EXPECT_EQ(test::run(kBin + "/indexer/strata-index --check " + corpus.string() + " 2>&1", &out), 0) << out;
+    EXPECT_NE(out.find("documents: 10"), std::string::npos) << out;
+    test::write_file(corpus / "docs/bad.yaml", "id: \"x-bad\"\ncountry: \"MX\"\ntitle: \"T\"\nyear: 20x0\nfile: \"a.md\"\n");
+    EXPECT_EQ(test::run(kBin + "/indexer/strata-index --check " + corpus.string() + " 2>&1", &out), 1);
+    EXPECT_NE(out.find("bad.yaml:4: field 'year'"), std::string::npos) << out;
+}
+
+TEST(IndexCli, ExitCodesSaySomeDocumentsFailed) {
+    test::TempDir dir;
+    const auto corpus = test::copy_test_corpus(dir.path());
+    test::write_file(corpus / "docs/bad.yaml", "id: [\n");
+    std::string out;
+    EXPECT_EQ(test::run(kBin + "/indexer/strata-index " + corpus.string() + " " + (dir / "idx").string() + " 2>&1", &out), 1) << out;
+    EXPECT_NE(out.find("10 added"), std::string::npos) << out;
+    EXPECT_EQ(test::run(kBin + "/indexer/strata-index 2>&1", &out), 2);
+    EXPECT_EQ(test::run(kBin + "/indexer/strata-index --stats " + (dir / "idx").string() + " 2>&1", &out), 0);
+    EXPECT_NE(out.find("documents: 10"), std::string::npos) << out;
+}
+
+}  // namespace
+}  // namespace strata

@@ -1,0 +1,166 @@
+// The indexer: builds, updates incrementally, keeps failed documents, refuses a second
+// writer, and survives being killed at any moment.
+#include "strata/errors.h"
+#include "strata/index_store.h"
+#include "strata/indexer.h"
+#include "strata/schema.h"
+#include "support.h"
+
+#include <gtest/gtest.h>
+#include <xapian.h>
+
+#include <csignal>
+#include <random>
+#include <set>
+#include <sys/wait.h>
+#include <thread>
+#include <unistd.h>
+
+namespace fs = std::filesystem;
+
+namespace strata {
+namespace {
+
+IndexSummary index(const fs::path& corpus, const fs::path& idx, bool rebuild = false) {
+    IndexOptions opt;
+    opt.corpus_dir = corpus;
+    opt.index_dir = idx;
+    opt.rebuild = rebuild;
+    opt.threads = 2;
+    return run_indexer(opt);
+}
+
+std::set<std::string> unique_terms(const fs::path& idx) {
+    Xapian::Database db(idx.string());
+    std::set<std::string> out;
+    for (auto it = db.allterms_begin("Q"); it != db.allterms_end("Q"); ++it) out.insert(*it);
+    return out;
+}
+
+TEST(Indexer, BuildsTheTestCorpus) {
+    test::TempDir dir;
+    const IndexSummary s = index(test::test_corpus(), dir / "idx");
+    EXPECT_EQ(s.added, 10u);
+    EXPECT_EQ(s.failures.size(), 0u);
+    EXPECT_TRUE(s.rebuilt);
+    const IndexStats st = read_index_stats(dir / "idx");
+    EXPECT_EQ(st.documents, 10u);
+    EXPECT_GE(st.passages, 10u);
+    EXPECT_EQ(st.languages.at("es"), 2u);
+}
+
+TEST(Indexer, TouchingOneDocumentReindexesOneDocument) {
+    test::TempDir dir;
+    const fs::path corpus = test::copy_test_corpus(dir.path());
+    (void)index(corpus, dir / "idx");
+    const IndexSummary again = index(corpus, dir / "idx");
+    EXPECT_EQ(again.added + again.changed + again.deleted, 0u);
+    EXPECT_EQ(again.unchanged, 10u);
+    EXPECT_FALSE(again.rebuilt);
+
+    const fs::path md = corpus / "docs/mx-2018-test-estrategia.md";
+    test::write_file(md, test::read_file(md) + "\nUn párrafo nuevo sobre gobernanza algorítmica.\n");
+    const IndexSummary one = index(corpus, dir / "idx");
+    EXPECT_EQ(one.changed, 1u);
+    EXPECT_EQ(one.added + one.deleted, 0u);
+    EXPECT_EQ(one.unchanged, 9u);
+    EXPECT_EQ(one.generation, again.generation + 1);
+    Xapian::Database db((dir / "idx").string());
+    EXPECT_GT(db.get_termfreq("algorítmica"), 0u);
+}
+
+TEST(Indexer, DeletesDocumentsThatAreGone) {
+    test::TempDir dir;
+    const fs::path corpus = test::copy_test_corpus(dir.path());
+    (void)index(corpus, dir / "idx");
+    fs::remove(corpus / "docs/mx-2018-test-estrategia.yaml");
+    const IndexSummary s = index(corpus, dir / "idx");
+    EXPECT_EQ(s.deleted, 1u);
+    Xapian::Database db((dir / "idx").string());
+    EXPECT_EQ(db.get_termfreq("XDmx-2018-test-estrategia"), 0u);
+}
+
+TEST(Indexer, ABrokenFileKeepsItsLastGoodVersion) {
+    test::TempDir dir;
+    const fs::path corpus = test::copy_test_corpus(dir.path());
+    (void)index(corpus, dir / "idx");
+    test::write_file(corpus / "docs/mx-2018-test-estrategia.yaml", "id: [broken\n");
+    const IndexSummary s = index(corpus, dir / "idx");
+    ASSERT_EQ(s.failures.size(), 1u);
+    EXPECT_NE(s.failures[0].file.find("mx-2018-test-estrategia.yaml"), std::string::npos);
+    EXPECT_EQ(s.deleted, 0u);
+    Xapian::Database db((dir / "idx").string());
+    EXPECT_GT(db.get_termfreq("XDmx-2018-test-estrategia"), 0u);
+}
+
+TEST(Indexer, ACorruptPdfFailsAloneAndOthersAreIndexed) {
+    test::TempDir dir;
+    const fs::path corpus = test::copy_test_corpus(dir.path());
+    test::write_file(corpus / "docs/bad.pdf", "%PDF-1.7\ngarbage garbage");
+    test::write_file(corpus / "docs/bad.yaml", "id: \"xx-bad-pdf\"\ncountry: \"MX\"\ntitle: \"Bad\"\nyear: 2020\nfile: \"bad.pdf\"\n");
+    const IndexSummary s = index(corpus, dir / "idx");
+    ASSERT_EQ(s.failures.size(), 1u);
+    EXPECT_NE(s.failures[0].to_string().find("bad.pdf"), std::string::npos);
+    EXPECT_EQ(s.added, 10u);
+}
+
+TEST(Indexer, ASecondWriterGetsALockedError) {
+    test::TempDir dir;
+    IndexLock held(dir / "idx");
+    try {
+        (void)index(test::test_corpus(), dir / "idx");
+        FAIL() << "a second writer was let in";
+    } catch (const Unavailable& e) {
+        EXPECT_NE(std::string(e.what()).find("locked"), std::string::npos);
+    }
+}
+
+TEST(Indexer, RebuildPublishesANewGenerationAtomically) {
+    test::TempDir dir;
+    (void)index(test::test_corpus(), dir / "idx");
+    const auto first = IndexStore(dir / "idx").live();
+    const IndexSummary s = index(test::test_corpus(), dir / "idx", true);
+    EXPECT_TRUE(s.rebuilt);
+    const auto second = IndexStore(dir / "idx").live();
+    ASSERT_TRUE(first && second);
+    EXPECT_NE(*first, *second);
+    EXPECT_TRUE(fs::exists(*first)) << "the previous generation stays for open readers";
+    EXPECT_EQ(unique_terms(dir / "idx").size(), Xapian::Database((dir / "idx").string()).get_doccount());
+}
+
+// Kills strata-index with SIGKILL at random moments; every time, the previous index must
+// still open and answer, and the next run must finish with the same result as a clean build.
+TEST(Indexer, SurvivesKillNineAtAnyMoment) {
+    test::TempDir dir;
+    const fs::path corpus = fs::path(STRATA_SOURCE_DIR) / "corpus";
+    const fs::path idx = dir / "idx";
+    (void)index(corpus, idx);
+    const std::set<std::string> clean = unique_terms(idx);
+    ASSERT_FALSE(clean.empty());
+    const std::string exe = std::string(STRATA_BINARY_DIR) + "/indexer/strata-index";
+    std::mt19937 rng(42);
+    for (int round = 0; round < 8; ++round) {
+        const pid_t pid = fork();
+        ASSERT_GE(pid, 0);
+        if (pid == 0) {
+            const char* mode = round % 2 ? "--rebuild" : "--threads=1";
+            execl(exe.c_str(), exe.c_str(), corpus.c_str(), idx.c_str(), mode, "-q", static_cast<char*>(nullptr));
+            _exit(127);
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(std::uniform_int_distribution<int>(0, 700)(rng)));
+        kill(pid, SIGKILL);
+        int status = 0;
+        waitpid(pid, &status, 0);
+        Xapian::Database db(idx.string());  // must open: the last good index
+        EXPECT_EQ(db.get_doccount(), clean.size()) << "round " << round;
+        Xapian::Enquire enq(db);
+        enq.set_query(Xapian::Query("ai"));
+        EXPECT_GT(enq.get_mset(0, 10).size(), 0u) << "round " << round;
+    }
+    const IndexSummary done = index(corpus, idx);
+    EXPECT_EQ(done.failures.size(), 0u);
+    EXPECT_EQ(unique_terms(idx), clean);
+}
+
+}  // namespace
+}  // namespace strata

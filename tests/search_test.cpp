@@ -1,0 +1,228 @@
+// The search service against a real index of tests/data/corpus.
+#include "strata/errors.h"
+#include "strata/reference.h"
+#include "strata/search.h"
+#include "support.h"
+
+#include <gtest/gtest.h>
+
+#include <set>
+
+namespace strata {
+namespace {
+
+class Search : public ::testing::Test {
+protected:
+    static void SetUpTestSuite() {
+        dir_ = new test::TempDir;
+        test::build_index(test::test_corpus(), *dir_ / "idx");
+        searcher_ = new Searcher(SearcherOptions{{(*dir_ / "idx").string()}, {}}, load_reference(test::test_corpus()));
+    }
+    static void TearDownTestSuite() {
+        delete searcher_;
+        delete dir_;
+    }
+
+    static nlohmann::json run(ParamMap p) { return searcher_->search(SearchRequest::from_params(p)); }
+    static std::set<std::string> ids(const nlohmann::json& r) {
+        std::set<std::string> out;
+        for (const auto& h : r["hits"]) out.insert(h["id"].get<std::string>());
+        return out;
+    }
+    static std::size_t facet(const nlohmann::json& r, const std::string& f, const std::string& v) {
+        for (const auto& x : r["facets"][f])
+            if (x["value"] == v) return x["count"];
+        return 0;
+    }
+
+    static test::TempDir* dir_;
+    static Searcher* searcher_;
+};
+test::TempDir* Search::dir_ = nullptr;
+Searcher* Search::searcher_ = nullptr;
+
+TEST_F(Search, EmptyQueryMatchesEverything) {
+    const auto r = run({{"per_page", {"100"}}});
+    EXPECT_EQ(r["total"], 10);
+    EXPECT_EQ(r["hits"].size(), 10u);
+}
+
+TEST_F(Search, FiltersByCountryAndYear) {
+    EXPECT_EQ(ids(run({{"country", {"ES,MX"}}})), (std::set<std::string>{"es-2020-test-estrategia", "mx-2018-test-estrategia"}));
+    EXPECT_EQ(ids(run({{"year", {"2019..2020"}}, {"lang", {"es"}}})), (std::set<std::string>{"es-2020-test-estrategia"}));
+    EXPECT_EQ(ids(run({{"q", {"datos year:..2018"}}})), (std::set<std::string>{"mx-2018-test-estrategia"}));
+    EXPECT_EQ(ids(run({{"q", {"country:de"}}})), (std::set<std::string>{"de-2018-test-strategie"}));
+    EXPECT_EQ(ids(run({{"region", {"eastern-asia"}}, {"per_page", {"50"}}})),
+              (std::set<std::string>{"cn-2017-test-guihua", "jp-2019-test-gensoku", "kr-2019-test-jeollyak"}));
+    EXPECT_EQ(ids(run({{"type", {"white-paper"}}})), (std::set<std::string>{"sa-2020-test-strategy"}));
+}
+
+TEST_F(Search, FacetCountsEqualTheCountsOfFilteredSearches) {
+    for (const char* group : {"document", "passage"}) {
+        const auto all = run({{"group", {group}}, {"per_page", {"1"}}});
+        for (const std::string& f : std::vector<std::string>{"country", "theme", "lang", "type", "year", "region"}) {
+            ASSERT_TRUE(all["facets"].contains(f)) << f;
+            for (const auto& v : all["facets"][f]) {
+                ParamMap p{{"group", {group}}, {"per_page", {"1"}}};
+                p[f] = {v["value"].get<std::string>()};
+                EXPECT_EQ(run(p)["total"], v["count"]) << group << " " << f << "=" << v["value"];
+            }
+        }
+    }
+}
+
+TEST_F(Search, ThemesAreMultiValuedAndCountedExactly) {
+    const auto r = run({{"q", {"data"}}, {"group", {"passage"}}});
+    std::size_t sum_of_hits_with_data = 0;
+    for (const auto& h : r["hits"])
+        if (h["passages"][0]["themes"].contains("data")) ++sum_of_hits_with_data;
+    EXPECT_EQ(facet(r, "theme", "data"), sum_of_hits_with_data);
+    EXPECT_GT(facet(r, "theme", "data"), 0u);
+}
+
+TEST_F(Search, SelectingAFacetValueKeepsItsSiblingsCounted) {
+    const auto r = run({{"country", {"ES"}}});
+    EXPECT_EQ(r["total"], 1);
+    EXPECT_EQ(facet(r, "country", "ES"), 1u);
+    EXPECT_EQ(facet(r, "country", "MX"), 1u) << "multi-select: other countries stay visible";
+    EXPECT_EQ(facet(r, "lang", "en"), 0u) << "other facets are narrowed by the selection";
+    for (const auto& v : r["facets"]["country"]) EXPECT_EQ(v["selected"], v["value"] == "ES");
+}
+
+TEST_F(Search, FindsCjkAndThaiWordsInsideLongerRuns) {
+    EXPECT_EQ(ids(run({{"q", {"伦理"}}})), (std::set<std::string>{"cn-2017-test-guihua"}));
+    EXPECT_EQ(ids(run({{"q", {"倫理"}}})), (std::set<std::string>{"jp-2019-test-gensoku"}));
+    EXPECT_EQ(ids(run({{"q", {"인공지능"}}})), (std::set<std::string>{"kr-2019-test-jeollyak"}));
+    EXPECT_EQ(ids(run({{"q", {"ปัญญาประดิษฐ์"}}})), (std::set<std::string>{"th-2022-test-plan"}));
+    EXPECT_EQ(ids(run({{"q", {"\"智能伦理\""}}})), (std::set<std::string>{"cn-2017-test-guihua"}));
+}
+
+TEST_F(Search, IsInsensitiveToAccentsCaseAndDiacritics) {
+    EXPECT_TRUE(ids(run({{"q", {"etica"}}})).count("es-2020-test-estrategia"));
+    EXPECT_TRUE(ids(run({{"q", {"ÉTICA"}}})).count("es-2020-test-estrategia"));
+    EXPECT_EQ(ids(run({{"q", {"أخلاقيات"}}})), (std::set<std::string>{"sa-2020-test-strategy"}));
+    EXPECT_EQ(ids(run({{"q", {"istihdam"}}})), (std::set<std::string>{"tr-2021-test-strateji"}));
+    EXPECT_EQ(ids(run({{"q", {"İSTİHDAM"}}})), (std::set<std::string>{"tr-2021-test-strateji"}));
+    EXPECT_EQ(ids(run({{"q", {"strasse"}}})), (std::set<std::string>{"de-2018-test-strategie"}));
+}
+
+TEST_F(Search, StemsMatchOtherFormsOfAWord) {
+    EXPECT_TRUE(ids(run({{"q", {"ethical"}}})).count("gb-2021-test-strategy"));
+    EXPECT_TRUE(ids(run({{"q", {"éticos"}}})).count("es-2020-test-estrategia"));
+}
+
+TEST_F(Search, CrossLingualExpansionReachesOtherLanguagesAndRanksDirectMatchesFirst) {
+    const auto plain = run({{"q", {"ethics"}}});
+    EXPECT_EQ(ids(plain), (std::set<std::string>{"gb-2021-test-strategy"}));
+    const auto r = run({{"q", {"ethics"}}, {"crosslingual", {"true"}}, {"per_page", {"50"}}});
+    const auto found = ids(r);
+    for (const char* id : {"gb-2021-test-strategy", "es-2020-test-estrategia", "de-2018-test-strategie", "cn-2017-test-guihua",
+                           "jp-2019-test-gensoku", "kr-2019-test-jeollyak", "th-2022-test-plan", "tr-2021-test-strateji",
+                           "sa-2020-test-strategy"})
+        EXPECT_TRUE(found.count(id)) << id;
+    EXPECT_EQ(r["hits"][0]["id"], "gb-2021-test-strategy");
+    ASSERT_EQ(r["expansions"].size(), 1u);
+    EXPECT_EQ(r["expansions"][0]["concept"], "ethics");
+    EXPECT_TRUE(r["expansions"][0]["terms"].contains("es"));
+}
+
+TEST_F(Search, SnippetsMarkMatchesAndEscapeEverythingElse) {
+    const auto r = run({{"q", {"script alert"}}, {"group", {"passage"}}});
+    ASSERT_EQ(r["hits"].size(), 1u);
+    const std::string snippet = r["hits"][0]["passages"][0]["snippet"];
+    EXPECT_NE(snippet.find("&lt;<mark>script</mark>&gt;"), std::string::npos) << snippet;
+    EXPECT_EQ(snippet.find("<script"), std::string::npos) << snippet;
+    const std::string cjk = run({{"q", {"伦理"}}})["hits"][0]["passages"][0]["snippet"];
+    EXPECT_NE(cjk.find("<mark>伦理</mark>"), std::string::npos) << cjk;
+    const std::string stem = run({{"q", {"ethical"}}})["hits"][0]["passages"][0]["snippet"];
+    EXPECT_NE(stem.find("<mark>ethics</mark>"), std::string::npos) << stem;
+    EXPECT_EQ(r["hits"][0]["passages"][0]["section"], "Data and compute");
+}
+
+TEST_F(Search, GroupsPassagesByDocumentOrNot) {
+    const auto docs = run({{"q", {"ethics OR data OR datos"}}});
+    const auto passages = run({{"q", {"ethics OR data OR datos"}}, {"group", {"passage"}}});
+    EXPECT_LT(docs["total"].get<int>(), passages["total"].get<int>());
+    EXPECT_EQ(docs["total_passages"], passages["total"]);
+    std::set<std::string> seen;
+    for (const auto& h : docs["hits"]) EXPECT_TRUE(seen.insert(h["id"]).second) << "a document appears twice";
+    EXPECT_LE(docs["hits"][0]["passages"].size(), 3u);
+}
+
+TEST_F(Search, SortsByYear) {
+    const auto r = run({{"sort", {"year"}}, {"per_page", {"100"}}});
+    int last = 0;
+    for (const auto& h : r["hits"]) {
+        EXPECT_GE(h["year"].get<int>(), last);
+        last = h["year"];
+    }
+}
+
+TEST_F(Search, OperatorsWildcardsAndPhrases) {
+    EXPECT_TRUE(ids(run({{"q", {"ethic*"}}})).count("gb-2021-test-strategy"));
+    EXPECT_EQ(ids(run({{"q", {"datos -abiertos"}}})).count("mx-2018-test-estrategia"), 0u);
+    EXPECT_TRUE(ids(run({{"q", {"\"open data\""}}})).count("gb-2021-test-strategy"));
+    EXPECT_EQ(run({{"q", {"\"data open\""}}})["total"], 0);
+    EXPECT_EQ(ids(run({{"q", {"datos NOT abiertos"}}})).size(), 0u);
+    EXPECT_TRUE(ids(run({{"q", {"伦理 OR 倫理"}}})).count("jp-2019-test-gensoku"));
+}
+
+TEST_F(Search, ABadQueryRunsAsWordsWithAWarning) {
+    const auto r = run({{"q", {"(ethics AND"}}});
+    ASSERT_EQ(r["warnings"].size(), 1u);
+    EXPECT_NE(r["warnings"][0].get<std::string>().find("searched for the words"), std::string::npos);
+    EXPECT_TRUE(ids(r).count("gb-2021-test-strategy") || r["total"] == 0);
+}
+
+TEST_F(Search, SuggestsASpellingWhenNothingMatches) {
+    const auto r = run({{"q", {"ethicks"}}});
+    EXPECT_EQ(r["total"], 0);
+    EXPECT_EQ(r["did_you_mean"], "ethics");
+}
+
+TEST_F(Search, DropsScriptsAndNavigationOfHtml) {
+    EXPECT_EQ(run({{"q", {"navigationword"}}})["total"], 0);
+    EXPECT_EQ(run({{"q", {"tracking"}}})["total"], 0);
+}
+
+TEST_F(Search, RejectsBadParameters) {
+    EXPECT_THROW(run({{"per_page", {"1000000000"}}}), InvalidRequest);
+    EXPECT_THROW(run({{"page", {"-1"}}}), InvalidRequest);
+    EXPECT_THROW(run({{"year", {"twenty"}}}), InvalidRequest);
+    EXPECT_THROW(run({{"sort", {"random"}}}), InvalidRequest);
+    EXPECT_THROW(run({{"contry", {"MX"}}}), InvalidRequest);
+    EXPECT_THROW(run({{"q", {std::string(5000, 'a')}}}), TooLarge);
+}
+
+TEST_F(Search, ReturnsADocumentWithItsPassages) {
+    const auto d = searcher_->document("gb-2021-test-strategy", "ethics");
+    EXPECT_EQ(d["title"], "Test strategy on trustworthy AI");
+    ASSERT_EQ(d["passages"].size(), 2u);
+    EXPECT_EQ(d["passages"][0]["section"], "Ethics and trust");
+    EXPECT_TRUE(d["passages"][0]["matched"].get<bool>());
+    EXPECT_NE(d["passages"][0]["highlight"].get<std::string>().find("<mark>ethics</mark>"), std::string::npos);
+    EXPECT_TRUE(d["theme_profile"].contains("ethics"));
+    EXPECT_THROW((void)searcher_->document("../etc/passwd"), NotFound);
+    EXPECT_THROW((void)searcher_->document("no-such-doc"), NotFound);
+}
+
+TEST_F(Search, FindsSimilarDocuments) {
+    const auto s = searcher_->similar("es-2020-test-estrategia", 3);
+    ASSERT_FALSE(s["similar"].empty());
+    EXPECT_EQ(s["similar"][0]["id"], "mx-2018-test-estrategia");
+}
+
+TEST_F(Search, DescribesThemesAndCountries) {
+    const auto t = searcher_->themes();
+    ASSERT_EQ(t["themes"].size(), 3u);
+    EXPECT_GT(t["themes"][0]["documents"].get<int>(), 0);
+    const auto c = searcher_->countries();
+    bool es = false;
+    for (const auto& x : c["countries"])
+        if (x["code"] == "ES") es = x["documents"] == 1;
+    EXPECT_TRUE(es);
+    EXPECT_EQ(searcher_->stats()["documents"], 10);
+}
+
+}  // namespace
+}  // namespace strata

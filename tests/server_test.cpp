@@ -1,0 +1,185 @@
+// strata-searchd over real loopback HTTP: routes, errors, auth, limits and hot reload.
+#include "server.h"
+#include "strata/indexer.h"
+#include "support.h"
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <thread>
+
+namespace strata {
+namespace {
+
+using test::http;
+
+class Server : public ::testing::Test {
+protected:
+    void SetUp() override {
+        corpus_ = test::copy_test_corpus(dir_.path());
+        test::build_index(corpus_, dir_ / "idx");
+        searchd::ServerConfig c;
+        c.listen = "127.0.0.1:0";
+        c.index = {(dir_ / "idx").string()};
+        c.corpus = corpus_.string();
+        c.threads = 4;
+        c.access_log = false;
+        c.search.max_query_bytes = 2048;
+        configure(c);
+        server_ = std::make_unique<searchd::Server>(c);
+        server_->start();
+        port_ = server_->port();
+    }
+    void TearDown() override { server_->stop(); }
+    virtual void configure(searchd::ServerConfig&) {}
+
+    nlohmann::json get_json(const std::string& path, int expect = 200) {
+        const auto r = http(port_, "GET", path);
+        EXPECT_EQ(r.status, expect) << path << " → " << r.body;
+        return nlohmann::json::parse(r.body);
+    }
+
+    test::TempDir dir_;
+    std::filesystem::path corpus_;
+    std::unique_ptr<searchd::Server> server_;
+    unsigned short port_ = 0;
+};
+
+TEST_F(Server, SearchAnswersJsonWithRealHits) {
+    const auto r = http(port_, "GET", "/v1/search?q=ethics&facets=country,theme");
+    EXPECT_EQ(r.status, 200);
+    EXPECT_NE(r.headers.at("Content-Type").find("application/json"), std::string::npos);
+    const auto j = nlohmann::json::parse(r.body);
+    ASSERT_EQ(j["hits"].size(), 1u);
+    EXPECT_EQ(j["hits"][0]["id"], "gb-2021-test-strategy");
+    EXPECT_TRUE(j["facets"].contains("country"));
+    EXPECT_GE(j["took_ms"].get<double>(), 0.0);
+}
+
+TEST_F(Server, ServesEveryReadRoute) {
+    EXPECT_EQ(get_json("/healthz")["status"], "ok");
+    EXPECT_EQ(get_json("/readyz")["status"], "ready");
+    EXPECT_EQ(get_json("/v1/stats")["documents"], 10);
+    EXPECT_EQ(get_json("/v1/themes")["themes"].size(), 3u);
+    EXPECT_EQ(get_json("/v1/countries")["countries"].size(), 10u);
+    EXPECT_EQ(get_json("/v1/documents/es-2020-test-estrategia")["country"], "ES");
+    EXPECT_FALSE(get_json("/v1/documents/es-2020-test-estrategia/similar?count=2")["similar"].empty());
+    const auto m = http(port_, "GET", "/metrics");
+    EXPECT_EQ(m.status, 200);
+    EXPECT_NE(m.body.find("strata_http_requests_total{route=\"healthz\",status=\"200\"}"), std::string::npos) << m.body;
+    EXPECT_NE(m.body.find("strata_index_generation 1"), std::string::npos);
+    EXPECT_NE(m.body.find("strata_http_request_duration_seconds_bucket"), std::string::npos);
+}
+
+TEST_F(Server, UnicodeQueriesTravelPercentEncoded) {
+    const auto j = get_json("/v1/search?q=" + test::url_encode("인공지능"));
+    ASSERT_EQ(j["hits"].size(), 1u);
+    EXPECT_EQ(j["hits"][0]["id"], "kr-2019-test-jeollyak");
+}
+
+TEST_F(Server, ErrorsAreJsonWithTheRightStatus) {
+    struct Case {
+        const char* method;
+        std::string path;
+        int status;
+        const char* code;
+    };
+    const Case cases[] = {
+        {"GET", "/v1/search?per_page=1000000000", 400, "invalid_parameter"},
+        {"GET", "/v1/search?page=-3", 400, "invalid_parameter"},
+        {"GET", "/v1/search?year=abc", 400, "invalid_filter"},
+        {"GET", "/v1/search?bogus=1", 400, "invalid_parameter"},
+        {"GET", "/v1/search?q=%ZZ", 400, "invalid_uri"},
+        {"GET", "/v1/search?q=" + std::string(3000, 'a'), 413, "too_large"},
+        {"GET", "/v1/nothing", 404, "not_found"},
+        {"GET", "/v1/documents/..%2F..%2Fetc%2Fpasswd", 404, "not_found"},
+        {"GET", "/v1/documents/%2e%2e", 404, "not_found"},
+        {"POST", "/v1/search", 405, "method_not_allowed"},
+    };
+    for (const Case& c : cases) {
+        const auto r = http(port_, c.method, c.path);
+        EXPECT_EQ(r.status, c.status) << c.path;
+        const auto j = nlohmann::json::parse(r.body, nullptr, false);
+        ASSERT_FALSE(j.is_discarded()) << r.body;
+        EXPECT_EQ(j["error"]["code"], c.code) << c.path;
+        EXPECT_FALSE(j["error"]["message"].get<std::string>().empty());
+    }
+}
+
+TEST_F(Server, HostileInputGetsASafeAnswerAndTheServerKeepsServing) {
+    for (const std::string& q : {std::string("%00%00"), std::string("%C0%AF%FF"), std::string("*"),
+                                std::string("%3Cscript%3Ealert(1)%3C%2Fscript%3E"), std::string("((((((((((")}) {
+        const auto r = http(port_, "GET", "/v1/search?q=" + q);
+        EXPECT_TRUE(r.status == 200 || r.status == 400) << q << " " << r.status;
+        EXPECT_EQ(r.body.find("<script>"), std::string::npos);
+    }
+    EXPECT_EQ(http(port_, "GET", "/healthz").status, 200);
+}
+
+TEST_F(Server, ReloadsTheIndexWhileQueriesRun) {
+    std::atomic<bool> stop{false};
+    std::atomic<int> failures{0}, served{0};
+    std::thread client([&] {
+        while (!stop) {
+            const auto r = http(port_, "GET", "/v1/search?q=datos");
+            if (r.status != 200) ++failures;
+            ++served;
+        }
+    });
+    test::write_file(corpus_ / "docs/mx-2019-new.yaml",
+                     "id: \"mx-2019-new\"\ncountry: \"MX\"\ntitle: \"Nuevo\"\nyear: 2019\nlanguage: \"es\"\nfile: \"mx-2019-new.md\"\n");
+    test::write_file(corpus_ / "docs/mx-2019-new.md", "# Nuevo\n\n## Datos\n\nDatos nuevos sobre gobernanza.\n");
+    IndexOptions opt;
+    opt.corpus_dir = corpus_;
+    opt.index_dir = dir_ / "idx";
+    ASSERT_EQ(run_indexer(opt).added, 1u);
+    opt.rebuild = true;
+    (void)run_indexer(opt);
+    std::this_thread::sleep_for(std::chrono::milliseconds(400));
+    stop = true;
+    client.join();
+    EXPECT_EQ(failures, 0);
+    EXPECT_GT(served, 0);
+    const auto j = get_json("/v1/search?q=gobernanza");
+    EXPECT_EQ(j["hits"][0]["id"], "mx-2019-new");
+    EXPECT_EQ(j["generation"], 3);
+}
+
+class ServerWithToken : public Server {
+    void configure(searchd::ServerConfig& c) override {
+        c.token = "s3cret";
+        c.cors_origins = {"https://research.example"};
+    }
+};
+
+TEST_F(ServerWithToken, RequiresTheBearerToken) {
+    EXPECT_EQ(http(port_, "GET", "/v1/search?q=ethics").status, 401);
+    EXPECT_EQ(http(port_, "GET", "/v1/search?q=ethics", "", {{"Authorization", "Bearer wrong"}}).status, 401);
+    const auto ok = http(port_, "GET", "/v1/search?q=ethics", "",
+                         {{"Authorization", "Bearer s3cret"}, {"Origin", "https://research.example"}});
+    EXPECT_EQ(ok.status, 200);
+    EXPECT_EQ(ok.headers.at("Access-Control-Allow-Origin"), "https://research.example");
+    EXPECT_EQ(http(port_, "GET", "/healthz").status, 200);
+}
+
+TEST(ServerConfig, InvalidConfigurationNamesTheKey) {
+    test::TempDir dir;
+    test::write_file(dir / "c.yaml", "listen: \"127.0.0.1:8765\"\nthreads: 0\n");
+    try {
+        searchd::load_config((dir / "c.yaml").string()).validate();
+        FAIL() << "threads: 0 accepted";
+    } catch (const ConfigError& e) {
+        EXPECT_NE(std::string(e.what()).find("threads"), std::string::npos);
+    }
+    test::write_file(dir / "d.yaml", "limits:\n  max_per_pag: 5\n");
+    try {
+        (void)searchd::load_config((dir / "d.yaml").string());
+        FAIL() << "unknown key accepted";
+    } catch (const ConfigError& e) {
+        EXPECT_NE(std::string(e.what()).find("limits.max_per_pag"), std::string::npos) << e.what();
+        EXPECT_NE(std::string(e.what()).find("d.yaml:2"), std::string::npos) << e.what();
+    }
+}
+
+}  // namespace
+}  // namespace strata

@@ -5,6 +5,7 @@
 #include "support.h"
 
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 
 #include <set>
 
@@ -72,6 +73,26 @@ TEST(Metadata, MalformedYamlIsReportedWithItsLine) {
     } catch (const InputError& e) {
         EXPECT_GT(e.line(), 0);
         EXPECT_NE(std::string(e.what()).find("invalid YAML"), std::string::npos);
+    }
+}
+
+TEST(Metadata, TheJsonSchemaMatchesTheRulesTheIndexerEnforces) {
+    const nlohmann::json schema =
+        nlohmann::json::parse(test::read_file(std::filesystem::path(STRATA_SOURCE_DIR) / "schemas/document.schema.json"));
+    std::set<std::string> props;
+    for (auto& [k, v] : schema["properties"].items()) props.insert(k);
+    EXPECT_EQ(props, std::set<std::string>(document_fields().begin(), document_fields().end()));
+    EXPECT_EQ(schema["required"].get<std::vector<std::string>>(), required_document_fields());
+    EXPECT_EQ(schema["properties"]["type"]["enum"].get<std::vector<std::string>>(), document_types());
+    EXPECT_EQ(schema["additionalProperties"], false);
+    for (const std::string& field : required_document_fields()) {
+        std::string yaml = kGoodMeta;
+        const auto at = yaml.find(field + ":");
+        ASSERT_NE(at, std::string::npos) << field;
+        yaml.erase(at, yaml.find('\n', at) - at + 1);
+        TempDir dir;
+        write_file(dir / "m.yaml", yaml);
+        EXPECT_THROW((void)load_document_meta(dir / "m.yaml"), InputError) << "missing " << field << " accepted";
     }
 }
 

@@ -18,8 +18,7 @@ namespace {
 constexpr std::uintmax_t kMaxMetaBytes = 256 * 1024;
 
 const std::set<std::string>& known_keys() {
-    static const std::set<std::string> keys = {"id",     "country",    "title", "title_en", "year",   "language",
-                                               "type",   "issuer",     "source_url", "file", "digest", "themes"};
+    static const std::set<std::string> keys(document_fields().begin(), document_fields().end());
     return keys;
 }
 
@@ -79,6 +78,17 @@ YAML::Node parse_yaml_file(const fs::path& file) {
 }
 
 }  // namespace
+
+const std::vector<std::string>& document_fields() {
+    static const std::vector<std::string> fields = {"id",     "country", "title",      "title_en", "year",   "language",
+                                                    "type",   "issuer",  "source_url", "file",     "digest", "themes"};
+    return fields;
+}
+
+const std::vector<std::string>& required_document_fields() {
+    static const std::vector<std::string> fields = {"id", "country", "title", "year", "file"};
+    return fields;
+}
 
 std::string CorpusIssue::to_string() const { return InputError(file, line, field, message).what(); }
 

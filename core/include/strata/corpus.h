@@ -20,6 +20,10 @@ inline const std::vector<std::string>& document_types() {
     return types;
 }
 
+/// The metadata fields a document YAML may have, and those it must have.
+[[nodiscard]] const std::vector<std::string>& document_fields();
+[[nodiscard]] const std::vector<std::string>& required_document_fields();
+
 /// A document's metadata, as read from its YAML file.
 struct DocumentMeta {
     std::string id;

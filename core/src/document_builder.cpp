@@ -17,7 +17,11 @@ namespace strata {
 
 namespace {
 
-constexpr int kThemeMinHits = 2;  // lexicon hits that tag a passage with a theme
+// A passage is tagged with a theme when its lexicon hits reach kThemeMinHits, or when a
+// single hit is dense enough for a short passage (hits per 100 words); themes given by hand
+// in the metadata need one hit.
+constexpr int kThemeMinHits = 2;
+constexpr double kThemeMinDensity = 0.75;
 
 std::string read_small(const std::filesystem::path& p) {
     std::ifstream in(p, std::ios::binary);
@@ -96,9 +100,17 @@ BuiltDocument build_document(const DocumentMeta& meta, const BuildContext& ctx, 
         words += p.words;
 
         Xapian::Document xd;
-        std::vector<Token> heading = ctx.analyzer.tokenize(p.section, lang, 1);
+        // Every passage carries its document's titles, so a query that names the document
+        // and a subject finds the passage; then the section heading, then the text.
+        Xapian::termpos next = 1;
+        for (const std::string* title : {&meta.title, &meta.title_en}) {
+            if (title->empty()) continue;
+            const std::string& title_lang = title == &meta.title ? doc_lang : std::string("en");
+            next = ctx.analyzer.index_text(xd, *title, title_lang, next) + 10;
+        }
+        std::vector<Token> heading = ctx.analyzer.tokenize(p.section, lang, next);
         ctx.analyzer.stem_tokens(heading, lang);
-        Xapian::termpos next = ctx.analyzer.index_tokens(xd, heading, lang, 1);
+        next = ctx.analyzer.index_tokens(xd, heading, lang, next);
         std::vector<Token> tokens = ctx.analyzer.tokenize(p.text, lang, next + 10);
         ctx.analyzer.stem_tokens(tokens, lang);
         ctx.analyzer.index_tokens(xd, tokens, lang, next + 10);
@@ -107,13 +119,14 @@ BuiltDocument build_document(const DocumentMeta& meta, const BuildContext& ctx, 
             if (t.kind == TokenKind::kWord && t.text.size() >= 3 && t.text.size() <= 40) ++out.spelling[t.text];
 
         LexiconHits hits = ctx.lexicon.match(tokens, lang);
-        for (const auto& [k, v] : ctx.lexicon.match(heading, lang).themes) hits.themes[k] += v;
+        // A theme named in the section heading says what the whole passage is about.
+        for (const auto& [k, v] : ctx.lexicon.match(heading, lang).themes) hits.themes[k] += 2 * v;
         nlohmann::json themes = nlohmann::json::object();
         std::string theme_value;
         for (const auto& [theme, count] : hits.themes) {
             const bool manual = std::find(meta.themes.begin(), meta.themes.end(), theme) != meta.themes.end();
-            if (count < kThemeMinHits && !(manual && count >= 1)) continue;
             const double score = 100.0 * count / static_cast<double>(std::max<std::size_t>(p.words, 50));
+            if (count < kThemeMinHits && score < kThemeMinDensity && !(manual && count >= 1)) continue;
             themes[theme] = std::round(score * 100) / 100;
             xd.add_boolean_term(schema::term(schema::kTheme, theme));
             if (!theme_value.empty()) theme_value += '\n';

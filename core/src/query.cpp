@@ -15,7 +15,7 @@ namespace strata {
 namespace {
 
 constexpr double kStemWeight = 0.6;       // a stem-only match counts less than the word itself
-constexpr double kExpansionWeight = 0.4;  // cross-language expansions rank below direct matches
+constexpr double kExpansionWeight = 0.05;  // cross-language expansions rank below direct matches
 
 // ---------------------------------------------------------------- lexer
 enum class Tok { kWord, kPhrase, kField, kAnd, kOr, kNot, kMinus, kPlus, kLParen, kRParen };

@@ -205,17 +205,28 @@ nlohmann::json Searcher::search(const SearchRequest& req) const {
         const Xapian::Query full = filter.empty() ? pq.query : Xapian::Query(Xapian::Query::OP_FILTER, pq.query, filter);
         const bool documents = r.group == SearchRequest::Group::kDocument;
 
+        auto configure = [&](Xapian::Enquire& e) {
+            if (documents) e.set_collapse_key(schema::kSlotDocId, 1);
+            if (r.sort != SearchRequest::Sort::kRelevance)
+                e.set_sort_by_value_then_relevance(schema::kSlotYear, r.sort == SearchRequest::Sort::kYearDesc);
+            else if (!pq.has_text)
+                e.set_sort_by_value(schema::kSlotYear, true);  // no relevance to rank by: newest first
+        };
+        auto filtered = [&](const Xapian::Query& q) {
+            return filter.empty() ? q : Xapian::Query(Xapian::Query::OP_FILTER, q, filter);
+        };
+        const Xapian::doccount all = db.get_doccount();
+        const Xapian::doccount first = static_cast<Xapian::doccount>((r.page - 1) * r.per_page);
+        const auto per_page = static_cast<Xapian::doccount>(r.per_page);
+
+        // Counting pass (and, without expansions, the ranking pass too).
         Xapian::Enquire enq(db);
         enq.set_query(full);
-        if (documents) enq.set_collapse_key(schema::kSlotDocId, 1);
-        if (r.sort != SearchRequest::Sort::kRelevance)
-            enq.set_sort_by_value_then_relevance(schema::kSlotYear, r.sort == SearchRequest::Sort::kYearDesc);
-        else if (!pq.has_text)
-            enq.set_sort_by_value(schema::kSlotYear, true);  // no relevance to rank by: newest first
+        configure(enq);
         Xapian::ValueCountMatchSpy spy(schema::kSlotFacetKey);
         enq.add_matchspy(&spy);
-        const Xapian::doccount first = static_cast<Xapian::doccount>((r.page - 1) * r.per_page);
-        const Xapian::MSet mset = enq.get_mset(first, static_cast<Xapian::doccount>(r.per_page), db.get_doccount());
+        const bool tiered = !pq.expansions.empty();
+        const Xapian::MSet mset = enq.get_mset(tiered ? 0 : first, tiered ? 0 : per_page, all);
 
         std::set<std::string> unselected;
         std::vector<std::string> selected;
@@ -224,39 +235,75 @@ nlohmann::json Searcher::search(const SearchRequest& req) const {
 
         nlohmann::json hits = nlohmann::json::array();
         std::size_t rank = first;
-        for (auto it = mset.begin(); it != mset.end(); ++it) {
-            const nlohmann::json data = parse_data(it.get_document());
-            if (data.is_discarded()) continue;
-            const std::string id = data.value("doc", "");
-            const nlohmann::json rec = record(db, id);
-            nlohmann::json hit = hit_header(rec.is_null() ? nlohmann::json{{"id", id}} : rec);
-            hit["rank"] = ++rank;
-            hit["score"] = std::round(it.get_weight() * 1000) / 1000;
-            nlohmann::json passages = nlohmann::json::array();
-            auto add_passage = [&](const nlohmann::json& d, double weight) {
-                nlohmann::json p = passage_json(d);
-                p["score"] = std::round(weight * 1000) / 1000;
-                p["snippet"] = make_snippet(analyzer_, d.value("text", ""), d.value("lang", ""), pq.highlight);
-                passages.push_back(std::move(p));
-            };
-            if (documents) {
-                auto pc = tallied.passages_per_doc.find(id);
-                hit["matching_passages"] = pc != tallied.passages_per_doc.end() ? pc->second : 0;
-                if (r.passages_per_document > 0) {
-                    Xapian::Enquire inner(db);
-                    inner.set_query(Xapian::Query(Xapian::Query::OP_FILTER, full, Xapian::Query(std::string(schema::kDocId) + id)));
-                    if (!pq.has_text) inner.set_sort_by_value(schema::kSlotPassageNo, false);
-                    const Xapian::MSet best = inner.get_mset(0, static_cast<Xapian::doccount>(r.passages_per_document));
-                    for (auto b = best.begin(); b != best.end(); ++b) {
-                        const nlohmann::json d = parse_data(b.get_document());
-                        if (!d.is_discarded()) add_passage(d, b.get_weight());
+        auto append_hits = [&](const Xapian::MSet& m) {
+            for (auto it = m.begin(); it != m.end(); ++it) {
+                const nlohmann::json data = parse_data(it.get_document());
+                if (data.is_discarded()) continue;
+                const std::string id = data.value("doc", "");
+                const nlohmann::json rec = record(db, id);
+                nlohmann::json hit = hit_header(rec.is_null() ? nlohmann::json{{"id", id}} : rec);
+                hit["rank"] = ++rank;
+                hit["score"] = std::round(it.get_weight() * 1000) / 1000;
+                nlohmann::json passages = nlohmann::json::array();
+                auto add_passage = [&](const nlohmann::json& d, double weight) {
+                    nlohmann::json p = passage_json(d);
+                    p["score"] = std::round(weight * 1000) / 1000;
+                    p["snippet"] = make_snippet(analyzer_, d.value("text", ""), d.value("lang", ""), pq.highlight);
+                    passages.push_back(std::move(p));
+                };
+                if (documents) {
+                    auto pc = tallied.passages_per_doc.find(id);
+                    hit["matching_passages"] = pc != tallied.passages_per_doc.end() ? pc->second : 0;
+                    if (r.passages_per_document > 0) {
+                        Xapian::Enquire inner(db);
+                        inner.set_query(Xapian::Query(Xapian::Query::OP_FILTER, full, Xapian::Query(std::string(schema::kDocId) + id)));
+                        if (!pq.has_text) inner.set_sort_by_value(schema::kSlotPassageNo, false);
+                        const Xapian::MSet best = inner.get_mset(0, static_cast<Xapian::doccount>(r.passages_per_document));
+                        for (auto b = best.begin(); b != best.end(); ++b) {
+                            const nlohmann::json d = parse_data(b.get_document());
+                            if (!d.is_discarded()) add_passage(d, b.get_weight());
+                        }
                     }
+                } else {
+                    add_passage(data, it.get_weight());
                 }
-            } else {
-                add_passage(data, it.get_weight());
+                hit["passages"] = std::move(passages);
+                hits.push_back(std::move(hit));
             }
-            hit["passages"] = std::move(passages);
-            hits.push_back(std::move(hit));
+        };
+
+        if (!tiered) {
+            append_hits(mset);
+        } else {
+            // Direct matches rank above what only the expansions reach: page through the
+            // direct results first, then through the rest.
+            const ParsedQuery direct_pq = parse_query(req.q, [&] {
+                QueryContext c = ctx;
+                c.crosslingual = false;
+                return c;
+            }());
+            const Xapian::Query direct = filtered(direct_pq.query);
+            Xapian::Enquire d(db);
+            d.set_query(direct);
+            configure(d);
+            const Xapian::MSet dm = d.get_mset(first, per_page, all);
+            const Xapian::doccount direct_total = dm.get_matches_estimated();
+            append_hits(dm);
+            if (dm.size() < per_page) {
+                Xapian::Query exclude = direct;
+                if (documents) {
+                    std::vector<Xapian::Query> ids;
+                    const Xapian::MSet every = d.get_mset(0, direct_total, all);
+                    for (auto it = every.begin(); it != every.end(); ++it)
+                        ids.emplace_back(std::string(schema::kDocId) + it.get_document().get_value(schema::kSlotDocId));
+                    exclude = Xapian::Query(Xapian::Query::OP_OR, ids.begin(), ids.end());
+                }
+                Xapian::Enquire rest(db);
+                rest.set_query(exclude.empty() ? full : Xapian::Query(Xapian::Query::OP_AND_NOT, full, exclude));
+                configure(rest);
+                const Xapian::doccount skip = first > direct_total ? first - direct_total : 0;
+                append_hits(rest.get_mset(skip, per_page - dm.size()));
+            }
         }
 
         nlohmann::json counts = nlohmann::json::object();

@@ -5,7 +5,6 @@
 #include <algorithm>
 #include <fstream>
 #include <map>
-#include <regex>
 #include <set>
 #include <sstream>
 
@@ -25,6 +24,38 @@ const std::set<std::string>& known_keys() {
 const std::set<std::string>& reference_files() {
     static const std::set<std::string> names = {"themes.yaml", "concepts.yaml", "countries.yaml", "sources.yaml"};
     return names;
+}
+
+bool is_upper(char c) { return c >= 'A' && c <= 'Z'; }
+bool is_lower_or_digit(char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); }
+bool is_alnum(char c) { return is_lower_or_digit(c) || is_upper(c); }
+
+// [a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*
+bool is_language_tag(std::string_view s) {
+    std::size_t i = 0, n = 0;
+    while (i < s.size() && s[i] != '-') {
+        if (!((s[i] >= 'a' && s[i] <= 'z') || is_upper(s[i]))) return false;
+        ++i, ++n;
+    }
+    if (n < 2 || n > 3) return false;
+    while (i < s.size()) {
+        ++i;  // the '-'
+        n = 0;
+        while (i < s.size() && s[i] != '-') {
+            if (!is_alnum(s[i])) return false;
+            ++i, ++n;
+        }
+        if (n < 2 || n > 8) return false;
+    }
+    return true;
+}
+
+bool is_http_url(std::string_view s) {
+    const std::string_view rest = s.rfind("https://", 0) == 0 ? s.substr(8) : s.rfind("http://", 0) == 0 ? s.substr(7) : "";
+    if (rest.empty()) return false;
+    for (char c : rest)
+        if (c == ' ' || c == '\t' || c == '\n' || c == '\r') return false;
+    return true;
 }
 
 int line_of(const YAML::Node& node) { return node.Mark().line >= 0 ? node.Mark().line + 1 : 0; }
@@ -50,8 +81,8 @@ public:
         return v;
     }
 
-    void match(const std::string& key, const std::string& value, const std::regex& re, const std::string& what) const {
-        if (!value.empty() && !std::regex_match(value, re)) fail(root_[key], key, "'" + value + "' is not " + what);
+    void check(const std::string& key, const std::string& value, bool ok, const std::string& what) const {
+        if (!value.empty() && !ok) fail(root_[key], key, "'" + value + "' is not " + what);
     }
 
     const YAML::Node& root() const { return root_; }
@@ -78,6 +109,13 @@ YAML::Node parse_yaml_file(const fs::path& file) {
 }
 
 }  // namespace
+
+bool is_valid_document_id(std::string_view id) {
+    if (id.size() < 2 || id.size() > 128 || !is_lower_or_digit(id[0])) return false;
+    for (char c : id)
+        if (!is_lower_or_digit(c) && c != '.' && c != '_' && c != '-') return false;
+    return id.find("..") == std::string_view::npos;
+}
 
 const std::vector<std::string>& document_fields() {
     static const std::vector<std::string> fields = {"id",     "country", "title",      "title_en", "year",   "language",
@@ -110,25 +148,21 @@ DocumentMeta load_document_meta(const fs::path& yaml_file) {
         if (!known_keys().count(key)) r.fail(kv.first, key, "is not a known metadata field");
     }
 
-    static const std::regex id_re("[a-z0-9][a-z0-9._-]{1,127}");
-    static const std::regex country_re("[A-Z]{2}");
-    static const std::regex lang_re("[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*");
-    static const std::regex url_re("https?://[^\\s]+");
-
     DocumentMeta m;
     m.meta_path = yaml_file;
     m.id = r.string("id", true, 128);
-    r.match("id", m.id, id_re, "a valid id (lower-case letters, digits, '.', '_' and '-')");
-    if (m.id.find("..") != std::string::npos) r.fail(root["id"], "id", "must not contain '..'");
+    r.check("id", m.id, is_valid_document_id(m.id),
+            "a valid id (lower-case letters, digits, '.', '_' and '-', no '..', at most 128 characters)");
     m.country = r.string("country", true, 2);
-    r.match("country", m.country, country_re, "an ISO 3166-1 alpha-2 code (upper case) or EU");
+    r.check("country", m.country, m.country.size() == 2 && is_upper(m.country[0]) && is_upper(m.country[1]),
+            "an ISO 3166-1 alpha-2 code (upper case) or EU");
     m.title = r.string("title", true, 1000);
     m.title_en = r.string("title_en", false, 1000);
     m.language = r.string("language", false, 35);
-    r.match("language", m.language, lang_re, "a BCP 47 language tag");
+    r.check("language", m.language, is_language_tag(m.language), "a BCP 47 language tag");
     m.issuer = r.string("issuer", false, 1000);
     m.source_url = r.string("source_url", false, 4000);
-    r.match("source_url", m.source_url, url_re, "an http(s) URL");
+    r.check("source_url", m.source_url, is_http_url(m.source_url), "an http(s) URL");
     m.file = r.string("file", true, 1000);
 
     const YAML::Node year = root["year"];

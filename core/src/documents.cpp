@@ -1,11 +1,11 @@
 // Searcher routes other than search: documents, similar documents, and index descriptions.
 #include "snippet.h"
+#include "strata/corpus.h"
 #include "strata/errors.h"
 #include "strata/schema.h"
 #include "strata/search.h"
 
 #include <algorithm>
-#include <regex>
 #include <set>
 
 namespace strata {
@@ -13,8 +13,7 @@ namespace strata {
 namespace {
 
 void check_id(const std::string& id) {
-    static const std::regex re("[a-z0-9][a-z0-9._-]{1,127}");
-    if (!std::regex_match(id, re) || id.find("..") != std::string::npos)
+    if (!is_valid_document_id(id))
         throw NotFound("no document with id '" + id.substr(0, 128) + "'");
 }
 

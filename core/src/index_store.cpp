@@ -8,7 +8,6 @@
 #include <cerrno>
 #include <cstring>
 #include <fstream>
-#include <regex>
 #include <sstream>
 #include <vector>
 
@@ -32,11 +31,15 @@ std::optional<std::string> read_stub_target(const fs::path& stub) {
     return std::nullopt;
 }
 
+// The number of a "gen-NNNNNN" directory name, or -1.
 int generation_number(const std::string& name) {
-    static const std::regex re("gen-([0-9]{6,})");
-    std::smatch m;
-    if (!std::regex_match(name, m, re)) return -1;
-    return std::stoi(m[1]);
+    if (name.size() < 10 || name.size() > 13 || name.rfind(kGenPrefix, 0) != 0) return -1;
+    int n = 0;
+    for (std::size_t i = 4; i < name.size(); ++i) {
+        if (name[i] < '0' || name[i] > '9') return -1;
+        n = n * 10 + (name[i] - '0');
+    }
+    return n;
 }
 
 std::vector<fs::path> generations(const fs::path& dir) {

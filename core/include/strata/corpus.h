@@ -9,6 +9,7 @@
 
 #include <filesystem>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace strata {
@@ -23,6 +24,9 @@ inline const std::vector<std::string>& document_types() {
 /// The metadata fields a document YAML may have, and those it must have.
 [[nodiscard]] const std::vector<std::string>& document_fields();
 [[nodiscard]] const std::vector<std::string>& required_document_fields();
+
+/// Whether @p id is a valid document id: [a-z0-9][a-z0-9._-]{1,127} without "..".
+[[nodiscard]] bool is_valid_document_id(std::string_view id);
 
 /// A document's metadata, as read from its YAML file.
 struct DocumentMeta {

@@ -1,5 +1,6 @@
 #include "backend.h"
 
+#include "strata/batch.h"
 #include "strata/errors.h"
 #include "strata/reference.h"
 
@@ -9,6 +10,8 @@
 #include <Poco/Net/HTTPResponse.h>
 #include <Poco/StreamCopier.h>
 #include <Poco/URI.h>
+
+#include <thread>
 
 namespace strata::cli {
 
@@ -25,6 +28,7 @@ public:
             return it == params.end() || it->second.empty() ? std::string() : it->second.front();
         };
         if (path == "/v1/search") return searcher_.search(SearchRequest::from_params(params));
+        if (path == "/v1/compare") return searcher_.compare(CompareRequest::from_params(params));
         if (path == "/v1/themes") return searcher_.themes();
         if (path == "/v1/countries") return searcher_.countries();
         if (path == "/v1/stats") return searcher_.stats();
@@ -37,6 +41,12 @@ public:
             return searcher_.similar(rest.substr(0, slash), count.empty() ? 10 : std::stoi(count));
         }
         throw NotFound("no route for " + path);
+    }
+
+    std::size_t batch(const nlohmann::json& body, const std::function<void(const nlohmann::json&)>& emit) override {
+        const std::vector<BatchItem> items = parse_batch(body, SIZE_MAX);
+        WorkerPool pool(std::max(2u, std::thread::hardware_concurrency()));
+        return run_batch(searcher_, pool, items, emit);
     }
 
 private:
@@ -80,7 +90,61 @@ public:
         }
     }
 
+    std::size_t batch(const nlohmann::json& body, const std::function<void(const nlohmann::json&)>& emit) override {
+        // The daemon takes at most 1,000 queries a request: send larger batches in chunks.
+        constexpr std::size_t kChunk = 1000;
+        const nlohmann::json& queries = body.at("queries");
+        std::size_t failed = 0;
+        for (std::size_t start = 0; start < queries.size() || start == 0; start += kChunk) {
+            nlohmann::json chunk = {{"queries", nlohmann::json::array()}};
+            if (body.contains("defaults")) chunk["defaults"] = body["defaults"];
+            for (std::size_t i = start; i < std::min(queries.size(), start + kChunk); ++i) chunk["queries"].push_back(queries[i]);
+            failed += post_batch(chunk, emit);
+            if (queries.empty()) break;
+        }
+        return failed;
+    }
+
 private:
+    std::size_t post_batch(const nlohmann::json& chunk, const std::function<void(const nlohmann::json&)>& emit) {
+        Poco::URI uri(uri_);
+        uri.setPath("/v1/batch");
+        try {
+            Poco::Net::HTTPClientSession session(uri.getHost(), uri.getPort());
+            session.setTimeout(Poco::Timespan(600, 0));
+            Poco::Net::HTTPRequest req(Poco::Net::HTTPRequest::HTTP_POST, uri.getPathAndQuery(), Poco::Net::HTTPMessage::HTTP_1_1);
+            if (!token_.empty()) req.set("Authorization", "Bearer " + token_);
+            req.set("Accept", "application/x-ndjson");
+            req.setContentType("application/json");
+            const std::string body = chunk.dump();
+            req.setContentLength64(static_cast<Poco::Int64>(body.size()));
+            session.sendRequest(req) << body;
+            Poco::Net::HTTPResponse resp;
+            std::istream& in = session.receiveResponse(resp);
+            if (resp.getStatus() >= 400) {
+                std::string text;
+                Poco::StreamCopier::copyToString(in, text);
+                const nlohmann::json j = nlohmann::json::parse(text, nullptr, false);
+                const std::string msg = !j.is_discarded() && j.contains("error") ? j["error"].value("message", text) : text;
+                if (resp.getStatus() == 400) throw InvalidRequest("bad_request", msg);
+                if (resp.getStatus() == 413) throw TooLarge(msg);
+                throw Unavailable("server answered " + std::to_string(resp.getStatus()) + ": " + msg);
+            }
+            std::size_t failed = 0;
+            std::string line;
+            while (std::getline(in, line)) {
+                if (line.empty()) continue;
+                const nlohmann::json j = nlohmann::json::parse(line, nullptr, false);
+                if (j.is_discarded()) throw Unavailable("server sent a line that is not JSON");
+                if (j.contains("error")) ++failed;
+                emit(j);
+            }
+            return failed;
+        } catch (const Poco::Exception& e) {
+            throw Unavailable("cannot reach " + uri_.toString() + ": " + e.displayText());
+        }
+    }
+
     Poco::URI uri_;
     std::string token_;
 };

@@ -6,6 +6,7 @@
 
 #include "strata/search.h"
 
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -16,6 +17,9 @@ public:
     virtual ~Backend() = default;
     /// GET @p path with @p params (path like "/v1/search"); throws strata::Error subclasses.
     virtual nlohmann::json get(const std::string& path, const ParamMap& params) = 0;
+    /// Runs a POST /v1/batch body; @p emit gets each result line in input order. Returns the
+    /// number of failed queries.
+    virtual std::size_t batch(const nlohmann::json& body, const std::function<void(const nlohmann::json&)>& emit) = 0;
 };
 
 /// Searches an index directory in-process.

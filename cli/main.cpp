@@ -1,6 +1,7 @@
 // strata: the command-line client. Exit codes: 0 success, 1 some queries failed,
 // 2 usage errors (and unreachable index or server).
 #include "backend.h"
+#include "batch_input.h"
 #include "output.h"
 
 #include "strata/errors.h"
@@ -56,6 +57,7 @@ std::unique_ptr<strata::cli::Backend> backend(const Common& c) {
 int main(int argc, char** argv) {
     CLI::App app{"strata: search and compare national AI strategies"};
     app.require_subcommand(1);
+    app.fallthrough();  // global options may also follow the subcommand
     Common common;
     app.add_option("--index", common.index, "index directory (embedded mode)")->capture_default_str();
     app.add_option("--server", common.server, "strata-searchd URL, e.g. http://127.0.0.1:8765 (remote mode)");
@@ -74,6 +76,26 @@ int main(int argc, char** argv) {
     search->add_option("--page", page, "page number")->capture_default_str();
     search->add_option("--per-page", per_page, "hits per page (at most 100)")->capture_default_str();
     search->add_flag("--crosslingual", crosslingual, "expand the query through the concept thesaurus");
+
+    CLI::App* compare = app.add_subcommand("compare", "compare themes (or years, languages) across countries or regions");
+    std::string cmp_q, by = "country,theme", countries_sel, regions, themes_sel, years_sel, langs_sel;
+    bool cmp_cross = false, no_best = false;
+    Filters cmp_filters;
+    compare->add_option("QUERY", cmp_q, "optional query; without one, the cells are theme coverage");
+    compare->add_option("--by", by, "ROW,COLUMN: country|region , theme|year|lang")->capture_default_str();
+    cmp_filters.add_to(compare);
+    compare->add_option("--countries", countries_sel, "rows to show (country codes)");
+    compare->add_option("--regions", regions, "rows to show (region slugs)");
+    compare->add_option("--themes", themes_sel, "columns to show (theme ids)");
+    compare->add_option("--years", years_sel, "columns to show (years)");
+    compare->add_option("--langs", langs_sel, "columns to show (languages)");
+    compare->add_flag("--crosslingual", cmp_cross, "expand the query through the concept thesaurus");
+    compare->add_flag("--no-best", no_best, "leave out each cell's best passage (faster)");
+
+    CLI::App* batch = app.add_subcommand("batch", "run many queries from a file (YAML, CSV with a q column, or one query per line)");
+    std::string batch_file, batch_input = "auto";
+    batch->add_option("FILE", batch_file, "the batch file")->required()->check(CLI::ExistingFile);
+    batch->add_option("--input", batch_input, "yaml, csv, text or auto (by extension)")->capture_default_str();
 
     CLI::App* doc = app.add_subcommand("doc", "show a document with its passages");
     std::string doc_id, doc_q;
@@ -99,6 +121,37 @@ int main(int argc, char** argv) {
             if (crosslingual) p["crosslingual"] = {"true"};
             filters.put(p);
             strata::cli::print_search(std::cout, b->get("/v1/search", p), format, ansi && format == strata::cli::Format::kTable);
+        } else if (*compare) {
+            strata::ParamMap p{{"by", {by}}};
+            if (!cmp_q.empty()) p["q"] = {cmp_q};
+            if (cmp_cross) p["crosslingual"] = {"true"};
+            if (no_best) p["best"] = {"false"};
+            const std::pair<const char*, const std::string*> sel[] = {{"countries", &countries_sel}, {"regions", &regions},
+                                                                      {"themes", &themes_sel}, {"years", &years_sel},
+                                                                      {"langs", &langs_sel}};
+            for (const auto& [k, v] : sel)
+                if (!v->empty()) p[k] = {*v};
+            cmp_filters.put(p);
+            strata::cli::print_compare(std::cout, b->get("/v1/compare", p), format);
+        } else if (*batch) {
+            const nlohmann::json body = strata::cli::read_batch_file(batch_file, batch_input);
+            const std::size_t total = body["queries"].size();
+            const bool progress = ::isatty(STDERR_FILENO);
+            std::size_t done = 0;
+            bool first = true;
+            if (format == strata::cli::Format::kJson) std::cout << "[\n";
+            const std::size_t failed = b->batch(body, [&](const nlohmann::json& line) {
+                if (format == strata::cli::Format::kJson && !first) std::cout << ",\n";
+                strata::cli::print_batch_line(std::cout, std::cerr, line, format, first);
+                first = false;
+                ++done;
+                if (progress) std::cerr << "\r" << done << "/" << total << " queries" << (done == total ? "\n" : "") << std::flush;
+            });
+            if (format == strata::cli::Format::kJson) std::cout << "]\n";
+            if (failed) {
+                std::cerr << "strata: " << failed << " of " << total << " queries failed\n";
+                return 1;
+            }
         } else if (*doc) {
             strata::ParamMap p;
             if (!doc_q.empty()) p["q"] = {doc_q};

@@ -1,5 +1,6 @@
 #include "output.h"
 
+#include <map>
 #include <stdexcept>
 
 namespace strata::cli {
@@ -176,6 +177,92 @@ void print_search(std::ostream& out, const nlohmann::json& r, Format format, boo
             }
             return;
         }
+    }
+}
+
+void print_compare(std::ostream& out, const nlohmann::json& r, Format format) {
+    switch (format) {
+        case Format::kJson:
+            out << r.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
+            return;
+        case Format::kJsonl:
+            for (const auto& cell : r["cells"]) {
+                nlohmann::json c = cell;
+                if (!c["best"].is_null()) c["best"]["snippet"] = plain_text(c["best"].value("snippet", ""));
+                out << c.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
+            }
+            return;
+        case Format::kCsv: {
+            write_csv_row(out, {"row", "row_label", "column", "column_label", "passages", "documents", "share", "best_doc",
+                                "best_section", "best_page", "best_snippet", "generation"});
+            std::map<std::string, std::string> rl, cl;
+            for (const auto& x : r["rows"]) rl[x["value"]] = x["label"];
+            for (const auto& x : r["columns"]) cl[x["value"]] = x["label"];
+            for (const auto& c : r["cells"]) {
+                const auto& b = c["best"];
+                write_csv_row(out, {c["row"], rl[c["row"]], c["column"], cl[c["column"]], str(c, "passages"), str(c, "documents"),
+                                    str(c, "share"), b.is_null() ? "" : str(b, "doc"), b.is_null() ? "" : str(b, "section"),
+                                    b.is_null() ? "" : str(b, "page"), b.is_null() ? "" : plain_text(str(b, "snippet")),
+                                    str(r, "generation")});
+            }
+            return;
+        }
+        case Format::kTable: {
+            std::vector<std::string> header = {""};
+            for (const auto& c : r["columns"]) header.push_back(cut(c.value("label", ""), 14));
+            std::map<std::pair<std::string, std::string>, nlohmann::json> cells;
+            for (const auto& c : r["cells"]) cells[{c["row"], c["column"]}] = c;
+            std::vector<std::vector<std::string>> rows;
+            for (const auto& row : r["rows"]) {
+                std::vector<std::string> line = {row.value("label", "")};
+                for (const auto& col : r["columns"]) {
+                    const auto& c = cells[{row["value"], col["value"]}];
+                    if (c.is_null() || c.value("passages", 0) == 0) {
+                        line.push_back("·");
+                        continue;
+                    }
+                    char buf[64];
+                    std::snprintf(buf, sizeof buf, "%.0f%% (%d)", c.value("share", 0.0) * 100, c.value("passages", 0));
+                    line.push_back(buf);
+                }
+                rows.push_back(std::move(line));
+            }
+            out << (r.value("mode", "") == "coverage" ? "Coverage: share of each row's passages (passages)\n"
+                                                        : "Matches: share of each row's passages (passages)\n");
+            write_table(out, header, rows, 24);
+            return;
+        }
+    }
+}
+
+void print_batch_line(std::ostream& out, std::ostream& err, const nlohmann::json& line, Format format, bool first) {
+    const std::string id = line["id"].is_string() ? line["id"].get<std::string>() : line["id"].dump();
+    if (line.contains("error")) {
+        err << "query " << id << ": " << line["error"].value("message", "") << '\n';
+        if (format == Format::kJsonl || format == Format::kJson) out << line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
+        return;
+    }
+    const nlohmann::json& res = line["result"];
+    switch (format) {
+        case Format::kJson:
+            out << line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
+            return;
+        case Format::kJsonl:
+            for (const auto& row : search_rows(res, id)) {
+                nlohmann::json j = nlohmann::json::object();
+                for (std::size_t c = 0; c < row.size(); ++c) j[search_columns()[c]] = row[c];
+                out << j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
+            }
+            return;
+        case Format::kCsv:
+            if (first) write_csv_row(out, search_columns());
+            for (const auto& row : search_rows(res, id)) write_csv_row(out, row);
+            return;
+        case Format::kTable:
+            out << "== query " << id << ": " << res["query"].value("q", "") << '\n';
+            print_search(out, res, Format::kTable, false);
+            out << '\n';
+            return;
     }
 }
 

@@ -30,6 +30,13 @@ void write_csv_row(std::ostream& out, const std::vector<std::string>& fields);
 void write_table(std::ostream& out, const std::vector<std::string>& header, const std::vector<std::vector<std::string>>& rows,
                  std::size_t max_width = 60);
 
+/// Prints a compare response: a matrix table, JSON, one JSON line per cell, or tidy CSV.
+void print_compare(std::ostream& out, const nlohmann::json& response, Format format);
+
+/// Prints one line of a batch (a result or an error) as rows of the tidy format; errors go
+/// to @p err. @p first tells whether a CSV header is due.
+void print_batch_line(std::ostream& out, std::ostream& err, const nlohmann::json& line, Format format, bool first);
+
 /// Prints a search response in @p format.
 void print_search(std::ostream& out, const nlohmann::json& response, Format format, bool ansi);
 

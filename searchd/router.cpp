@@ -18,21 +18,27 @@ std::vector<std::string> segments(const std::string& path) {
 
 }  // namespace
 
-Response Response::json(const nlohmann::json& j, int status) {
-    Response r;
-    r.status = status;
+std::string json_text(const nlohmann::json& j) {
     // <, > and & only ever occur inside JSON strings; escaping them keeps an echoed query
     // inert even where a careless client drops the JSON into HTML.
     const std::string raw = j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-    r.body.reserve(raw.size() + 64);
+    std::string out;
+    out.reserve(raw.size() + 64);
     for (char c : raw) {
         switch (c) {
-            case '<': r.body += "\\u003c"; break;
-            case '>': r.body += "\\u003e"; break;
-            case '&': r.body += "\\u0026"; break;
-            default: r.body += c;
+            case '<': out += "\\u003c"; break;
+            case '>': out += "\\u003e"; break;
+            case '&': out += "\\u0026"; break;
+            default: out += c;
         }
     }
+    return out;
+}
+
+Response Response::json(const nlohmann::json& j, int status) {
+    Response r;
+    r.status = status;
+    r.body = json_text(j);
     return r;
 }
 

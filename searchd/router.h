@@ -47,6 +47,9 @@ struct Response {
     static Response error(int status, const std::string& code, const std::string& message);
 };
 
+/// JSON text with <, > and & escaped as \u003c, \u003e, \u0026 (see Response::json).
+[[nodiscard]] std::string json_text(const nlohmann::json& j);
+
 using Handler = std::function<Response(const Request&)>;
 
 /// One row of the route table.

@@ -6,6 +6,9 @@
 #include "strata/index_store.h"
 
 #include <charconv>
+#include <chrono>
+#include <cmath>
+#include <memory>
 
 namespace strata::searchd {
 
@@ -36,6 +39,44 @@ std::vector<Route> Server::routes() {
     return {
         {"GET", "/v1/search", "search",
          [&s](const Request& req) { return Response::json(s.search(SearchRequest::from_params(req.params))); }},
+        {"GET", "/v1/compare", "compare",
+         [&s](const Request& req) {
+             const std::string format = req.param("format");
+             if (!format.empty() && format != "json" && format != "csv")
+                 throw InvalidRequest("invalid_parameter", "parameter 'format' must be json or csv");
+             const nlohmann::json result = s.compare(CompareRequest::from_params(req.params));
+             if (format != "csv") return Response::json(result);
+             Response r;
+             r.content_type = "text/csv; charset=utf-8";
+             r.headers["Content-Disposition"] = "attachment; filename=\"strata-compare.csv\"";
+             r.body = compare_csv(result);
+             return r;
+         }},
+        {"POST", "/v1/batch", "batch",
+         [this, &s](const Request& req) {
+             only_params(req, {});
+             const auto t0 = std::chrono::steady_clock::now();
+             auto items = std::make_shared<std::vector<BatchItem>>(
+                 parse_batch(parse_json_body(req.body), static_cast<std::size_t>(config_.max_batch)));
+             if (req.header("accept").find("application/x-ndjson") != std::string::npos) {
+                 Response r;
+                 r.content_type = "application/x-ndjson; charset=utf-8";
+                 r.stream = [this, &s, items](std::ostream& os) {
+                     (void)run_batch(s, *batch_pool_, *items, [&](const nlohmann::json& line) {
+                         os << json_text(line) << '\n';
+                         os.flush();
+                         if (!os) throw std::runtime_error("client went away");
+                     });
+                 };
+                 return r;
+             }
+             nlohmann::json results = nlohmann::json::array();
+             const std::size_t failed =
+                 run_batch(s, *batch_pool_, *items, [&](const nlohmann::json& line) { results.push_back(line); });
+             const double took = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+             return Response::json({{"results", std::move(results)}, {"queries", items->size()}, {"failed", failed},
+                                    {"took_ms", std::round(took * 100) / 100}});
+         }},
         {"GET", "/v1/documents/{id}", "document",
          [&s](const Request& req) {
              only_params(req, {"q"});

@@ -15,6 +15,7 @@
 #include <Poco/URI.h>
 
 #include <chrono>
+#include <thread>
 #include <ctime>
 #include <iostream>
 #include <mutex>
@@ -46,6 +47,19 @@ std::string read_body(std::istream& in, std::size_t limit) {
     }
     return body;
 }
+
+// Reads and drops what is left of a refused body (up to @p cap bytes), so that closing the
+// connection does not reset it before the client has read the 413.
+void discard_body(std::istream& in, std::size_t cap) {
+    char buf[16384];
+    std::size_t total = 0;
+    while (in && total < cap) {
+        in.read(buf, sizeof buf);
+        total += static_cast<std::size_t>(in.gcount());
+    }
+}
+
+constexpr std::size_t kMaxDiscard = 64 * 1024 * 1024;
 
 }  // namespace
 
@@ -79,6 +93,8 @@ public:
             resp = server_.dispatch(req, route);
         } catch (const TooLarge& e) {
             resp = Response::error(413, "too_large", e.what());
+            out.setKeepAlive(false);
+            discard_body(in.stream(), kMaxDiscard);
         } catch (const InvalidRequest& e) {
             resp = Response::error(400, e.code(), e.what());
         } catch (const std::exception& e) {
@@ -136,6 +152,7 @@ Server::Server(ServerConfig config) : config_(std::move(config)), router_({}) {
     ReferenceData ref = config_.corpus.empty() ? reference_for_index(config_.index.front(), bundled_corpus_dir())
                                                : load_reference(config_.corpus);
     searcher_ = std::make_unique<Searcher>(SearcherOptions{config_.index, config_.search}, std::move(ref));
+    batch_pool_ = std::make_unique<WorkerPool>(std::max(2u, std::thread::hardware_concurrency()));
     router_ = Router(routes());
 }
 

@@ -11,6 +11,7 @@
 #include "metrics.h"
 #include "router.h"
 
+#include "strata/batch.h"
 #include "strata/search.h"
 
 #include <atomic>
@@ -48,6 +49,7 @@ private:
 
     ServerConfig config_;
     std::unique_ptr<Searcher> searcher_;
+    std::unique_ptr<WorkerPool> batch_pool_;  ///< after searcher_: its tasks use the searcher
     Router router_;
     Metrics metrics_;
     std::atomic<int> inflight_{0};

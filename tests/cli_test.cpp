@@ -1,4 +1,5 @@
 // The strata and strata-index programs as a user runs them, in embedded and remote mode.
+#include "batch_input.h"
 #include "server.h"
 #include "support.h"
 
@@ -77,6 +78,53 @@ TEST_F(Cli, ShowsDocumentsThemesAndCountriesInBothModes) {
         EXPECT_EQ(strata(mode + "--format json themes"), strata(" --format json themes"));
     }
     strata("doc no-such-document", 1);
+}
+
+TEST_F(Cli, CompareGivesTheSameMatrixEmbeddedAndRemote) {
+    for (const std::string& args : std::vector<std::string>{"", "datos", "--by country,year", "--by region,theme ethics --crosslingual",
+                                                            "--countries ES,MX --themes data"}) {
+        const std::string embedded = strata("--format json compare " + args);
+        const std::string served = strata(remote() + "--format json compare " + args);
+        EXPECT_EQ(without_timing(embedded), without_timing(served)) << args;
+    }
+    const std::string table = strata("compare --countries ES,MX --themes data,ethics");
+    EXPECT_NE(table.find("Spain"), std::string::npos) << table;
+    EXPECT_NE(table.find("Data"), std::string::npos) << table;
+    const std::string csv = strata("compare datos --format csv");
+    const auto rows = cli::parse_csv(csv);
+    ASSERT_GT(rows.size(), 1u);
+    EXPECT_EQ(rows[0][0], "row");
+    EXPECT_EQ(rows[0].size(), rows[1].size());
+}
+
+TEST_F(Cli, BatchReadsYamlCsvAndTextInBothModes) {
+    test::TempDir dir;
+    test::write_file(dir / "q.txt", "ethics\n# a comment\ndatos\n");
+    test::write_file(dir / "q.csv", "id,q,country\nfirst,datos,ES\nsecond,\"data, open\",\nthird,etik,TR\n");
+    test::write_file(dir / "q.yaml", "defaults: {per_page: 2}\nqueries:\n  - {id: one, q: ethics}\n  - {id: two, q: 伦理, lang: zh-Hans}\n");
+    for (const char* f : {"q.txt", "q.csv", "q.yaml"}) {
+        const std::string file = (dir / f).string();
+        const std::string embedded = strata("--format jsonl batch " + file);
+        const std::string served = strata(remote() + "--format jsonl batch " + file);
+        EXPECT_EQ(embedded, served) << f;
+        EXPECT_FALSE(embedded.empty()) << f;
+    }
+    const std::string csv = strata("--format csv batch " + (dir / "q.csv").string());
+    const auto rows = cli::parse_csv(csv);
+    ASSERT_GE(rows.size(), 3u) << csv;
+    EXPECT_EQ(rows[0][0], "query_id");
+    EXPECT_EQ(rows[1][0], "first");
+    EXPECT_EQ(rows[1][2], "es-2020-test-estrategia");
+    EXPECT_EQ(rows.back()[0], "third");
+}
+
+TEST_F(Cli, BatchExitsWithOneWhenSomeQueriesFail) {
+    test::TempDir dir;
+    test::write_file(dir / "q.yaml", "- {id: good, q: ethics}\n- {id: bad, q: ethics, year: twenty}\n");
+    std::string out;
+    EXPECT_EQ(test::run(kBin + "/cli/strata --index " + (*dir_ / "idx").string() + " --format csv batch " + (dir / "q.yaml").string() + " 2>&1", &out), 1);
+    EXPECT_NE(out.find("query bad: year 'twenty'"), std::string::npos) << out;
+    EXPECT_NE(out.find("good,1,gb-2021-test-strategy"), std::string::npos) << out;
 }
 
 TEST_F(Cli, UsageErrorsExitWithTwo) {

@@ -226,3 +226,88 @@ TEST_F(Search, DescribesThemesAndCountries) {
 
 }  // namespace
 }  // namespace strata
+
+namespace strata {
+namespace {
+
+// Compare cells against counts computed independently, one filtered search per cell.
+class Compare : public Search {
+protected:
+    static nlohmann::json compare(ParamMap p) { return searcher_->compare(CompareRequest::from_params(p)); }
+    static void check_cells(const nlohmann::json& c, const std::string& q, const std::string& row_field,
+                            const std::string& col_field) {
+        ASSERT_FALSE(c["cells"].empty());
+        for (const auto& cell : c["cells"]) {
+            ParamMap p{{"q", {q}}, {"per_page", {"1"}}, {row_field, {cell["row"].get<std::string>()}},
+                       {col_field, {cell["column"].get<std::string>()}}, {"facets", {"none"}}};
+            p["group"] = {"passage"};
+            EXPECT_EQ(cell["passages"], run(p)["total"]) << cell.dump();
+            p["group"] = {"document"};
+            EXPECT_EQ(cell["documents"], run(p)["total"]) << cell.dump();
+            EXPECT_EQ(cell["best"].is_null(), cell["passages"] == 0) << cell.dump();
+        }
+    }
+};
+
+TEST_F(Compare, CountryByThemeCellsEqualFilteredSearches) {
+    const auto c = compare({{"q", {"datos OR data OR ethics"}}});
+    EXPECT_EQ(c["mode"], "query");
+    EXPECT_EQ(c["columns"].size(), 3u);
+    check_cells(c, "datos OR data OR ethics", "country", "theme");
+}
+
+TEST_F(Compare, CountryByYearAndRegionByThemeAndLanguages) {
+    check_cells(compare({{"q", {"datos OR data"}}, {"by", {"country,year"}}}), "datos OR data", "country", "year");
+    check_cells(compare({{"q", {"datos OR data"}}, {"by", {"region,theme"}}}), "datos OR data", "region", "theme");
+    check_cells(compare({{"q", {"datos OR data"}}, {"by", {"country,lang"}}}), "datos OR data", "country", "lang");
+}
+
+TEST_F(Compare, WithoutAQueryCellsAreThemeCoverage) {
+    const auto c = compare({{"countries", {"GB,ES"}}, {"themes", {"ethics,data"}}});
+    EXPECT_EQ(c["mode"], "coverage");
+    EXPECT_EQ(c["rows"].size(), 2u);
+    EXPECT_EQ(c["columns"].size(), 2u);
+    check_cells(c, "", "country", "theme");
+    for (const auto& cell : c["cells"]) {
+        const auto all = run({{"country", {cell["row"].get<std::string>()}}, {"group", {"passage"}}, {"per_page", {"1"}}});
+        const double expected = cell["passages"].get<double>() / all["total"].get<double>();
+        EXPECT_NEAR(cell["share"].get<double>(), expected, 1e-4) << cell.dump();
+    }
+    // The best passage of a coverage cell is the one with the theme's highest score.
+    for (const auto& cell : c["cells"]) {
+        if (cell["row"] == "GB" && cell["column"] == "ethics") {
+            EXPECT_EQ(cell["best"]["section"], "Ethics and trust");
+        }
+    }
+}
+
+TEST_F(Compare, SharesCompareLongAndShortDocumentsFairly) {
+    const auto c = compare({{"q", {"datos"}}, {"countries", {"ES,MX"}}, {"themes", {"data"}}});
+    for (const auto& cell : c["cells"]) {
+        const auto all = run({{"country", {cell["row"].get<std::string>()}}, {"group", {"passage"}}, {"per_page", {"1"}}});
+        EXPECT_NEAR(cell["share"].get<double>(), cell["passages"].get<double>() / all["total"].get<double>(), 1e-4);
+    }
+}
+
+TEST_F(Compare, RejectsBadShapes) {
+    EXPECT_THROW(compare({{"by", {"theme,country"}}}), InvalidRequest);
+    EXPECT_THROW(compare({{"by", {"country"}}}), InvalidRequest);
+    EXPECT_THROW(compare({{"rows", {"x"}}}), InvalidRequest);
+}
+
+TEST(CompareCsv, IsTidyWithAByteOrderMarkAndDefusedFormulas) {
+    const nlohmann::json c = {
+        {"rows", {{{"value", "MX"}, {"label", "Mexico"}}}},
+        {"columns", {{{"value", "ethics"}, {"label", "Ethics, trust"}}}},
+        {"generation", 4},
+        {"cells", {{{"row", "MX"}, {"column", "ethics"}, {"passages", 2}, {"documents", 1}, {"share", 0.5},
+                    {"best", {{"doc", "mx"}, {"section", "=HYPERLINK(\"x\")"}, {"page", 3}, {"snippet", "a <mark>b</mark> &amp; c"}}}}}}};
+    const std::string csv = compare_csv(c);
+    EXPECT_EQ(csv.rfind("\xEF\xBB\xBFrow,row_label,column,column_label,passages,documents,share,", 0), 0u);
+    EXPECT_NE(csv.find("\"Ethics, trust\""), std::string::npos);
+    EXPECT_NE(csv.find("\"'=HYPERLINK(\"\"x\"\")\""), std::string::npos) << csv;
+    EXPECT_NE(csv.find("a b & c"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace strata

@@ -183,3 +183,106 @@ TEST(ServerConfig, InvalidConfigurationNamesTheKey) {
 
 }  // namespace
 }  // namespace strata
+
+namespace strata {
+namespace {
+
+TEST_F(Server, CompareAnswersJsonAndCsv) {
+    const auto j = get_json("/v1/compare?q=datos&countries=ES,MX&themes=data");
+    EXPECT_EQ(j["cells"].size(), 2u);
+    EXPECT_EQ(j["generation"], 1);
+    const auto csv = http(port_, "GET", "/v1/compare?q=datos&countries=ES,MX&themes=data&format=csv");
+    EXPECT_EQ(csv.status, 200);
+    EXPECT_NE(csv.headers.at("Content-Type").find("text/csv"), std::string::npos);
+    EXPECT_EQ(csv.body.rfind("\xEF\xBB\xBFrow,", 0), 0u);
+    EXPECT_EQ(http(port_, "GET", "/v1/compare?format=xml").status, 400);
+}
+
+nlohmann::json without_took(nlohmann::json j) {
+    j.erase("took_ms");
+    return j;
+}
+
+// 1,000 queries, some malformed: results come in input order, each bad query gets its own
+// error, and every good result equals the same query sent alone.
+TEST_F(Server, ABatchOfAThousandMatchesOneByOne) {
+    const std::vector<std::string> qs = {"ethics", "datos", "伦理", "인공지능", "data OR datos", "\"open data\"", "etik", "ethic*"};
+    nlohmann::json queries = nlohmann::json::array();
+    for (int i = 0; i < 1000; ++i) {
+        nlohmann::json q = {{"id", std::string("q").append(std::to_string(i))}, {"q", qs[static_cast<std::size_t>(i) % qs.size()]}};
+        if (i % 7 == 3) q["country"] = nlohmann::json::array({"ES", "GB"});
+        if (i % 11 == 5) q["per_page"] = 0;          // bad: out of range
+        if (i % 13 == 6) q["year"] = "twenty";       // bad: not a year
+        if (i % 17 == 8) q["bogus"] = true;          // bad: unknown field
+        queries.push_back(q);
+    }
+    const auto r = http(port_, "POST", "/v1/batch", nlohmann::json{{"queries", queries}, {"defaults", {{"facets", "country"}}}}.dump());
+    ASSERT_EQ(r.status, 200) << r.body.substr(0, 300);
+    const auto j = nlohmann::json::parse(r.body);
+    ASSERT_EQ(j["results"].size(), 1000u);
+    std::size_t errors = 0;
+    for (int i = 0; i < 1000; ++i) {
+        const auto& line = j["results"][static_cast<std::size_t>(i)];
+        EXPECT_EQ(line["id"].get<std::string>(), std::string("q").append(std::to_string(i)));
+        const bool bad = i % 11 == 5 || i % 13 == 6 || i % 17 == 8;
+        EXPECT_EQ(line.contains("error"), bad) << i;
+        if (bad) {
+            ++errors;
+            continue;
+        }
+        if (i % 50 != 0 && i % 7 != 3) continue;  // compare a sample one by one
+        std::string path = "/v1/search?facets=country&q=" + test::url_encode(qs[static_cast<std::size_t>(i) % qs.size()]);
+        if (i % 7 == 3) path += "&country=ES,GB";
+        EXPECT_EQ(without_took(line["result"]), without_took(get_json(path))) << i;
+    }
+    EXPECT_EQ(j["failed"], errors);
+}
+
+TEST_F(Server, ABatchStreamsNdjsonInInputOrder) {
+    const std::string body = R"({"queries":[{"id":"a","q":"ethics"},{"id":"b","per_page":-1},{"id":"c","q":"datos"}]})";
+    const auto r = http(port_, "POST", "/v1/batch", body, {{"Accept", "application/x-ndjson"}});
+    ASSERT_EQ(r.status, 200);
+    EXPECT_NE(r.headers.at("Content-Type").find("application/x-ndjson"), std::string::npos);
+    std::vector<nlohmann::json> lines;
+    std::size_t start = 0;
+    for (std::size_t nl; (nl = r.body.find('\n', start)) != std::string::npos; start = nl + 1)
+        lines.push_back(nlohmann::json::parse(r.body.substr(start, nl - start)));
+    ASSERT_EQ(lines.size(), 3u);
+    EXPECT_EQ(lines[0]["id"], "a");
+    EXPECT_TRUE(lines[1].contains("error"));
+    EXPECT_EQ(lines[2]["id"], "c");
+}
+
+TEST_F(Server, BatchRejectsMalformedAndOversizedBodies) {
+    EXPECT_EQ(http(port_, "POST", "/v1/batch", "{not json").status, 400);
+    EXPECT_EQ(http(port_, "POST", "/v1/batch", std::string(100000, '[')).status, 400);
+    EXPECT_EQ(http(port_, "POST", "/v1/batch", R"({"queries": 5})").status, 400);
+    nlohmann::json many = {{"queries", nlohmann::json::array()}};
+    for (int i = 0; i < 1001; ++i) many["queries"].push_back({{"q", "x"}});
+    EXPECT_EQ(http(port_, "POST", "/v1/batch", many.dump()).status, 413);
+    EXPECT_EQ(http(port_, "POST", "/v1/batch", std::string(5 * 1024 * 1024, ' ')).status, 413);
+    EXPECT_EQ(http(port_, "GET", "/v1/batch").status, 405);
+}
+
+class ServerWithoutIndex : public ::testing::Test {};
+
+TEST_F(ServerWithoutIndex, AnswersUnavailableUntilAnIndexExists) {
+    test::TempDir dir;
+    searchd::ServerConfig c;
+    c.listen = "127.0.0.1:0";
+    c.index = {(dir / "missing").string()};
+    c.access_log = false;
+    searchd::Server server(c);
+    server.start();
+    EXPECT_EQ(http(server.port(), "GET", "/healthz").status, 200);
+    const auto ready = http(server.port(), "GET", "/readyz");
+    EXPECT_EQ(ready.status, 503);
+    EXPECT_EQ(nlohmann::json::parse(ready.body)["error"]["code"], "unavailable");
+    EXPECT_EQ(http(server.port(), "GET", "/v1/search?q=x").status, 503);
+    test::build_index(test::test_corpus(), dir / "missing");
+    EXPECT_EQ(http(server.port(), "GET", "/readyz").status, 200);
+    server.stop();
+}
+
+}  // namespace
+}  // namespace strata

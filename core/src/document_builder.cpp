@@ -129,6 +129,11 @@ BuiltDocument build_document(const DocumentMeta& meta, const BuildContext& ctx, 
             if (count < kThemeMinHits && score < kThemeMinDensity && !(manual && count >= 1)) continue;
             themes[theme] = std::round(score * 100) / 100;
             xd.add_boolean_term(schema::term(schema::kTheme, theme));
+            const auto ti = std::find_if(ctx.ref.themes.begin(), ctx.ref.themes.end(),
+                                         [&](const Theme& t) { return t.id == theme; });
+            if (ti != ctx.ref.themes.end())
+                xd.add_value(schema::kSlotThemeScoreBase + static_cast<Xapian::valueno>(ti - ctx.ref.themes.begin()),
+                             Xapian::sortable_serialise(score));
             if (!theme_value.empty()) theme_value += '\n';
             theme_value += theme;
             theme_passages[theme] += 1;

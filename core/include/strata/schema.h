@@ -47,6 +47,10 @@ enum Slot : Xapian::valueno {
     /// Xapian's ValueCountMatchSpy, which serialises to remote shards, this gives exact
     /// passage and distinct-document counts for every facet in one pass.
     kSlotFacetKey = 8,
+    /// kSlotThemeScoreBase + i: Xapian::sortable_serialise(score) of the i-th theme of the
+    /// index's themes.yaml, on passages tagged with it; sorting by it finds a theme's best
+    /// passage with no query (also on remote shards).
+    kSlotThemeScoreBase = 100,
 };
 
 // ---- Database metadata keys ----
@@ -57,7 +61,7 @@ inline constexpr std::string_view kMetaReferenceHash = "strata:reference"; ///< 
 inline constexpr std::string_view kMetaBuiltAt = "strata:built_at";
 
 /// Bump when the way terms are generated changes; an index of another version is rebuilt.
-inline constexpr int kSchemaVersion = 2;
+inline constexpr int kSchemaVersion = 3;
 
 /// A prefixed term; adds ':' when the body starts with an ASCII capital (Xapian convention).
 inline std::string term(std::string_view prefix, std::string_view body) {

@@ -59,6 +59,28 @@ struct SearchRequest {
     void validate(const SearchLimits& limits) const;
 };
 
+/// GET /v1/compare, as a struct: a matrix of rows (countries or regions) by columns
+/// (themes, years or languages) for a query and filters.
+struct CompareRequest {
+    std::string q;
+    Filters filters;
+    std::string rows = "country";     ///< country | region
+    std::string columns = "theme";    ///< theme | year | lang
+    std::vector<std::string> row_values;     ///< countries= / regions=: rows to show (all when empty)
+    std::vector<std::string> column_values;  ///< themes= / years= / langs=: columns to show
+    bool crosslingual = false;
+    bool best = true;                 ///< include each cell's best passage
+
+    /// Parses q, the search filters, by=ROW,COLUMN, countries=, regions=, themes=, years=,
+    /// langs=, crosslingual=, best=. Throws InvalidRequest naming the parameter.
+    static CompareRequest from_params(const ParamMap& params);
+    void validate(const SearchLimits& limits) const;
+};
+
+/// A compare response as tidy CSV, one row per cell, UTF-8 with a byte-order mark so that
+/// spreadsheets read it right; cells that would start a formula are prefixed with '.
+[[nodiscard]] std::string compare_csv(const nlohmann::json& compare);
+
 /// Options of a Searcher.
 struct SearcherOptions {
     std::vector<std::string> shards;   ///< index directories or host:port
@@ -71,6 +93,7 @@ public:
     Searcher(SearcherOptions options, ReferenceData reference);
 
     [[nodiscard]] nlohmann::json search(const SearchRequest& request) const;
+    [[nodiscard]] nlohmann::json compare(const CompareRequest& request) const;
     /// A document with all its passages; with @p q, matching passages carry a highlight.
     [[nodiscard]] nlohmann::json document(const std::string& id, const std::string& q = "") const;
     [[nodiscard]] nlohmann::json similar(const std::string& id, int count) const;

@@ -1,0 +1,306 @@
+// GET /v1/compare: country (or region) × theme (or year, or language) matrices.
+#include "snippet.h"
+#include "strata/errors.h"
+#include "strata/schema.h"
+#include "strata/search.h"
+#include "strata/text.h"
+
+#include <algorithm>
+#include <chrono>
+#include <map>
+#include <set>
+
+namespace strata {
+
+namespace {
+
+// Positions of the fields in kSlotFacetKey.
+enum KeyField { kDoc = 0, kCountry = 1, kRegion = 2, kYear = 3, kLang = 4, kType = 5, kThemes = 6 };
+
+std::vector<std::string> split(std::string_view s, char sep) {
+    std::vector<std::string> out;
+    std::size_t start = 0;
+    for (;;) {
+        const auto p = s.find(sep, start);
+        out.emplace_back(s.substr(start, p == std::string_view::npos ? std::string_view::npos : p - start));
+        if (p == std::string_view::npos) break;
+        start = p + 1;
+    }
+    return out;
+}
+
+std::vector<std::string> list_param(const ParamMap& p, const std::string& name) {
+    std::vector<std::string> out;
+    auto it = p.find(name);
+    if (it == p.end()) return out;
+    for (const std::string& v : it->second)
+        for (std::string x : split(v, ',')) {
+            x = std::string(text::trim(x));
+            if (!x.empty() && std::find(out.begin(), out.end(), x) == out.end()) out.push_back(x);
+        }
+    return out;
+}
+
+struct Cell {
+    std::size_t passages = 0;
+    std::set<std::string> documents;
+};
+
+// (row, column) → cell, and row → passages/documents, from one ValueCountMatchSpy.
+struct Matrix {
+    std::map<std::pair<std::string, std::string>, Cell> cells;
+    std::map<std::string, Cell> rows;
+};
+
+Matrix tally(const Xapian::ValueCountMatchSpy& spy, KeyField row, KeyField col) {
+    Matrix m;
+    for (auto it = spy.values_begin(); it != spy.values_end(); ++it) {
+        const std::vector<std::string> f = split(*it, '\x1f');
+        if (f.size() < 7) continue;
+        const std::size_t n = it.get_termfreq();
+        Cell& r = m.rows[f[row]];
+        r.passages += n;
+        r.documents.insert(f[kDoc]);
+        const std::vector<std::string> cols = col == kThemes ? split(f[kThemes], ',') : std::vector<std::string>{f[col]};
+        for (const std::string& c : cols) {
+            if (c.empty()) continue;
+            Cell& cell = m.cells[{f[row], c}];
+            cell.passages += n;
+            cell.documents.insert(f[kDoc]);
+        }
+    }
+    return m;
+}
+
+std::string csv_field(const std::string& s) {
+    std::string v = s;
+    // A leading =, +, - or @ makes a spreadsheet evaluate the cell.
+    if (!v.empty() && (v[0] == '=' || v[0] == '+' || v[0] == '-' || v[0] == '@')) v = "'" + v;
+    if (v.find_first_of(",\"\n\r") == std::string::npos) return v;
+    std::string out = "\"";
+    for (char c : v) out += c == '"' ? std::string("\"\"") : std::string(1, c);
+    return out + "\"";
+}
+
+std::string plain(const std::string& html) {
+    std::string out;
+    for (std::size_t i = 0; i < html.size();) {
+        if (html.compare(i, 6, "<mark>") == 0) i += 6;
+        else if (html.compare(i, 7, "</mark>") == 0) i += 7;
+        else if (html.compare(i, 5, "&amp;") == 0) out += '&', i += 5;
+        else if (html.compare(i, 4, "&lt;") == 0) out += '<', i += 4;
+        else if (html.compare(i, 4, "&gt;") == 0) out += '>', i += 4;
+        else if (html.compare(i, 6, "&quot;") == 0) out += '"', i += 6;
+        else if (html.compare(i, 5, "&#39;") == 0) out += '\'', i += 5;
+        else out += html[i] == '\n' ? ' ' : html[i], ++i;
+    }
+    return out;
+}
+
+}  // namespace
+
+CompareRequest CompareRequest::from_params(const ParamMap& params) {
+    static const std::set<std::string> known = {"q",   "country", "region", "theme",  "year",   "lang",         "type",
+                                                "doc", "by",      "countries", "regions", "themes", "years", "langs",
+                                                "crosslingual", "best", "format"};
+    for (const auto& [name, values] : params)
+        if (!known.count(name) && name.rfind('_', 0) != 0)
+            throw InvalidRequest("invalid_parameter", "unknown parameter '" + name.substr(0, 60) + "'");
+    CompareRequest r;
+    if (auto it = params.find("q"); it != params.end() && !it->second.empty()) r.q = it->second.front();
+    for (const std::string& f : filter_fields())
+        if (auto it = params.find(f); it != params.end())
+            for (const std::string& v : it->second) r.filters.add(f, v);
+    const std::vector<std::string> by = list_param(params, "by");
+    if (!by.empty()) {
+        if (by.size() != 2) throw InvalidRequest("invalid_parameter", "parameter 'by' must be ROW,COLUMN, e.g. country,theme");
+        r.rows = by[0];
+        r.columns = by[1];
+    }
+    if (r.rows != "country" && r.rows != "region")
+        throw InvalidRequest("invalid_parameter", "rows of 'by' must be country or region");
+    if (r.columns != "theme" && r.columns != "year" && r.columns != "lang")
+        throw InvalidRequest("invalid_parameter", "columns of 'by' must be theme, year or lang");
+    r.row_values = list_param(params, r.rows == "country" ? "countries" : "regions");
+    if (r.rows == "country")
+        for (std::string& c : r.row_values) std::transform(c.begin(), c.end(), c.begin(), ::toupper);
+    r.column_values = list_param(params, r.columns == "theme" ? "themes" : r.columns == "year" ? "years" : "langs");
+    if (r.columns == "lang")
+        for (std::string& c : r.column_values) c = text::ascii_lower(c);
+    auto flag = [&](const char* name, bool fallback) {
+        auto it = params.find(name);
+        if (it == params.end() || it->second.empty()) return fallback;
+        const std::string v = text::ascii_lower(it->second.front());
+        if (v == "true" || v == "1") return true;
+        if (v == "false" || v == "0") return false;
+        throw InvalidRequest("invalid_parameter", std::string("parameter '") + name + "' must be true or false");
+    };
+    r.crosslingual = flag("crosslingual", false);
+    r.best = flag("best", true);
+    return r;
+}
+
+void CompareRequest::validate(const SearchLimits& limits) const {
+    if (q.size() > limits.max_query_bytes)
+        throw TooLarge("query is " + std::to_string(q.size()) + " bytes; the limit is " + std::to_string(limits.max_query_bytes));
+    if (row_values.size() > 500 || column_values.size() > 500)
+        throw InvalidRequest("invalid_parameter", "at most 500 rows and 500 columns can be selected");
+}
+
+nlohmann::json Searcher::compare(const CompareRequest& req) const {
+    const auto t0 = std::chrono::steady_clock::now();
+    req.validate(options_.limits);
+    return index_.with_db([&](Xapian::Database& db) {
+        SearchRequest sr;
+        sr.q = req.q;
+        sr.filters = req.filters;
+        sr.crosslingual = req.crosslingual;
+        const ParsedQuery pq = parse_query(req.q, query_context(db, sr));
+        Filters filters = req.filters;
+        for (const auto& [field, vals] : pq.filters.values)
+            for (const std::string& v : vals) filters.add(field, v);
+        if (pq.filters.year_from) filters.year_from = std::max(filters.year_from.value_or(0), *pq.filters.year_from);
+        if (pq.filters.year_to) filters.year_to = std::min(filters.year_to.value_or(9999), *pq.filters.year_to);
+        // Selected rows narrow the search; selected columns only choose what is shown.
+        for (const std::string& v : req.row_values) filters.add(req.rows, v);
+
+        const KeyField row = req.rows == "country" ? kCountry : kRegion;
+        const KeyField col = req.columns == "theme" ? kThemes : req.columns == "year" ? kYear : kLang;
+        const Xapian::Query filter = filters.to_query();
+        auto filtered = [&](const Xapian::Query& q) {
+            return filter.empty() ? q : Xapian::Query(Xapian::Query::OP_FILTER, q, filter);
+        };
+        auto count = [&](const Xapian::Query& q) {
+            Xapian::Enquire enq(db);
+            enq.set_query(q);
+            Xapian::ValueCountMatchSpy spy(schema::kSlotFacetKey);
+            enq.add_matchspy(&spy);
+            enq.get_mset(0, 0, db.get_doccount());
+            return tally(spy, row, col);
+        };
+        const Matrix matched = count(filtered(pq.query));
+        const Matrix universe = pq.has_text ? count(filtered(Xapian::Query::MatchAll)) : matched;
+
+        // Rows: every row with text under the filters. Columns: all themes, or the years or
+        // languages present.
+        std::vector<std::string> rows, cols;
+        for (const auto& [r, c] : universe.rows) rows.push_back(r);
+        if (!req.column_values.empty()) {
+            cols = req.column_values;
+        } else if (req.columns == "theme") {
+            for (const Theme& t : ref_.themes) cols.push_back(t.id);
+        } else {
+            std::set<std::string> seen;
+            for (const auto& [key, c] : universe.cells) seen.insert(key.second);
+            cols.assign(seen.begin(), seen.end());
+        }
+
+        auto row_term = [&](const std::string& r) {
+            return row == kCountry ? Xapian::Query(std::string(schema::kCountry) + r) : Xapian::Query(schema::term(schema::kRegion, r));
+        };
+        auto col_term = [&](const std::string& c) {
+            if (col == kThemes) return Xapian::Query(schema::term(schema::kTheme, c));
+            if (col == kYear) return Xapian::Query(std::string(schema::kYear) + c);
+            return Xapian::Query(std::string(schema::kLanguage) + c);
+        };
+        auto best_passage = [&](const std::string& r, const std::string& c) -> nlohmann::json {
+            Xapian::Enquire enq(db);
+            const Xapian::Query cell(Xapian::Query::OP_AND, row_term(r), col_term(c));
+            enq.set_query(Xapian::Query(Xapian::Query::OP_FILTER, filtered(pq.query), cell));
+            if (!pq.has_text && col == kThemes) {
+                const auto ti = std::find_if(ref_.themes.begin(), ref_.themes.end(), [&](const Theme& t) { return t.id == c; });
+                if (ti != ref_.themes.end())
+                    enq.set_sort_by_value(schema::kSlotThemeScoreBase + static_cast<Xapian::valueno>(ti - ref_.themes.begin()), true);
+            }
+            const Xapian::MSet m = enq.get_mset(0, 1);
+            if (m.empty()) return nullptr;
+            const nlohmann::json d = nlohmann::json::parse(m.begin().get_document().get_data(), nullptr, false);
+            if (d.is_discarded()) return nullptr;
+            const nlohmann::json rec = record(db, d.value("doc", ""));
+            return {{"doc", d.value("doc", "")},
+                    {"title", rec.is_null() ? "" : rec.value("title", "")},
+                    {"year", rec.is_null() ? 0 : rec.value("year", 0)},
+                    {"n", d.value("n", 0)},
+                    {"section", d.value("section", "")},
+                    {"page", d.value("page", 0)},
+                    {"score", std::round(m.begin().get_weight() * 1000) / 1000},
+                    {"snippet", make_snippet(analyzer_, d.value("text", ""), d.value("lang", ""), pq.highlight)}};
+        };
+
+        const std::string row_facet = req.rows;
+        const std::string col_facet = req.columns;
+        nlohmann::json rows_json = nlohmann::json::array(), cols_json = nlohmann::json::array(), cells = nlohmann::json::array();
+        for (const std::string& r : rows) {
+            const Cell& u = universe.rows.at(r);
+            auto m = matched.rows.find(r);
+            rows_json.push_back({{"value", r}, {"label", label(row_facet, r)}, {"passages", u.passages},
+                                 {"documents", u.documents.size()},
+                                 {"matching_passages", m == matched.rows.end() ? 0 : m->second.passages},
+                                 {"matching_documents", m == matched.rows.end() ? 0 : m->second.documents.size()}});
+        }
+        for (const std::string& c : cols) cols_json.push_back({{"value", c}, {"label", label(col_facet, c)}});
+        for (const std::string& r : rows) {
+            for (const std::string& c : cols) {
+                auto m = matched.cells.find({r, c});
+                const std::size_t passages = m == matched.cells.end() ? 0 : m->second.passages;
+                const std::size_t documents = m == matched.cells.end() ? 0 : m->second.documents.size();
+                // Themes overlap, so a theme cell is a share of the row's passages. Years and
+                // languages partition a row: with a query, a cell is the share of that slice
+                // that matches; without one, the slice's share of the row.
+                std::size_t denominator = universe.rows.at(r).passages;
+                if (col != kThemes && pq.has_text) {
+                    auto u = universe.cells.find({r, c});
+                    denominator = u == universe.cells.end() ? 0 : u->second.passages;
+                }
+                const double share = denominator ? static_cast<double>(passages) / static_cast<double>(denominator) : 0.0;
+                nlohmann::json cell = {{"row", r}, {"column", c}, {"passages", passages}, {"documents", documents},
+                                       {"share", std::round(share * 10000) / 10000}, {"best", nullptr}};
+                if (req.best && passages > 0) cell["best"] = best_passage(r, c);
+                cells.push_back(std::move(cell));
+            }
+        }
+        nlohmann::json expansions = nlohmann::json::array();
+        for (const Expansion& e : pq.expansions)
+            expansions.push_back({{"matched", e.matched}, {"concept", e.concept_id}, {"label", e.label}, {"terms", e.terms}});
+        nlohmann::json filters_json = nlohmann::json::object();
+        for (const auto& [k, v] : filters.values) filters_json[k] = v;
+        if (filters.year_from) filters_json["year_from"] = *filters.year_from;
+        if (filters.year_to) filters_json["year_to"] = *filters.year_to;
+        const double took = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+        return nlohmann::json{{"query", {{"q", req.q}, {"by", {req.rows, req.columns}}, {"crosslingual", req.crosslingual},
+                                         {"filters", filters_json}}},
+                              {"mode", pq.has_text ? "query" : "coverage"},
+                              {"rows", rows_json},
+                              {"columns", cols_json},
+                              {"cells", cells},
+                              {"expansions", expansions},
+                              {"warnings", pq.warnings},
+                              {"generation", std::atoll(db.get_metadata("strata:generation").c_str())},
+                              {"took_ms", std::round(took * 100) / 100}};
+    });
+}
+
+std::string compare_csv(const nlohmann::json& c) {
+    std::map<std::string, std::string> row_labels, col_labels;
+    for (const auto& r : c["rows"]) row_labels[r["value"]] = r["label"];
+    for (const auto& k : c["columns"]) col_labels[k["value"]] = k["label"];
+    std::string out = "\xEF\xBB\xBF";  // BOM: spreadsheets then read UTF-8
+    out += "row,row_label,column,column_label,passages,documents,share,best_doc,best_section,best_page,best_snippet,generation\r\n";
+    const std::string generation = std::to_string(c.value("generation", 0));
+    for (const auto& cell : c["cells"]) {
+        const nlohmann::json& b = cell["best"];
+        const std::vector<std::string> fields = {
+            cell["row"], row_labels[cell["row"]], cell["column"], col_labels[cell["column"]],
+            std::to_string(cell["passages"].get<std::size_t>()), std::to_string(cell["documents"].get<std::size_t>()),
+            cell["share"].dump(), b.is_null() ? "" : b.value("doc", ""), b.is_null() ? "" : b.value("section", ""),
+            b.is_null() ? "" : std::to_string(b.value("page", 0)), b.is_null() ? "" : plain(b.value("snippet", "")), generation};
+        for (std::size_t i = 0; i < fields.size(); ++i) {
+            if (i) out += ',';
+            out += csv_field(fields[i]);
+        }
+        out += "\r\n";
+    }
+    return out;
+}
+
+}  // namespace strata

@@ -4,7 +4,11 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
+#include <fstream>
+#include <random>
 #include <set>
+#include <sstream>
 
 namespace strata {
 namespace {
@@ -129,6 +133,52 @@ TEST(Analyzer, InvalidUtf8IsReplacedNotFatal) {
     ASSERT_FALSE(tokens.empty());
     EXPECT_EQ(tokens.front().text, "ok");
     EXPECT_EQ(tokens.back().text, "end");
+}
+
+}  // namespace
+}  // namespace strata
+
+namespace strata {
+namespace {
+
+std::string render_full(const std::vector<Token>& tokens) {
+    std::string out;
+    for (const Token& t : tokens) {
+        out.append(t.text).append("|").append(std::to_string(t.pos)).append("|").append(std::to_string(t.start));
+        out.append("|").append(std::to_string(t.end)).append("|").append(std::to_string(static_cast<int>(t.kind))).append(" ");
+    }
+    return out;
+}
+
+// The fast segmenter must agree with ICU's word break on any text it accepts: random
+// strings over letters, digits and the punctuation the rules treat specially.
+TEST(Analyzer, FastSegmentationEqualsIcuOnRandomText) {
+    const std::vector<std::string> alphabet = {"a", "b", "Z", "x", "é", "ñ", "ü", "ß", "Ł", "Ω", "σ", "ς", "ж", "Й", "0", "7",
+                                               "1", ".", ",", ";", ":", "'", "\u2019", "\u2018", "-", "/", "(", ")", "\"",
+                                               "\u201C", "\u201D", " ", " ", " ", "\n", "%", "\u20AC", "!", "?", "\u2013",
+                                               "\u00A0", "@", "#", "&", "+", "=", "\u00AB", "\u2026"};
+    const Analyzer a;
+    std::mt19937 rng(7);
+    std::uniform_int_distribution<std::size_t> pick(0, alphabet.size() - 1), len(1, 40);
+    for (int round = 0; round < 20000; ++round) {
+        std::string s;
+        for (std::size_t i = len(rng); i > 0; --i) s += alphabet[pick(rng)];
+        ASSERT_EQ(render_full(a.tokenize(s, "en")), render_full(a.tokenize_reference(s, "en"))) << "text: [" << s << "]";
+    }
+}
+
+TEST(Analyzer, FastSegmentationEqualsIcuOnTheBundledCorpus) {
+    const Analyzer a;
+    for (const auto& entry : std::filesystem::directory_iterator(std::filesystem::path(STRATA_SOURCE_DIR) / "corpus/docs")) {
+        if (entry.path().extension() != ".md") continue;
+        std::ifstream in(entry.path());
+        std::stringstream text;
+        text << in.rdbuf();
+        std::string paragraph;
+        std::istringstream lines(text.str());
+        for (std::string line; std::getline(lines, line);)
+            EXPECT_EQ(render_full(a.tokenize(line, "")), render_full(a.tokenize_reference(line, ""))) << entry.path() << ": " << line;
+    }
 }
 
 }  // namespace

@@ -23,8 +23,8 @@ BUILD = os.environ.get("STRATA_BUILD_DIR", os.path.join(ROOT, "build"))
 SPEC = yaml.safe_load(open(os.path.join(ROOT, "schemas", "openapi.yaml"), encoding="utf-8"))
 
 
-def schema_for(template, status):
-    op = SPEC["paths"][template]["get"]
+def schema_for(template, status, method="get"):
+    op = SPEC["paths"][template][method]
     resp = op["responses"][str(status)]
     if "$ref" in resp:
         resp = SPEC["components"]["responses"][resp["$ref"].split("/")[-1]]
@@ -89,6 +89,20 @@ class OpenApiContract(unittest.TestCase):
         self.check("/healthz", "/healthz", 200)
         self.check("/readyz", "/readyz", 200)
         self.assertIn("strata_http_requests_total", self.check("/metrics", "/metrics", 200))
+
+    def test_compare_and_batch_match_the_spec(self):
+        for q in ["/v1/compare", "/v1/compare?q=datos&by=country,year", "/v1/compare?q=ethics&by=region,theme&crosslingual=true",
+                  "/v1/compare?by=country,lang&best=false&countries=ES,MX"]:
+            self.check("/v1/compare", q, 200)
+        self.check("/v1/compare", "/v1/compare?by=theme,country", 400)
+        body = json.dumps({"queries": [{"id": "a", "q": "ethics"}, {"id": 2, "per_page": 0}], "defaults": {"facets": "country"}})
+        req = urllib.request.Request(self.base + "/v1/batch", data=body.encode(), method="POST",
+                                     headers={"Content-Type": "application/json"})
+        with urllib.request.urlopen(req, timeout=30) as r:
+            data = json.loads(r.read())
+        jsonschema.Draft202012Validator(schema_for("/v1/batch", 200, "post")).validate(data)
+        self.assertEqual([x["id"] for x in data["results"]], ["a", 2])
+        self.assertIn("error", data["results"][1])
 
     def test_errors_match_the_spec(self):
         self.check("/v1/search", "/v1/search?per_page=500", 400)

@@ -35,14 +35,37 @@ const std::map<std::string, std::string, std::less<>>& stemmer_names() {
     return names;
 }
 
+struct TransparentHash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view s) const noexcept { return std::hash<std::string_view>{}(s); }
+};
+
+// Stems of recent words: words repeat so much that a lookup beats the Snowball run.
+struct StemCache {
+    Xapian::Stem stemmer;
+    std::unordered_map<std::string, std::string, TransparentHash, std::equal_to<>> stems;
+};
+constexpr std::size_t kStemCacheMax = 200000;
+
 struct ThreadCaches {
     std::unordered_map<std::string, std::unique_ptr<icu::BreakIterator>> breakers;
-    std::unordered_map<std::string, Xapian::Stem> stemmers;
+    std::unordered_map<std::string, StemCache> stemmers;
 };
 
 ThreadCaches& caches() {
     thread_local ThreadCaches c;
     return c;
+}
+
+// This thread's stemmer and stem cache for a language, or nullptr when it has none.
+StemCache* stem_cache(std::string_view lang);
+
+const std::string& cached_stem(StemCache& cache, std::string_view word) {
+    if (auto hit = cache.stems.find(word); hit != cache.stems.end()) return hit->second;
+    if (cache.stems.size() >= kStemCacheMax) cache.stems.clear();
+    std::string key(word);
+    std::string stemmed = cache.stemmer(key);
+    return cache.stems.emplace(std::move(key), std::move(stemmed)).first->second;
 }
 
 icu::BreakIterator& word_breaker(std::string_view lang) {
@@ -164,6 +187,19 @@ std::size_t elision_length(std::string_view word) {
     return 0;
 }
 
+StemCache* stem_cache(std::string_view lang) {
+    std::string base(lang.substr(0, lang.find('-')));
+    for (char& c : base) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    auto& stemmers = caches().stemmers;
+    auto it = stemmers.find(base);
+    if (it == stemmers.end()) {
+        const auto name = stemmer_names().find(base);
+        if (name == stemmer_names().end()) return nullptr;
+        it = stemmers.emplace(base, StemCache{Xapian::Stem(name->second), {}}).first;
+    }
+    return &it->second;
+}
+
 }  // namespace
 
 bool is_cjk_kind(TokenKind kind) { return kind == TokenKind::kCjk; }
@@ -178,15 +214,8 @@ bool Analyzer::has_stemmer(std::string_view lang) {
 }
 
 std::string Analyzer::stem(std::string_view word, std::string_view lang) const {
-    const std::string base = stem_language(lang);
-    auto& stemmers = caches().stemmers;
-    auto it = stemmers.find(base);
-    if (it == stemmers.end()) {
-        const auto name = stemmer_names().find(base);
-        if (name == stemmer_names().end()) return {};
-        it = stemmers.emplace(base, Xapian::Stem(name->second)).first;
-    }
-    return it->second(std::string(word));
+    StemCache* cache = stem_cache(lang);
+    return cache ? cached_stem(*cache, word) : std::string();
 }
 
 std::string Analyzer::normalize(std::string_view s, std::string_view lang) const {
@@ -262,18 +291,90 @@ std::string Analyzer::strip_korean_particle(std::string_view word) {
     return {};
 }
 
-std::vector<Token> Analyzer::tokenize(std::string_view input, std::string_view lang, Xapian::termpos first_pos) const {
-    std::string sanitized;
-    if (!text::is_valid_utf8(input)) {
-        sanitized = text::sanitize_utf8(input);
-        input = sanitized;
+namespace {
+
+struct Segment {
+    std::uint32_t start, end;
+    TokenKind kind;
+};
+
+// Word-break classes of the characters the fast segmenter handles (UAX #29 names).
+enum class WB : std::uint8_t { kOther, kLetter, kNumeric, kMidNumLet, kMidNum, kDecline };
+
+WB wb_class(char32_t c) {
+    if (c < 0x80) {
+        if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')) return WB::kLetter;
+        if (c >= '0' && c <= '9') return WB::kNumeric;
+        if (c == '.' || c == '\'') return WB::kMidNumLet;
+        if (c == ',' || c == ';') return WB::kMidNum;
+        // ICU's root rules leave ':' out of MidLetter; '_' (ExtendNumLet), '@' and rare
+        // controls follow rules not reproduced here.
+        if (c == '_' || c == '@' || c == 0x0B || c == 0x0C || c == 0x85) return WB::kDecline;
+        return WB::kOther;
     }
-    std::vector<Token> tokens;
-    if (input.empty()) return tokens;
+    if (c == 0x2018 || c == 0x2019) return WB::kMidNumLet;
+    if (c == 0x00A0 || c == 0x2013 || c == 0x2014 || c == 0x201C || c == 0x201D || c == 0x2022 || c == 0x20AC ||
+        c == 0x00AB || c == 0x00BB || c == 0x2026 || c == 0x00B0 || c == 0x00A7)
+        return WB::kOther;
+    // Precomposed letters of Latin-1, Latin Extended-A/B, Greek and Cyrillic.
+    const bool simple_block = (c >= 0x00C0 && c <= 0x024F) || (c >= 0x0370 && c <= 0x03FF) || (c >= 0x0400 && c <= 0x04FF);
+    if (simple_block && u_isalpha(static_cast<UChar32>(c))) return WB::kLetter;
+    return WB::kDecline;  // anything else: ICU decides
+}
+
+// The words of @p s under UAX #29 rules WB5-WB12, for text made only of the characters
+// wb_class() knows; false (and nothing) when the text needs ICU. A test checks that the
+// result equals ICU's on random text over that alphabet.
+bool fast_segments(std::string_view s, std::vector<Segment>& out) {
+    std::vector<std::pair<std::uint32_t, WB>> cps;  // byte offset, class
+    cps.reserve(s.size());
+    for (std::size_t i = 0; i < s.size();) {
+        const std::size_t at = i;
+        const char32_t c = text::decode_utf8(s, i);
+        const WB k = wb_class(c);
+        if (k == WB::kDecline) return false;
+        cps.emplace_back(static_cast<std::uint32_t>(at), k);
+    }
+    const auto n = cps.size();
+    auto end_of = [&](std::size_t k) { return k + 1 < n ? cps[k + 1].first : static_cast<std::uint32_t>(s.size()); };
+    for (std::size_t i = 0; i < n;) {
+        const WB c0 = cps[i].second;
+        if (c0 != WB::kLetter && c0 != WB::kNumeric) {
+            ++i;
+            continue;
+        }
+        std::size_t j = i;  // last index in the word
+        for (;;) {
+            if (j + 1 >= n) break;
+            const WB cur = cps[j].second, next = cps[j + 1].second;
+            if (next == WB::kLetter || next == WB::kNumeric) {
+                ++j;
+                continue;
+            }
+            if (j + 2 >= n) break;
+            const WB after = cps[j + 2].second;
+            if (cur == WB::kLetter && after == WB::kLetter && next == WB::kMidNumLet) {
+                j += 2;
+                continue;
+            }
+            if (cur == WB::kNumeric && after == WB::kNumeric && (next == WB::kMidNum || next == WB::kMidNumLet)) {
+                j += 2;
+                continue;
+            }
+            break;
+        }
+        // Like ICU's rule status, the word's last character decides letter or number ("g7").
+        out.push_back({cps[i].first, end_of(j), cps[j].second == WB::kNumeric ? TokenKind::kNumber : TokenKind::kWord});
+        i = j + 1;
+    }
+    return true;
+}
+
+std::vector<Segment> icu_segments(std::string_view input, std::string_view lang) {
+    std::vector<Segment> out;
     const icu::UnicodeString us = icu::UnicodeString::fromUTF8(icu::StringPiece(input.data(), input.size()));
     icu::BreakIterator& bi = word_breaker(lang);
     bi.setText(us);
-
     // Walk UTF-16 indices and UTF-8 byte offsets forward together.
     int32_t u16 = 0;
     std::uint32_t byte = 0;
@@ -284,8 +385,6 @@ std::vector<Token> Analyzer::tokenize(std::string_view input, std::string_view l
             byte += U8_LENGTH(c);
         }
     };
-
-    Xapian::termpos pos = first_pos;
     int32_t start = bi.first();
     for (int32_t end = bi.next(); end != icu::BreakIterator::DONE; start = end, end = bi.next()) {
         const int32_t status = bi.getRuleStatus();
@@ -293,13 +392,42 @@ std::vector<Token> Analyzer::tokenize(std::string_view input, std::string_view l
         advance_to(start);
         const std::uint32_t b0 = byte;
         advance_to(end);
-        const std::uint32_t b1 = byte;
-        const std::string_view raw = input.substr(b0, b1 - b0);
+        out.push_back({b0, byte, classify(us.char32At(start), status)});
+    }
+    return out;
+}
 
+}  // namespace
+
+std::vector<Token> Analyzer::tokenize(std::string_view input, std::string_view lang, Xapian::termpos first_pos) const {
+    return tokenize_impl(input, lang, first_pos, true);
+}
+
+std::vector<Token> Analyzer::tokenize_reference(std::string_view input, std::string_view lang,
+                                                Xapian::termpos first_pos) const {
+    return tokenize_impl(input, lang, first_pos, false);
+}
+
+std::vector<Token> Analyzer::tokenize_impl(std::string_view input, std::string_view lang, Xapian::termpos first_pos,
+                                           bool allow_fast) const {
+    std::string sanitized;
+    if (!text::is_valid_utf8(input)) {
+        sanitized = text::sanitize_utf8(input);
+        input = sanitized;
+    }
+    std::vector<Token> tokens;
+    if (input.empty()) return tokens;
+    std::vector<Segment> segments;
+    if (!allow_fast || !fast_segments(input, segments)) {
+        segments = icu_segments(input, lang);
+    }
+    tokens.reserve(segments.size());
+    Xapian::termpos pos = first_pos;
+    for (const Segment& seg : segments) {
         Token t;
-        t.kind = classify(us.char32At(start), status);
-        std::uint32_t b_start = b0;
-        std::string_view word = raw;
+        t.kind = seg.kind;
+        std::uint32_t b_start = seg.start;
+        std::string_view word = input.substr(seg.start, seg.end - seg.start);
         if (t.kind == TokenKind::kWord) {
             // Elision (French, Italian, Catalan): "l'éthique" and "dell'etica" are searched
             // as "éthique" and "etica". Word break keeps them whole (apostrophe is MidNumLet).
@@ -312,7 +440,7 @@ std::vector<Token> Analyzer::tokenize(std::string_view input, std::string_view l
         t.text = normalize(word, lang);
         if (t.text.empty() || t.text.size() > kMaxTermBytes) continue;
         t.start = b_start;
-        t.end = b1;
+        t.end = seg.end;
         t.pos = pos;
         if (t.kind == TokenKind::kWord) {
             std::string f = fold(t.text);
@@ -327,9 +455,10 @@ std::vector<Token> Analyzer::tokenize(std::string_view input, std::string_view l
 }
 
 void Analyzer::stem_tokens(std::vector<Token>& tokens, std::string_view lang) const {
-    if (!has_stemmer(lang)) return;
+    StemCache* cache = stem_cache(lang);
+    if (!cache) return;
     for (Token& t : tokens)
-        if (t.kind == TokenKind::kWord) t.stem = stem(t.text, lang);
+        if (t.kind == TokenKind::kWord) t.stem = cached_stem(*cache, t.text);
 }
 
 Xapian::termpos Analyzer::index_text(Xapian::Document& doc, std::string_view text, std::string_view lang,

@@ -161,12 +161,42 @@ std::string Searcher::label(const std::string& facet, const std::string& value) 
 }
 
 nlohmann::json Searcher::record(Xapian::Database& db, const std::string& id) const {
-    const std::string term = std::string(schema::kUniqueId) + id + "#0";
-    auto it = db.postlist_begin(term);
-    if (it == db.postlist_end(term)) return nullptr;
-    const nlohmann::json data = parse_data(db.get_document(*it));
-    if (data.is_discarded() || !data.contains("record")) return nullptr;
-    return data["record"];
+    // Records change only when the index does: cache them per thread and index version.
+    struct RecordCache {
+        std::string version;
+        std::unordered_map<std::string, nlohmann::json> records;
+    };
+    thread_local std::map<const Searcher*, RecordCache> caches;
+    RecordCache& cache = caches[this];
+    std::string version = db.get_metadata("strata:generation");
+    version += '/';
+    version += std::to_string(db.get_doccount());
+    version += '/';
+    version += std::to_string(db.get_lastdocid());
+    if (version != cache.version) {
+        cache.records.clear();
+        cache.version = std::move(version);
+    }
+    if (auto hit = cache.records.find(id); hit != cache.records.end()) return hit->second;
+
+    nlohmann::json rec = nullptr;
+    if (db.size() == 1) {
+        // One local shard: the metadata copy is small and quick to read.
+        rec = nlohmann::json::parse(db.get_metadata(std::string(schema::kMetaDocPrefix) + id), nullptr, false);
+        if (rec.is_discarded()) rec = nullptr;
+    }
+    if (rec.is_null()) {
+        // Several shards: metadata is read from the first only, so find passage 0.
+        const std::string term = std::string(schema::kUniqueId) + id + "#0";
+        auto it = db.postlist_begin(term);
+        if (it != db.postlist_end(term)) {
+            const nlohmann::json data = parse_data(db.get_document(*it));
+            if (!data.is_discarded() && data.contains("record")) rec = data["record"];
+        }
+    }
+    if (cache.records.size() > 10000) cache.records.clear();
+    cache.records.emplace(id, rec);
+    return rec;
 }
 
 nlohmann::json Searcher::facet_counts(Xapian::Database& db, const Xapian::Query& text, const SearchRequest& r,
@@ -235,39 +265,60 @@ nlohmann::json Searcher::search(const SearchRequest& req) const {
 
         nlohmann::json hits = nlohmann::json::array();
         std::size_t rank = first;
+        auto passage_hit = [&](const nlohmann::json& d, double weight) {
+            nlohmann::json p = passage_json(d);
+            p["score"] = std::round(weight * 1000) / 1000;
+            p["snippet"] = make_snippet(analyzer_, d.value("text", ""), d.value("lang", ""), pq.highlight);
+            return p;
+        };
         auto append_hits = [&](const Xapian::MSet& m) {
+            struct PageHit {
+                std::string id;
+                double weight;
+                Xapian::Document doc;
+            };
+            std::vector<PageHit> page;
             for (auto it = m.begin(); it != m.end(); ++it) {
-                const nlohmann::json data = parse_data(it.get_document());
-                if (data.is_discarded()) continue;
-                const std::string id = data.value("doc", "");
-                const nlohmann::json rec = record(db, id);
-                nlohmann::json hit = hit_header(rec.is_null() ? nlohmann::json{{"id", id}} : rec);
-                hit["rank"] = ++rank;
-                hit["score"] = std::round(it.get_weight() * 1000) / 1000;
-                nlohmann::json passages = nlohmann::json::array();
-                auto add_passage = [&](const nlohmann::json& d, double weight) {
-                    nlohmann::json p = passage_json(d);
-                    p["score"] = std::round(weight * 1000) / 1000;
-                    p["snippet"] = make_snippet(analyzer_, d.value("text", ""), d.value("lang", ""), pq.highlight);
-                    passages.push_back(std::move(p));
-                };
-                if (documents) {
-                    auto pc = tallied.passages_per_doc.find(id);
-                    hit["matching_passages"] = pc != tallied.passages_per_doc.end() ? pc->second : 0;
-                    if (r.passages_per_document > 0) {
-                        Xapian::Enquire inner(db);
-                        inner.set_query(Xapian::Query(Xapian::Query::OP_FILTER, full, Xapian::Query(std::string(schema::kDocId) + id)));
-                        if (!pq.has_text) inner.set_sort_by_value(schema::kSlotPassageNo, false);
-                        const Xapian::MSet best = inner.get_mset(0, static_cast<Xapian::doccount>(r.passages_per_document));
-                        for (auto b = best.begin(); b != best.end(); ++b) {
-                            const nlohmann::json d = parse_data(b.get_document());
-                            if (!d.is_discarded()) add_passage(d, b.get_weight());
-                        }
-                    }
-                } else {
-                    add_passage(data, it.get_weight());
+                Xapian::Document d = it.get_document();
+                page.push_back({d.get_value(schema::kSlotDocId), it.get_weight(), d});
+            }
+            // group=document: the best passages of every document on the page, in one query
+            // (each document's passages collapse to at most passages_per_document).
+            std::map<std::string, nlohmann::json> best;
+            if (documents && r.passages_per_document > 0 && !page.empty()) {
+                std::vector<Xapian::Query> ids;
+                for (const PageHit& h : page) ids.emplace_back(std::string(schema::kDocId) + h.id);
+                Xapian::Enquire inner(db);
+                inner.set_query(Xapian::Query(Xapian::Query::OP_FILTER, full,
+                                              Xapian::Query(Xapian::Query::OP_OR, ids.begin(), ids.end())));
+                inner.set_collapse_key(schema::kSlotDocId, static_cast<Xapian::doccount>(r.passages_per_document));
+                if (!pq.has_text) inner.set_sort_by_value(schema::kSlotPassageNo, false);
+                const Xapian::MSet bm =
+                    inner.get_mset(0, static_cast<Xapian::doccount>(page.size() * static_cast<std::size_t>(r.passages_per_document)));
+                for (auto b = bm.begin(); b != bm.end(); ++b) {
+                    const Xapian::Document bd = b.get_document();
+                    const nlohmann::json d = parse_data(bd);
+                    if (d.is_discarded()) continue;
+                    nlohmann::json& list = best[bd.get_value(schema::kSlotDocId)];
+                    if (list.is_null()) list = nlohmann::json::array();
+                    list.push_back(passage_hit(d, b.get_weight()));
                 }
-                hit["passages"] = std::move(passages);
+            }
+            for (PageHit& h : page) {
+                const nlohmann::json rec = record(db, h.id);
+                nlohmann::json hit = hit_header(rec.is_null() ? nlohmann::json{{"id", h.id}} : rec);
+                hit["rank"] = ++rank;
+                hit["score"] = std::round(h.weight * 1000) / 1000;
+                if (documents) {
+                    auto pc = tallied.passages_per_doc.find(h.id);
+                    hit["matching_passages"] = pc != tallied.passages_per_doc.end() ? pc->second : 0;
+                    auto b = best.find(h.id);
+                    hit["passages"] = b == best.end() ? nlohmann::json::array() : std::move(b->second);
+                } else {
+                    const nlohmann::json d = parse_data(h.doc);
+                    hit["passages"] = nlohmann::json::array();
+                    if (!d.is_discarded()) hit["passages"].push_back(passage_hit(d, h.weight));
+                }
                 hits.push_back(std::move(hit));
             }
         };

@@ -42,9 +42,12 @@ std::vector<Range> match_ranges(const Analyzer& analyzer, const std::string& tex
     std::vector<Range> out;
     if (terms.empty() || text.empty()) return out;
     std::vector<Token> tokens = analyzer.tokenize(text, lang);
-    analyzer.stem_tokens(tokens, lang);
     std::string stem_prefix("Z");
     stem_prefix.append(Analyzer::stem_language(lang)).append(":");
+    // Stems are only worth computing when the query has stem terms of this language.
+    const auto first_stem = terms.lower_bound(stem_prefix);
+    if (first_stem != terms.end() && first_stem->compare(0, stem_prefix.size(), stem_prefix) == 0)
+        analyzer.stem_tokens(tokens, lang);
     bool has_wildcards = false;
     for (const std::string& t : terms)
         if (!t.empty() && t.back() == '*') has_wildcards = true;

@@ -52,6 +52,12 @@ public:
     [[nodiscard]] std::vector<Token> tokenize(std::string_view text, std::string_view lang,
                                               Xapian::termpos first_pos = 1) const;
 
+    /// The same tokens as tokenize(), always through ICU's word break iterator. tokenize()
+    /// segments text made only of Latin, Greek and Cyrillic letters, digits and common
+    /// punctuation itself (several times faster); a test holds the two equal.
+    [[nodiscard]] std::vector<Token> tokenize_reference(std::string_view text, std::string_view lang,
+                                                        Xapian::termpos first_pos = 1) const;
+
     /// Fills Token::stem of the word tokens with the stemmer of @p lang (if it has one).
     void stem_tokens(std::vector<Token>& tokens, std::string_view lang) const;
 
@@ -88,6 +94,10 @@ public:
 
     /// Strips one trailing Korean particle from @p word when enough stem is left; "" if none.
     [[nodiscard]] static std::string strip_korean_particle(std::string_view word);
+
+private:
+    [[nodiscard]] std::vector<Token> tokenize_impl(std::string_view text, std::string_view lang, Xapian::termpos first_pos,
+                                                   bool allow_fast) const;
 };
 
 /// The characters of a token kind that get one position per character.

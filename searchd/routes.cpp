@@ -6,6 +6,10 @@
 #include "strata/index_store.h"
 
 #include <charconv>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <sstream>
 #include <chrono>
 #include <cmath>
 #include <memory>
@@ -30,6 +34,35 @@ void only_params(const Request& req, std::initializer_list<const char*> allowed)
         for (const char* a : allowed) ok = ok || name == a;
         if (!ok) throw InvalidRequest("invalid_parameter", "unknown parameter '" + name.substr(0, 60) + "'");
     }
+}
+
+// A static file of the web UI: a plain name (letters, digits, '.', '-', '_'; no leading
+// dot), served from the web root with its content type.
+Response static_file(const std::string& root, const std::string& name) {
+    const bool plain = !name.empty() && name[0] != '.' &&
+                       name.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-_") ==
+                           std::string::npos;
+    if (!plain) throw NotFound("no such file");
+    const std::filesystem::path path = std::filesystem::path(root) / name;
+    std::ifstream in(path, std::ios::binary);
+    std::error_code ec;
+    if (!in || !std::filesystem::is_regular_file(path, ec)) throw NotFound("no such file: " + name);
+    std::stringstream body;
+    body << in.rdbuf();
+    static const std::map<std::string, std::string> types = {
+        {".html", "text/html; charset=utf-8"}, {".js", "text/javascript; charset=utf-8"},
+        {".css", "text/css; charset=utf-8"},   {".svg", "image/svg+xml"},
+        {".json", "application/json"},        {".ico", "image/x-icon"}, {".png", "image/png"}};
+    const auto t = types.find(path.extension().string());
+    Response r;
+    r.content_type = t == types.end() ? "application/octet-stream" : t->second;
+    r.body = body.str();
+    r.headers["Cache-Control"] = name == "index.html" ? "no-cache" : "max-age=300";
+    r.headers["Content-Security-Policy"] =
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
+        "base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+    r.headers["Referrer-Policy"] = "no-referrer";
+    return r;
 }
 
 }  // namespace
@@ -90,6 +123,9 @@ std::vector<Route> Server::routes() {
         {"GET", "/v1/themes", "themes", [&s](const Request&) { return Response::json(s.themes()); }},
         {"GET", "/v1/countries", "countries", [&s](const Request&) { return Response::json(s.countries()); }},
         {"GET", "/v1/stats", "stats", [&s](const Request&) { return Response::json(s.stats()); }},
+        {"GET", "/", "ui", [this](const Request&) { return static_file(web_root(), "index.html"); }},
+        {"GET", "/static/{file}", "static",
+         [this](const Request& req) { return static_file(web_root(), req.path_params.at("file")); }},
         {"GET", "/healthz", "healthz", [](const Request&) { return Response::json({{"status", "ok"}}); }},
         {"GET", "/readyz", "readyz",
          [&s](const Request&) {

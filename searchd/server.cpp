@@ -15,6 +15,7 @@
 #include <Poco/URI.h>
 
 #include <chrono>
+#include <cstdlib>
 #include <thread>
 #include <ctime>
 #include <iostream>
@@ -157,6 +158,12 @@ Server::Server(ServerConfig config) : config_(std::move(config)), router_({}) {
 }
 
 Server::~Server() { stop(); }
+
+std::string Server::web_root() const {
+    if (!config_.web_root.empty()) return config_.web_root;
+    if (const char* env = std::getenv("STRATA_WEB_ROOT"); env && *env) return env;
+    return STRATA_WEB_ROOT;
+}
 
 void Server::start() {
     const auto [host, port] = split_listen(config_.listen);

@@ -46,6 +46,8 @@ public:
 
 private:
     std::vector<Route> routes();
+    /// The web UI's directory: the configured web_root, or the one built in.
+    [[nodiscard]] std::string web_root() const;
 
     ServerConfig config_;
     std::unique_ptr<Searcher> searcher_;

@@ -311,3 +311,21 @@ TEST(CompareCsv, IsTidyWithAByteOrderMarkAndDefusedFormulas) {
 
 }  // namespace
 }  // namespace strata
+
+namespace strata {
+namespace {
+
+TEST_F(Search, AConceptNamedBySeveralWordsExpandsAsOne) {
+    const auto r = run({{"q", {"inteligencia artificial"}}, {"crosslingual", {"true"}}, {"per_page", {"50"}}});
+    ASSERT_EQ(r["expansions"].size(), 1u) << r["expansions"].dump();
+    EXPECT_EQ(r["expansions"][0]["concept"], "artificial_intelligence");
+    EXPECT_EQ(r["expansions"][0]["matched"], "inteligencia artificial");
+    const auto found = ids(r);
+    for (const char* id : {"es-2020-test-estrategia", "de-2018-test-strategie", "cn-2017-test-guihua"})
+        EXPECT_TRUE(found.count(id)) << id;
+    // Without expansion, only the Spanish documents have both words.
+    EXPECT_EQ(ids(run({{"q", {"inteligencia artificial"}}})), (std::set<std::string>{"es-2020-test-estrategia"}));
+}
+
+}  // namespace
+}  // namespace strata

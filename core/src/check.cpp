@@ -50,6 +50,8 @@ CorpusReport check_corpus(const std::filesystem::path& corpus_dir) {
 
     CorpusScan scan = scan_corpus(corpus_dir);
     r.issues = scan.issues;
+    if (scan.documents.empty() && scan.issues.empty())
+        r.issues.push_back({corpus_dir.string(), 0, "", "no document metadata found (a *.yaml with a file: key)"});
     const Analyzer analyzer;
     for (const DocumentMeta& d : scan.documents) {
         if (!ref.country(d.country))

@@ -105,7 +105,46 @@ public:
     Builder(const QueryContext& ctx, ParsedQuery& out) : ctx_(ctx), out_(out) {}
 
     // A bare word or a field-less chunk: one token → alternatives and stems; several → phrase.
-    Xapian::Query word(const std::string& raw, bool positive) {
+    /// Consecutive bare words: with cross-language expansion, the longest runs of up to four
+    /// words that name a concept ("inteligencia artificial") expand as one; the rest word by
+    /// word. Without it, each word as word() makes it.
+    Xapian::Query word_run(const std::vector<std::string>& words) {
+        std::vector<Xapian::Query> parts;
+        for (std::size_t i = 0; i < words.size();) {
+            std::size_t used = 0;
+            if (ctx_.crosslingual && ctx_.lexicon) {
+                for (std::size_t len = std::min<std::size_t>(4, words.size() - i); len >= 2 && !used; --len) {
+                    bool plain = true;
+                    std::string joined;
+                    for (std::size_t k = i; k < i + len; ++k) {
+                        plain = plain && words[k].back() != '*';
+                        joined += (k > i ? " " : "") + words[k];
+                    }
+                    if (!plain) continue;
+                    const std::vector<Token> toks = ctx_.analyzer.tokenize(joined, single_lang());
+                    if (toks.empty() || ctx_.lexicon->concepts_for_query(toks).empty()) continue;
+                    std::vector<Xapian::Query> direct;
+                    for (std::size_t k = i; k < i + len; ++k) {
+                        Xapian::Query w = word(words[k], true, false);
+                        if (!w.empty()) direct.push_back(w);
+                    }
+                    if (direct.empty()) continue;
+                    parts.push_back(expand(joined, toks, Xapian::Query(Xapian::Query::OP_AND, direct.begin(), direct.end())));
+                    used = len;
+                }
+            }
+            if (!used) {
+                Xapian::Query w = word(words[i], true);
+                if (!w.empty()) parts.push_back(w);
+                used = 1;
+            }
+            i += used;
+        }
+        if (parts.empty()) return Xapian::Query();
+        return parts.size() == 1 ? parts.front() : Xapian::Query(Xapian::Query::OP_AND, parts.begin(), parts.end());
+    }
+
+    Xapian::Query word(const std::string& raw, bool positive, bool may_expand = true) {
         count_term();
         if (raw.size() > 1 && raw.back() == '*') return wildcard(raw.substr(0, raw.size() - 1));
         std::vector<Token> toks = ctx_.analyzer.tokenize(raw, single_lang());
@@ -115,7 +154,7 @@ public:
         }
         Xapian::Query q = toks.size() == 1 && toks[0].kind != TokenKind::kCjk ? single(toks[0], stem_langs())
                                                                               : phrase(toks);
-        if (positive && ctx_.crosslingual) q = expand(raw, toks, q);
+        if (positive && may_expand && ctx_.crosslingual) q = expand(raw, toks, q);
         return q;
     }
 
@@ -303,6 +342,16 @@ private:
                 ++pos_;
                 expect = true;
                 if (pos_ >= lx_.size() || at(Tok::kRParen) || at(Tok::kOr)) throw SyntaxError{"AND needs something on its right"};
+                continue;
+            }
+            if (at(Tok::kWord)) {
+                // A run of bare words is built together, so that a concept named by several
+                // words can expand as one.
+                std::vector<std::string> run;
+                while (at(Tok::kWord)) run.push_back(lx_[pos_++].text);
+                Xapian::Query q = b_.word_run(run);
+                if (!q.empty()) must.push_back(q);
+                expect = false;
                 continue;
             }
             bool negate = false;

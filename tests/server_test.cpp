@@ -286,3 +286,23 @@ TEST_F(ServerWithoutIndex, AnswersUnavailableUntilAnIndexExists) {
 
 }  // namespace
 }  // namespace strata
+
+namespace strata {
+namespace {
+
+TEST_F(Server, ServesTheWebUiWithAStrictPolicy) {
+    const auto page = http(port_, "GET", "/");
+    EXPECT_EQ(page.status, 200);
+    EXPECT_NE(page.headers.at("Content-Type").find("text/html"), std::string::npos);
+    EXPECT_NE(page.body.find("/static/app.js"), std::string::npos);
+    EXPECT_NE(page.headers.at("Content-Security-Policy").find("script-src 'self'"), std::string::npos);
+    const auto js = http(port_, "GET", "/static/app.js");
+    EXPECT_EQ(js.status, 200);
+    EXPECT_NE(js.headers.at("Content-Type").find("javascript"), std::string::npos);
+    for (const char* bad : {"/static/..%2F..%2FCMakeLists.txt", "/static/.hidden", "/static/%2e%2e", "/static/nope.js",
+                            "/static/app.js%00.png"})
+        EXPECT_EQ(http(port_, "GET", bad).status, 404) << bad;
+}
+
+}  // namespace
+}  // namespace strata

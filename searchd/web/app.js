@@ -1,0 +1,558 @@
+// Strata web UI: search with facets, documents, and the comparison heatmap.
+// Plain JavaScript, no build step. All state lives in the URL; the API does the work.
+'use strict';
+
+const FILTERS = ['country', 'region', 'theme', 'lang', 'type'];
+const PER_PAGE = 10;
+const $ = (sel) => document.querySelector(sel);
+
+// ---------------------------------------------------------------- state <-> URL
+function readState() {
+  const p = new URLSearchParams(location.search);
+  const list = (name) => (p.get(name) || '').split(',').map((s) => s.trim()).filter(Boolean);
+  const filters = {};
+  for (const f of FILTERS) filters[f] = list(f);
+  return {
+    view: ['doc', 'compare'].includes(p.get('view')) ? p.get('view') : 'search',
+    q: p.get('q') || '',
+    crosslingual: p.get('crosslingual') === 'true',
+    sort: p.get('sort') || 'relevance',
+    page: Math.max(1, parseInt(p.get('page') || '1', 10) || 1),
+    id: p.get('id') || '',
+    by: p.get('by') || 'country,theme',
+    year: p.get('year') || '',
+    filters,
+  };
+}
+
+function stateParams(s, { forApi = false } = {}) {
+  const p = new URLSearchParams();
+  if (!forApi && s.view !== 'search') p.set('view', s.view);
+  if (s.q) p.set('q', s.q);
+  for (const f of FILTERS) if (s.filters[f].length) p.set(f, s.filters[f].join(','));
+  if (s.year) p.set('year', s.year);
+  if (s.crosslingual) p.set('crosslingual', 'true');
+  if (!forApi) {
+    if (s.sort !== 'relevance') p.set('sort', s.sort);
+    if (s.page > 1) p.set('page', String(s.page));
+    if (s.view === 'doc' && s.id) p.set('id', s.id);
+    if (s.view === 'compare' && s.by !== 'country,theme') p.set('by', s.by);
+  }
+  return p;
+}
+
+function navigate(change, { replace = false } = {}) {
+  const s = Object.assign(readState(), change);
+  const qs = stateParams(s).toString();
+  const url = '/' + (qs ? '?' + qs : '');
+  if (replace) history.replaceState(null, '', url);
+  else history.pushState(null, '', url);
+  render();
+}
+
+// ---------------------------------------------------------------- API
+async function api(path, params) {
+  const url = path + (params && [...params].length ? '?' + params.toString() : '');
+  const res = await fetch(url, { headers: { Accept: 'application/json' } });
+  let body = null;
+  try { body = await res.json(); } catch (e) { body = null; }
+  if (!res.ok) {
+    const msg = body && body.error ? body.error.message : `${res.status} ${res.statusText}`;
+    throw new Error(msg);
+  }
+  return body;
+}
+
+const cached = {};
+function once(key, fn) { return cached[key] || (cached[key] = fn().catch((e) => { delete cached[key]; throw e; })); }
+const countriesInfo = () => once('countries', () => api('/v1/countries'));
+const themesInfo = () => once('themes', () => api('/v1/themes'));
+
+// ---------------------------------------------------------------- safe rendering
+function el(tag, attrs = {}, ...children) {
+  const e = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) {
+    if (v === null || v === undefined || v === false) continue;
+    if (k === 'text') e.textContent = v;
+    else if (k === 'style') Object.assign(e.style, v);  // CSSOM: allowed by the page's CSP
+    else if (k.startsWith('on')) e.addEventListener(k.slice(2), v);
+    else e.setAttribute(k, v === true ? '' : v);
+  }
+  for (const c of children) if (c !== null && c !== undefined) e.append(c);
+  return e;
+}
+
+function decodeEntities(s) {
+  return s.replace(/&(amp|lt|gt|quot|#39);/g, (m, e) => ({ amp: '&', lt: '<', gt: '>', quot: '"', '#39': "'" }[e]));
+}
+
+// Snippets arrive HTML-escaped with <mark> around matches. Build them as DOM nodes from
+// that vocabulary alone, so nothing else in a snippet can ever become markup.
+function marked(html, tag = 'span') {
+  const out = el(tag, { dir: 'auto' });
+  let inMark = false;
+  for (const part of String(html).split(/(<mark>|<\/mark>)/)) {
+    if (part === '<mark>') { inMark = true; continue; }
+    if (part === '</mark>') { inMark = false; continue; }
+    if (!part) continue;
+    const text = document.createTextNode(decodeEntities(part));
+    out.append(inMark ? el('mark', {}, text) : text);
+  }
+  return out;
+}
+
+function notice(text, kind = '') { return el('p', { class: 'notice ' + kind, text }); }
+
+// ---------------------------------------------------------------- search view
+async function renderSearch(s) {
+  const params = stateParams(s, { forApi: true });
+  params.set('page', String(s.page));
+  params.set('per_page', String(PER_PAGE));
+  params.set('sort', s.sort);
+  const summary = $('#summary');
+  summary.textContent = 'Searching…';
+  let res, countries;
+  try {
+    [res, countries] = await Promise.all([api('/v1/search', params), countriesInfo()]);
+  } catch (e) {
+    summary.textContent = '';
+    $('#notices').replaceChildren(notice('Search failed: ' + e.message, 'warn'));
+    $('#hits').replaceChildren();
+    $('#pager').replaceChildren();
+    return;
+  }
+  const what = res.total === 1 ? 'document' : 'documents';
+  summary.textContent = `${res.total} ${what}, ${res.total_passages} passage${res.total_passages === 1 ? '' : 's'}` + (s.q ? ` for “${s.q}”` : '');
+  renderNotices(res);
+  renderFacets(res, s, countries);
+  renderHits(res, s);
+  renderPager(res, s);
+}
+
+function renderNotices(res) {
+  const box = $('#notices');
+  box.replaceChildren();
+  for (const w of res.warnings || []) box.append(notice(w, 'warn'));
+  if (res.did_you_mean) {
+    const a = el('a', { href: '/?q=' + encodeURIComponent(res.did_you_mean), text: res.did_you_mean });
+    a.addEventListener('click', (e) => { e.preventDefault(); navigate({ q: res.did_you_mean, page: 1 }); });
+    box.append(el('p', { class: 'notice' }, 'Did you mean ', a, '?'));
+  }
+  if (res.expansions && res.expansions.length) {
+    const p = el('p', { class: 'notice', id: 'expansions' }, 'Also searched across languages: ');
+    res.expansions.forEach((x, i) => {
+      const terms = Object.entries(x.terms).map(([lang, t]) => t.join(', ') + ` (${lang})`).join('; ');
+      p.append(el('strong', { text: x.matched }), ' → ', el('span', { dir: 'auto', text: terms }));
+      if (i < res.expansions.length - 1) p.append(' · ');
+    });
+    box.append(p);
+  }
+}
+
+function renderHits(res, s) {
+  const list = $('#hits');
+  list.replaceChildren();
+  if (!res.hits.length) {
+    list.append(el('li', { class: 'notice', text: 'No documents match. Try fewer words, other filters, or “Across languages”.' }));
+    return;
+  }
+  for (const h of res.hits) {
+    const link = el('a', { href: docUrl(h.id, s.q), lang: h.language, dir: 'auto', text: h.title || h.id });
+    link.addEventListener('click', (e) => { e.preventDefault(); navigate({ view: 'doc', id: h.id }); });
+    const head = el('h2', {}, link);
+    if (h.title_en && h.title_en !== h.title) head.append(' ', el('span', { class: 'title-en', text: '— ' + h.title_en }));
+    const meta = el('div', { class: 'meta' },
+      el('span', { class: 'code', title: h.country_name || h.country, text: h.country || '??' }),
+      el('span', { text: h.country_name || '' }), el('span', { text: String(h.year || '') }),
+      el('span', { text: (h.type || '').replace(/-/g, ' ') }),
+      h.matching_passages ? el('span', { text: `${h.matching_passages} matching passage${h.matching_passages === 1 ? '' : 's'}` }) : null);
+    const passages = el('ul', { class: 'passages' });
+    for (const p of h.passages || []) {
+      const where = [p.section || 'Untitled section', p.page ? `p. ${p.page}` : ''].filter(Boolean).join(' · ');
+      const snippet = marked(p.snippet, 'p');
+      snippet.classList.add('snippet');
+      snippet.setAttribute('lang', p.lang || h.language || '');
+      passages.append(el('li', { class: 'passage' }, el('div', { class: 'where', text: where }), snippet));
+    }
+    list.append(el('li', { class: 'hit' }, head, meta, passages));
+  }
+}
+
+function renderPager(res, s) {
+  const pager = $('#pager');
+  pager.replaceChildren();
+  const pages = Math.ceil(res.total / PER_PAGE);
+  if (pages <= 1) return;
+  const go = (n) => navigate({ page: n });
+  const btn = (label, n, current) => {
+    const b = el('button', { class: 'secondary', type: 'button', 'aria-current': current ? 'page' : null, text: label });
+    b.addEventListener('click', () => go(n));
+    return b;
+  };
+  if (s.page > 1) pager.append(btn('‹ Previous', s.page - 1));
+  const from = Math.max(1, s.page - 3), to = Math.min(pages, from + 6);
+  for (let n = from; n <= to; n++) pager.append(btn(String(n), n, n === s.page));
+  if (s.page < pages) pager.append(btn('Next ›', s.page + 1));
+}
+
+// ---------------------------------------------------------------- facets
+function toggleFilter(s, facet, value) {
+  const cur = s.filters[facet];
+  const next = cur.includes(value) ? cur.filter((v) => v !== value) : cur.concat([value]);
+  const filters = Object.assign({}, s.filters, { [facet]: next });
+  navigate({ filters, page: 1 });
+}
+
+function facetList(s, facet, values, { labelOf = (v) => v.label } = {}) {
+  const ul = el('ul');
+  for (const v of values) {
+    const id = `f-${facet}-${v.value}`.replace(/[^a-zA-Z0-9_-]/g, '_');
+    const box = el('input', { type: 'checkbox', id, checked: s.filters[facet].includes(v.value) });
+    box.addEventListener('change', () => toggleFilter(s, facet, v.value));
+    ul.append(el('li', { class: v.count ? '' : 'zero' },
+      el('label', { for: id }, box, el('span', { class: 'name', dir: 'auto', text: labelOf(v) }),
+        el('span', { class: 'count', text: String(v.count) }))));
+  }
+  return ul;
+}
+
+function facetBox(title, facet, s, body) {
+  const box = el('fieldset', { class: 'facet', id: 'facet-' + facet }, el('legend', { text: title }));
+  if (s.filters[facet] && s.filters[facet].length) {
+    const clear = el('button', { class: 'clear', type: 'button', text: 'clear' });
+    clear.addEventListener('click', () => navigate({ filters: Object.assign({}, s.filters, { [facet]: [] }), page: 1 }));
+    box.append(clear);
+  }
+  box.append(body);
+  return box;
+}
+
+function renderFacets(res, s, countries) {
+  const side = $('#facets');
+  side.replaceChildren();
+  const f = res.facets || {};
+  // Countries grouped by region.
+  const regionOf = {};
+  for (const c of countries.countries) regionOf[c.code] = c.region || 'Other';
+  const groups = {};
+  for (const v of f.country || []) (groups[regionOf[v.value] || 'Other'] = groups[regionOf[v.value] || 'Other'] || []).push(v);
+  const countryBody = el('div');
+  for (const region of Object.keys(groups).sort()) {
+    countryBody.append(el('div', { class: 'region', text: region }), facetList(s, 'country', groups[region]));
+  }
+  side.append(facetBox('Country', 'country', s, countryBody));
+  side.append(facetBox('Theme', 'theme', s, facetList(s, 'theme', f.theme || [])));
+  side.append(yearFacet(f.year || [], s));
+  side.append(facetBox('Language', 'lang', s, facetList(s, 'lang', f.lang || [])));
+  side.append(facetBox('Document type', 'type', s, facetList(s, 'type', f.type || [])));
+  side.append(facetBox('Region', 'region', s, facetList(s, 'region', f.region || [])));
+}
+
+// The year facet: a histogram to brush a range over, and two inputs for the keyboard.
+function yearFacet(values, s) {
+  const box = el('fieldset', { class: 'facet', id: 'facet-year' }, el('legend', { text: 'Year' }));
+  const years = values.map((v) => ({ year: parseInt(v.value, 10), count: v.count })).sort((a, b) => a.year - b.year);
+  const [from, to] = (s.year || '').split('..').map((x) => parseInt(x, 10));
+  if (s.year) {
+    const clear = el('button', { class: 'clear', type: 'button', text: 'clear' });
+    clear.addEventListener('click', () => navigate({ year: '', page: 1 }));
+    box.append(clear);
+  }
+  if (years.length) {
+    const lo = years[0].year, hi = years[years.length - 1].year;
+    const n = hi - lo + 1, W = 240, H = 70, bw = W / n;
+    const max = Math.max(...years.map((y) => y.count));
+    const NS = 'http://www.w3.org/2000/svg';
+    const svg = document.createElementNS(NS, 'svg');
+    svg.setAttribute('viewBox', `0 0 ${W} ${H}`);
+    svg.setAttribute('class', 'histogram');
+    svg.setAttribute('role', 'img');
+    svg.setAttribute('aria-label', `Documents per year, ${lo} to ${hi}; drag to select a range`);
+    for (const y of years) {
+      const r = document.createElementNS(NS, 'rect');
+      const h = Math.max(2, (y.count / max) * (H - 14));
+      const inRange = (!isNaN(from) ? y.year >= from : true) && (!isNaN(to) ? y.year <= to : true);
+      r.setAttribute('class', 'bar' + (s.year && inRange ? ' in' : ''));
+      r.setAttribute('x', String((y.year - lo) * bw + 1));
+      r.setAttribute('y', String(H - 12 - h));
+      r.setAttribute('width', String(Math.max(1, bw - 2)));
+      r.setAttribute('height', String(h));
+      r.setAttribute('data-year', String(y.year));
+      const t = document.createElementNS(NS, 'title');
+      t.textContent = `${y.year}: ${y.count}`;
+      r.append(t);
+      svg.append(r);
+    }
+    for (const label of [lo, hi]) {
+      const t = document.createElementNS(NS, 'text');
+      t.setAttribute('x', String(label === lo ? 0 : W));
+      t.setAttribute('y', String(H - 1));
+      t.setAttribute('font-size', '10');
+      t.setAttribute('text-anchor', label === lo ? 'start' : 'end');
+      t.textContent = String(label);
+      svg.append(t);
+    }
+    const brush = document.createElementNS(NS, 'rect');
+    brush.setAttribute('class', 'brush');
+    brush.setAttribute('y', '0');
+    brush.setAttribute('height', String(H - 12));
+    brush.setAttribute('width', '0');
+    svg.append(brush);
+    let start = null;
+    const yearAt = (evt) => {
+      const rect = svg.getBoundingClientRect();
+      const x = ((evt.clientX - rect.left) / rect.width) * W;
+      return Math.min(hi, Math.max(lo, lo + Math.floor(x / bw)));
+    };
+    svg.addEventListener('pointerdown', (e) => { start = yearAt(e); svg.setPointerCapture(e.pointerId); e.preventDefault(); });
+    svg.addEventListener('pointermove', (e) => {
+      if (start === null) return;
+      const cur = yearAt(e);
+      const a = Math.min(start, cur), b = Math.max(start, cur);
+      brush.setAttribute('x', String((a - lo) * bw));
+      brush.setAttribute('width', String((b - a + 1) * bw));
+    });
+    svg.addEventListener('pointerup', (e) => {
+      if (start === null) return;
+      const cur = yearAt(e);
+      const a = Math.min(start, cur), b = Math.max(start, cur);
+      start = null;
+      navigate({ year: a === b ? String(a) : `${a}..${b}`, page: 1 });
+    });
+    box.append(svg);
+  }
+  const fromIn = el('input', { type: 'number', id: 'year-from', min: '1900', max: '2100', value: isNaN(from) ? '' : String(from), 'aria-label': 'From year' });
+  const toIn = el('input', { type: 'number', id: 'year-to', min: '1900', max: '2100', value: isNaN(to) ? '' : String(to), 'aria-label': 'To year' });
+  const apply = el('button', { type: 'button', class: 'secondary', text: 'Apply' });
+  apply.addEventListener('click', () => {
+    const a = fromIn.value.trim(), b = toIn.value.trim();
+    navigate({ year: a || b ? (a === b ? a : `${a}..${b}`) : '', page: 1 });
+  });
+  box.append(el('div', { class: 'year-inputs' }, fromIn, '–', toIn, apply));
+  return box;
+}
+
+// ---------------------------------------------------------------- document view
+function docUrl(id, q) {
+  const p = new URLSearchParams({ view: 'doc', id });
+  if (q) p.set('q', q);
+  return '/?' + p.toString();
+}
+
+async function renderDoc(s) {
+  const view = $('#view-doc');
+  view.replaceChildren(el('p', { role: 'status', text: 'Loading…' }));
+  let d, themes;
+  try {
+    const params = new URLSearchParams();
+    if (s.q) params.set('q', s.q);
+    [d, themes] = await Promise.all([api('/v1/documents/' + encodeURIComponent(s.id), params), themesInfo()]);
+  } catch (e) {
+    view.replaceChildren(notice('Could not open the document: ' + e.message, 'warn'));
+    return;
+  }
+  const back = el('a', { href: '/' + (s.q ? '?q=' + encodeURIComponent(s.q) : ''), text: '← Back to results' });
+  back.addEventListener('click', (e) => { e.preventDefault(); navigate({ view: 'search', id: '' }); });
+  const head = el('div', { class: 'doc-head' }, back,
+    el('h1', { lang: d.language, dir: 'auto', text: d.title }),
+    d.title_en && d.title_en !== d.title ? el('p', { class: 'title-en', text: d.title_en }) : null);
+  const dl = el('dl');
+  const row = (k, v) => { if (v !== '' && v !== null && v !== undefined) dl.append(el('dt', { text: k }), el('dd', {}, v)); };
+  row('Country', `${d.country_name || d.country} (${d.country})`);
+  row('Year', String(d.year));
+  row('Type', (d.type || '').replace(/-/g, ' '));
+  row('Language', d.language);
+  row('Issuer', d.issuer ? el('span', { dir: 'auto', text: d.issuer }) : '');
+  if (/^https?:\/\//.test(d.source_url || ''))
+    row('Official source', el('a', { href: d.source_url, rel: 'noopener noreferrer', target: '_blank', text: d.source_url }));
+  row('Passages', `${d.passages.length}` + (d.pages ? `, ${d.pages} pages` : ''));
+  if (d.digest) row('Text', 'a digest written for Strata, with the facts of the official document');
+  const labels = {};
+  for (const t of themes.themes) labels[t.id] = t.label;
+  const profile = el('section', { class: 'profile', 'aria-label': 'Theme profile' }, el('h2', { text: 'Theme profile' }));
+  const entries = Object.entries(d.theme_profile || {}).sort((a, b) => b[1] - a[1]);
+  if (!entries.length) profile.append(el('p', { text: 'No theme tagged.' }));
+  for (const [theme, share] of entries) {
+    const pct = Math.round(share * 100);
+    profile.append(el('div', { class: 'bar-row', role: 'img', 'aria-label': `${labels[theme] || theme}: ${pct}% of passages` },
+      el('span', { text: labels[theme] || theme }),
+      el('span', { class: 'bar-track' }, el('span', { class: 'bar-fill', style: { display: 'block', width: pct + '%' } })),
+      el('span', { class: 'count', text: pct + '%' })));
+  }
+  const list = el('ol', { class: 'doc-passages' });
+  let firstMatch = null;
+  for (const p of d.passages) {
+    const where = [p.section || 'Untitled section', p.page ? `p. ${p.page}` + (p.page_end && p.page_end !== p.page ? `–${p.page_end}` : '') : ''].filter(Boolean).join(' · ');
+    const body = p.highlight ? marked(p.highlight, 'p') : el('p', { dir: 'auto', text: p.text });
+    body.setAttribute('lang', p.lang || d.language);
+    const item = el('li', { class: 'doc-passage' + (p.matched ? ' matched' : ''), id: 'p-' + p.n, tabindex: '-1' },
+      el('h3', { dir: 'auto', text: where }), body);
+    if (p.matched && !firstMatch) firstMatch = item;
+    list.append(item);
+  }
+  const matchNote = s.q ? el('p', { class: 'notice', text: d.matching_passages === 1 ? `1 passage matches “${s.q}”.` : `${d.matching_passages} passages match “${s.q}”.` }) : null;
+  view.replaceChildren(head, el('div', { class: 'doc-grid' }, el('div', {}, matchNote, list),
+    el('div', { class: 'doc-meta' }, el('section', { class: 'profile', 'aria-label': 'About this document' }, dl), profile)));
+  if (firstMatch) {
+    firstMatch.scrollIntoView({ block: 'center' });
+    firstMatch.focus({ preventScroll: true });
+  }
+}
+
+// ---------------------------------------------------------------- compare view
+function shareColour(t) {
+  // A sequential blue ramp, light to dark, readable for colour-blind users.
+  const a = [237, 244, 255], b = [11, 61, 145];
+  const c = a.map((x, i) => Math.round(x + (b[i] - x) * t));
+  return `rgb(${c[0]},${c[1]},${c[2]})`;
+}
+
+async function renderCompare(s) {
+  const [rowKind, colKind] = s.by.split(',');
+  for (const r of document.querySelectorAll('input[name=by-row]')) r.checked = r.value === rowKind;
+  for (const r of document.querySelectorAll('input[name=by-col]')) r.checked = r.value === colKind;
+  const params = stateParams(s, { forApi: true });
+  params.set('by', s.by);
+  const csv = new URLSearchParams(params);
+  csv.set('format', 'csv');
+  $('#csv').setAttribute('href', '/v1/compare?' + csv.toString());
+  const summary = $('#compare-summary');
+  summary.textContent = 'Comparing…';
+  let m;
+  try {
+    m = await api('/v1/compare', params);
+  } catch (e) {
+    summary.textContent = '';
+    $('#heatmap').replaceChildren(notice('Comparison failed: ' + e.message, 'warn'));
+    return;
+  }
+  summary.textContent = m.mode === 'coverage'
+    ? 'Theme coverage: the share of each row’s passages tagged with each theme.'
+    : `“${m.query.q}”: the share of each row’s passages that match, by ${colKind}.`;
+  const max = Math.max(0.0001, ...m.cells.map((c) => c.share));
+  const cells = {};
+  for (const c of m.cells) cells[c.row + '\u0000' + c.column] = c;
+  const table = el('table', { class: 'heatmap' });
+  const headRow = el('tr', {}, el('th', { scope: 'col', text: rowKind === 'country' ? 'Country' : 'Region' }));
+  for (const col of m.columns) headRow.append(el('th', { scope: 'col', text: col.label }));
+  table.append(el('thead', {}, headRow));
+  const tbody = el('tbody');
+  for (const row of m.rows) {
+    const tr = el('tr', {}, el('th', { scope: 'row', text: row.label }));
+    for (const col of m.columns) {
+      const c = cells[row.value + '\u0000' + col.value];
+      const td = el('td');
+      if (!c || !c.passages) {
+        td.append(el('button', { class: 'empty', type: 'button', disabled: true, 'aria-label': `${row.label}, ${col.label}: none`, text: '·' }));
+      } else {
+        const t = c.share / max;
+        const pct = (c.share * 100).toFixed(c.share < 0.1 ? 1 : 0);
+        const desc = `${row.label} · ${col.label}: ${pct}% of passages (${c.passages} passage${c.passages === 1 ? '' : 's'} in ${c.documents} document${c.documents === 1 ? '' : 's'})`;
+        const b = el('button', { type: 'button', 'aria-label': desc, 'data-row': row.value, 'data-col': col.value,
+          style: { background: shareColour(t), color: t > 0.55 ? '#fff' : '#1d2433' }, text: pct + '%' });
+        b.addEventListener('mouseenter', (e) => showTip(desc, e.target));
+        b.addEventListener('focus', (e) => showTip(desc, e.target));
+        b.addEventListener('mouseleave', hideTip);
+        b.addEventListener('blur', hideTip);
+        b.addEventListener('click', () => drill(s, rowKind, colKind, row, col, c));
+        td.append(b);
+      }
+      tr.append(td);
+    }
+    tbody.append(tr);
+  }
+  table.append(tbody);
+  $('#heatmap').replaceChildren(table);
+  $('#legend').replaceChildren(el('span', { text: '0%' }),
+    el('span', { class: 'ramp', style: { background: `linear-gradient(90deg, ${shareColour(0)}, ${shareColour(1)})` } }),
+    el('span', { text: (max * 100).toFixed(0) + '%' }));
+}
+
+function showTip(text, target) {
+  const tip = $('#tooltip');
+  tip.textContent = text;
+  tip.hidden = false;
+  const r = target.getBoundingClientRect();
+  tip.style.left = Math.min(window.innerWidth - 260, r.left) + 'px';
+  tip.style.top = (r.bottom + 6) + 'px';
+}
+function hideTip() { $('#tooltip').hidden = true; }
+
+async function drill(s, rowKind, colKind, row, col, cell) {
+  const box = $('#drill');
+  box.hidden = false;
+  box.replaceChildren(el('h2', { text: `${row.label} · ${col.label}` }), el('p', { role: 'status', text: 'Loading passages…' }));
+  const params = stateParams(s, { forApi: true });
+  params.set(rowKind, row.value);
+  params.set(colKind === 'theme' ? 'theme' : colKind === 'year' ? 'year' : 'lang', col.value);
+  params.set('group', 'passage');
+  params.set('per_page', '10');
+  params.set('facets', 'none');
+  let res;
+  try {
+    res = await api('/v1/search', params);
+  } catch (e) {
+    box.replaceChildren(notice('Could not load the passages: ' + e.message, 'warn'));
+    return;
+  }
+  const list = el('ol', { class: 'passages' });
+  for (const h of res.hits) {
+    const p = h.passages[0];
+    const link = el('a', { href: docUrl(h.id, s.q), dir: 'auto', lang: h.language, text: h.title });
+    link.addEventListener('click', (e) => { e.preventDefault(); navigate({ view: 'doc', id: h.id }); });
+    const snippet = marked(p.snippet, 'p');
+    snippet.classList.add('snippet');
+    list.append(el('li', { class: 'passage' },
+      el('div', { class: 'where' }, link, ` · ${h.year} · ${p.section || ''}${p.page ? ' · p. ' + p.page : ''}`), snippet));
+  }
+  const plural = (n, word) => `${n} ${word}${n === 1 ? '' : 's'}`;
+  box.replaceChildren(el('h2', { text: `${row.label} · ${col.label}: ${plural(cell.passages, 'passage')} in ${plural(cell.documents, 'document')}` }), list);
+  box.scrollIntoView({ block: 'nearest' });
+}
+
+// ---------------------------------------------------------------- wiring
+async function render() {
+  const s = readState();
+  $('#q').value = s.q;
+  $('#crosslingual').checked = s.crosslingual;
+  $('#sort').value = s.sort;
+  for (const a of document.querySelectorAll('nav a[data-nav]')) {
+    if (a.dataset.nav === (s.view === 'compare' ? 'compare' : 'search')) a.setAttribute('aria-current', 'page');
+    else a.removeAttribute('aria-current');
+  }
+  $('#view-search').hidden = s.view !== 'search';
+  $('#view-doc').hidden = s.view !== 'doc';
+  $('#view-compare').hidden = s.view !== 'compare';
+  if (s.view !== 'compare') { $('#drill').hidden = true; }
+  document.title = (s.q ? s.q + ' — ' : '') + 'Strata';
+  if (s.view === 'doc') return renderDoc(s);
+  if (s.view === 'compare') return renderCompare(s);
+  return renderSearch(s);
+}
+
+function init() {
+  $('#search-form').addEventListener('submit', (e) => {
+    e.preventDefault();
+    const s = readState();
+    navigate({ q: $('#q').value.trim(), page: 1, view: s.view === 'compare' ? 'compare' : 'search', id: '' });
+  });
+  $('#crosslingual').addEventListener('change', (e) => navigate({ crosslingual: e.target.checked, page: 1 }));
+  $('#sort').addEventListener('change', (e) => navigate({ sort: e.target.value, page: 1 }));
+  for (const a of document.querySelectorAll('a[data-nav]')) {
+    a.addEventListener('click', (e) => {
+      e.preventDefault();
+      navigate({ view: a.dataset.nav, id: '', page: 1 });
+    });
+  }
+  for (const r of document.querySelectorAll('input[name=by-row], input[name=by-col]')) {
+    r.addEventListener('change', () => {
+      const row = document.querySelector('input[name=by-row]:checked').value;
+      const col = document.querySelector('input[name=by-col]:checked').value;
+      navigate({ by: `${row},${col}` });
+    });
+  }
+  window.addEventListener('popstate', render);
+  render();
+}
+
+document.addEventListener('DOMContentLoaded', init);

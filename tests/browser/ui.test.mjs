@@ -1,0 +1,238 @@
+// Browser tests of the web UI: a real daemon on loopback, Debian's Chromium driven by
+// Playwright. Run by ctest (Browser.UI) or `node --test tests/browser/ui.test.mjs`.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const root = path.resolve(here, '../..');
+const build = process.env.STRATA_BUILD_DIR || path.join(root, 'build');
+const shots = process.env.STRATA_SCREENSHOTS || '';  // a directory to keep screenshots in, if set
+const chromePath = process.env.CHROMIUM || '/usr/bin/chromium';
+
+let tmp, daemon, base, browser;
+
+before(async () => {
+  tmp = mkdtempSync(path.join(tmpdir(), 'strata-ui-'));
+  execFileSync(path.join(build, 'indexer/strata-index'), [path.join(root, 'tests/data/corpus'), path.join(tmp, 'idx'), '--quiet']);
+  daemon = spawn(path.join(build, 'searchd/strata-searchd'), ['--index', path.join(tmp, 'idx'), '--listen', '127.0.0.1:0'],
+                 { stdio: ['ignore', 'ignore', 'pipe'] });
+  base = await new Promise((resolve, reject) => {
+    let buf = '';
+    const timer = setTimeout(() => reject(new Error('daemon did not start: ' + buf)), 15000);
+    daemon.stderr.on('data', (d) => {
+      buf += d;
+      const m = buf.match(/listening on (http:\/\/127\.0\.0\.1:\d+)/);
+      if (m) { clearTimeout(timer); resolve(m[1]); }
+    });
+  });
+  daemon.stderr.resume();
+  browser = await chromium.launch({
+    executablePath: chromePath,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+           '--disable-component-update', '--disable-sync'],
+  });
+});
+
+after(async () => {
+  if (browser) await browser.close();
+  if (daemon) daemon.kill('SIGTERM');
+  if (tmp) rmSync(tmp, { recursive: true, force: true });
+});
+
+async function open(url, opts = {}) {
+  const context = await browser.newContext(opts);
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  page.on('dialog', (d) => { errors.push('dialog: ' + d.message()); d.dismiss(); });
+  await page.goto(base + url);
+  return { page, context, errors };
+}
+
+async function shot(page, name) {
+  if (shots) await page.screenshot({ path: path.join(shots, name + '.png'), fullPage: true });
+}
+
+test('a shared link opens the search with its query and shows highlighted results', async () => {
+  const { page, context, errors } = await open('/?q=ethics');
+  await page.waitForSelector('.hit');
+  assert.equal(await page.inputValue('#q'), 'ethics');
+  const title = await page.textContent('.hit h2 a');
+  assert.equal(title, 'Test strategy on trustworthy AI');
+  assert.match(await page.innerHTML('.hit .snippet'), /<mark>ethics<\/mark>/i);
+  assert.match(await page.textContent('.hit .where'), /Ethics and trust/);
+  assert.match(await page.textContent('#summary'), /1 document/);
+  await shot(page, 'search');
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('facets refine with multi-select semantics, and the URL and back button keep the state', async () => {
+  const { page, context, errors } = await open('/');
+  await page.waitForSelector('#facet-country input');
+  assert.match(await page.textContent('#summary'), /^10 documents/);
+  await page.check('#f-country-ES');
+  await page.waitForFunction(() => document.querySelector('#summary').textContent.startsWith('1 document'));
+  assert.match(page.url(), /country=ES/);
+  // The other countries keep their counts: they can be added to the selection.
+  assert.equal(await page.textContent('label[for=f-country-MX] .count'), '1');
+  await page.check('#f-country-MX');
+  await page.waitForFunction(() => document.querySelector('#summary').textContent.startsWith('2 documents'));
+  assert.match(decodeURIComponent(page.url()), /country=ES,MX/);
+  // Countries are grouped by region.
+  const regions = await page.$$eval('#facet-country .region', (els) => els.map((e) => e.textContent));
+  assert.ok(regions.includes('Europe') && regions.includes('Americas'), regions.join());
+  await page.goBack();
+  await page.waitForFunction(() => document.querySelector('#summary').textContent.startsWith('1 document'));
+  assert.equal(await page.isChecked('#f-country-MX'), false);
+  await page.reload();
+  await page.waitForFunction(() => document.querySelector('#summary').textContent.startsWith('1 document'));
+  assert.equal(await page.isChecked('#f-country-ES'), true);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('the year histogram can be brushed to a range', async () => {
+  const { page, context, errors } = await open('/');
+  await page.waitForSelector('#facet-year svg rect.bar');
+  await page.locator('#facet-year svg').scrollIntoViewIfNeeded();
+  const bars = await page.$$('#facet-year rect.bar');
+  const first = await bars[0].boundingBox();
+  const third = await bars[2].boundingBox();
+  await page.mouse.move(first.x + first.width / 2, first.y + first.height - 1);
+  await page.mouse.down();
+  await page.mouse.move(third.x + third.width / 2, third.y + third.height - 1, { steps: 4 });
+  await page.mouse.up();
+  await page.waitForFunction(() => /year=2017\.\.2019/.test(decodeURIComponent(location.search)));
+  await page.waitForFunction(() => document.querySelectorAll('#facet-year rect.bar.in').length > 0);
+  const years = await page.$$eval('.hit .meta', (els) => els.map((e) => e.textContent.match(/20\d\d/)[0]));
+  assert.ok(years.length > 0 && years.every((y) => y >= '2017' && y <= '2019'), years.join());
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('the keyboard reaches the search box, and focus is visible', async () => {
+  const { page, context, errors } = await open('/');
+  await page.waitForSelector('.hit');
+  await page.keyboard.press('Tab');  // skip link
+  await page.keyboard.press('Tab');  // brand
+  let guard = 0;
+  while ((await page.evaluate(() => document.activeElement.id)) !== 'q' && guard++ < 10) await page.keyboard.press('Tab');
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'q');
+  const outline = await page.evaluate(() => getComputedStyle(document.activeElement).outlineStyle);
+  assert.notEqual(outline, 'none');
+  await page.keyboard.type('datos');
+  await page.keyboard.press('Enter');
+  await page.waitForFunction(() => location.search.includes('q=datos'));
+  await page.waitForSelector('.hit');
+  // Every control has a label.
+  const unlabelled = await page.$$eval('input, select', (els) => els.filter((e) => !(e.labels && e.labels.length) && !e.getAttribute('aria-label')).map((e) => e.outerHTML));
+  assert.deepEqual(unlabelled, []);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('a document opens with its matching passages highlighted and scrolled into view', async () => {
+  const { page, context, errors } = await open('/?q=data');
+  await page.waitForSelector('.hit h2 a');
+  await page.click('text=Test strategy on trustworthy AI');
+  await page.waitForSelector('.doc-passage.matched');
+  assert.match(page.url(), /view=doc/);
+  assert.match(page.url(), /id=gb-2021-test-strategy/);
+  const matched = await page.$('.doc-passage.matched');
+  assert.match(await matched.innerHTML(), /<mark>data<\/mark>/i);
+  assert.ok(await matched.isVisible());
+  const inView = await matched.evaluate((e) => { const r = e.getBoundingClientRect(); return r.top < window.innerHeight && r.bottom > 0; });
+  assert.ok(inView, 'the matching passage is in view');
+  assert.equal(await page.evaluate(() => document.activeElement.classList.contains('matched')), true);
+  // The theme profile is a bar chart.
+  assert.ok((await page.$$('.profile .bar-row')).length >= 2);
+  // Markup in the document text is shown, never run.
+  assert.match(await page.textContent('.doc-passages'), /<script>alert\(1\)<\/script>/);
+  await shot(page, 'document');
+  await page.goBack();
+  await page.waitForSelector('.hit');
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('the comparison heatmap shows shares on hover, drills down on click, and offers CSV', async () => {
+  const { page, context, errors } = await open('/?view=compare');
+  await page.waitForSelector('table.heatmap td button:not(.empty)');
+  const cell = page.locator('table.heatmap button[data-row="GB"][data-col="ethics"]');
+  await cell.hover();
+  await page.waitForSelector('#tooltip:not([hidden])');
+  assert.match(await page.textContent('#tooltip'), /United Kingdom · Ethics and trust: \d+% of passages \(1 passage in 1 document\)/);
+  await cell.click();
+  await page.waitForSelector('#drill .passage');
+  assert.match(await page.textContent('#drill'), /Test strategy on trustworthy AI/);
+  const href = await page.getAttribute('#csv', 'href');
+  assert.match(href, /format=csv/);
+  const csv = await page.evaluate(async (u) => {
+    const bytes = new Uint8Array(await (await fetch(u)).arrayBuffer());
+    return { bom: Array.from(bytes.slice(0, 3)), text: new TextDecoder().decode(bytes) };
+  }, href);
+  assert.deepEqual(csv.bom, [0xEF, 0xBB, 0xBF]);
+  assert.match(csv.text, /^row,row_label,column/);
+  await shot(page, 'compare');
+  await page.check('input[name=by-col][value=year]');
+  await page.waitForFunction(() => /by=country%2Cyear|by=country,year/.test(location.search));
+  await page.waitForSelector('table.heatmap thead th:has-text("2021")');
+  await page.check('input[name=by-row][value=region]');
+  await page.waitForSelector('table.heatmap tbody th:has-text("Europe")');
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('cross-language search shows the expansions used', async () => {
+  const { page, context, errors } = await open('/?q=ethics');
+  await page.waitForSelector('.hit');
+  await page.check('#crosslingual');
+  await page.waitForSelector('#expansions');
+  assert.match(await page.textContent('#expansions'), /ethics → .*ética/);
+  assert.match(page.url(), /crosslingual=true/);
+  assert.ok((await page.$$('.hit')).length >= 8);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('hostile queries are shown as text and never run', async () => {
+  const q = encodeURIComponent('<img src=x onerror=alert(1)> "<script>alert(2)</script>');
+  const { page, context, errors } = await open('/?q=' + q);
+  await page.waitForSelector('#summary:not(:empty)');
+  await page.waitForTimeout(300);
+  assert.equal(await page.$$eval('img', (els) => els.length), 0);
+  assert.match(await page.textContent('#summary'), /<img src=x/);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('right-to-left snippets display right to left', async () => {
+  const { page, context, errors } = await open('/?q=' + encodeURIComponent('أخلاقيات'));
+  await page.waitForSelector('.hit .snippet');
+  const direction = await page.$eval('.hit .snippet', (e) => getComputedStyle(e).direction);
+  assert.equal(direction, 'rtl');
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('the page is readable at phone width', async () => {
+  const { page, context, errors } = await open('/?q=data', { viewport: { width: 375, height: 740 } });
+  await page.waitForSelector('.hit');
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert.ok(overflow <= 0, 'no horizontal scrolling: ' + overflow);
+  // Results come before the filters on a narrow screen.
+  const order = await page.evaluate(() => document.querySelector('.results-col').getBoundingClientRect().top <
+                                          document.querySelector('#facets').getBoundingClientRect().top);
+  assert.ok(order);
+  await shot(page, 'phone');
+  assert.deepEqual(errors, []);
+  await context.close();
+});

@@ -153,7 +153,24 @@ function renderHits(res, s) {
   const list = $('#hits');
   list.replaceChildren();
   if (!res.hits.length) {
-    list.append(el('li', { class: 'notice', text: 'No documents match. Try fewer words, other filters, or “Across languages”.' }));
+    const li = el('li', { class: 'notice', id: 'empty' }, 'No documents match. ');
+    if (res.did_you_mean) {
+      const a = el('a', { href: '/?q=' + encodeURIComponent(res.did_you_mean), text: res.did_you_mean });
+      a.addEventListener('click', (e) => { e.preventDefault(); navigate({ q: res.did_you_mean, page: 1 }); });
+      li.append('Did you mean ', a, '? ');
+    }
+    const active = FILTERS.flatMap((f) => s.filters[f].map((v) => [f, v]));
+    if (s.year) active.push(['year', s.year]);
+    for (const [f, v] of active) {
+      const b = el('button', { type: 'button', class: 'secondary', text: `Remove ${f}: ${v}` });
+      b.addEventListener('click', () => {
+        if (f === 'year') navigate({ year: '', page: 1 });
+        else navigate({ filters: Object.assign({}, s.filters, { [f]: s.filters[f].filter((x) => x !== v) }), page: 1 });
+      });
+      li.append(b, ' ');
+    }
+    if (!active.length && !res.did_you_mean) li.append('Try fewer words, or search “Across languages”.');
+    list.append(li);
     return;
   }
   for (const h of res.hits) {

@@ -3,7 +3,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, existsSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -12,12 +12,14 @@ import { chromium } from 'playwright-core';
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '../..');
 const build = process.env.STRATA_BUILD_DIR || path.join(root, 'build');
-const shots = process.env.STRATA_SCREENSHOTS || '';  // a directory to keep screenshots in, if set
+// Screenshots of the three pages are kept in the build directory (or STRATA_SCREENSHOTS).
+const shots = process.env.STRATA_SCREENSHOTS || path.join(build, 'screenshots');
 const chromePath = process.env.CHROMIUM || '/usr/bin/chromium';
 
 let tmp, daemon, base, browser;
 
 before(async () => {
+  mkdirSync(shots, { recursive: true });
   tmp = mkdtempSync(path.join(tmpdir(), 'strata-ui-'));
   execFileSync(path.join(build, 'indexer/strata-index'), [path.join(root, 'tests/data/corpus'), path.join(tmp, 'idx'), '--quiet']);
   daemon = spawn(path.join(build, 'searchd/strata-searchd'), ['--index', path.join(tmp, 'idx'), '--listen', '127.0.0.1:0'],
@@ -210,6 +212,26 @@ test('hostile queries are shown as text and never run', async () => {
   await page.waitForTimeout(300);
   assert.equal(await page.$$eval('img', (els) => els.length), 0);
   assert.match(await page.textContent('#summary'), /<img src=x/);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('markup in a document title is shown as text', async () => {
+  const { page, context, errors } = await open('/?q=' + encodeURIComponent('prueba de México'));
+  await page.waitForSelector('.hit h2 a');
+  assert.match(await page.textContent('.hit h2 a'), /<b onmouseover=alert\(1\)>x<\/b>/);
+  assert.equal(await page.$$eval('.hit h2 b', (els) => els.length), 0);
+  await page.hover('.hit h2 a');
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('an empty result offers the spelling correction and removing filters', async () => {
+  const { page, context, errors } = await open('/?q=ethicks&country=ES');
+  await page.waitForSelector('#empty');
+  assert.match(await page.textContent('#empty'), /Did you mean/);
+  await page.click('#empty button:has-text("Remove country: ES")');
+  await page.waitForFunction(() => !location.search.includes('country='));
   assert.deepEqual(errors, []);
   await context.close();
 });

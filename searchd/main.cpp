@@ -20,7 +20,7 @@ int main(int argc, char** argv) {
     app.add_option("--listen", listen, "address to listen on (default 127.0.0.1:8765)");
     app.add_option("--corpus", corpus, "directory with themes.yaml, concepts.yaml and countries.yaml");
     app.add_option("--threads", threads, "worker threads");
-    app.add_option("--token", token, "require this bearer token on /v1 and /metrics");
+    app.add_option("--token", token, "require this bearer token on every route but /healthz");
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {

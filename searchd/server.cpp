@@ -62,6 +62,17 @@ void discard_body(std::istream& in, std::size_t cap) {
 
 constexpr std::size_t kMaxDiscard = 64 * 1024 * 1024;
 
+// Compares a presented credential with the expected one in time that depends only on the
+// expected length, so response timing does not reveal how much of a guess was right.
+bool constant_time_equal(const std::string& presented, const std::string& expected) {
+    volatile unsigned char diff = presented.size() == expected.size() ? 0 : 1;
+    for (std::size_t i = 0; i < expected.size(); ++i) {
+        const unsigned char p = i < presented.size() ? static_cast<unsigned char>(presented[i]) : 0;
+        diff = diff | static_cast<unsigned char>(p ^ static_cast<unsigned char>(expected[i]));
+    }
+    return diff == 0;
+}
+
 }  // namespace
 
 class PocoHandler : public Poco::Net::HTTPRequestHandler {
@@ -217,8 +228,9 @@ Response Server::dispatch(Request& req, std::string& route_name) {
                                : Response::error(404, "not_found", "no route for " + req.path.substr(0, 200));
         } else {
             route_name = route->name;
-            const bool needs_token = !config_.token.empty() && (req.path.rfind("/v1/", 0) == 0 || req.path == "/metrics");
-            if (needs_token && req.header("authorization") != "Bearer " + config_.token) {
+            // With a token configured, every route but the liveness probe needs it.
+            const bool needs_token = !config_.token.empty() && req.path != "/healthz";
+            if (needs_token && !constant_time_equal(req.header("authorization"), "Bearer " + config_.token)) {
                 resp = Response::error(401, "unauthorized", "a valid bearer token is required");
                 resp.headers["WWW-Authenticate"] = "Bearer";
             } else if (inflight_ > config_.max_inflight) {

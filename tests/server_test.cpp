@@ -160,6 +160,10 @@ TEST_F(ServerWithToken, RequiresTheBearerToken) {
     EXPECT_EQ(ok.status, 200);
     EXPECT_EQ(ok.headers.at("Access-Control-Allow-Origin"), "https://research.example");
     EXPECT_EQ(http(port_, "GET", "/healthz").status, 200);
+    for (const char* path : {"/readyz", "/metrics", "/", "/static/app.js", "/v1/stats"})
+        EXPECT_EQ(http(port_, "GET", path).status, 401) << path;
+    EXPECT_EQ(http(port_, "GET", "/v1/stats", "", {{"Authorization", "Bearer s3cre"}}).status, 401);
+    EXPECT_EQ(http(port_, "GET", "/v1/stats", "", {{"Authorization", "Bearer s3cret2"}}).status, 401);
 }
 
 TEST(ServerConfig, InvalidConfigurationNamesTheKey) {

@@ -92,7 +92,7 @@ private:
     YAML::Node root_;
 };
 
-YAML::Node parse_yaml_file(const fs::path& file) {
+std::string read_meta_file(const fs::path& file) {
     std::error_code ec;
     const auto size = fs::file_size(file, ec);
     if (ec) throw InputError(file.string(), 0, "", "cannot read: " + ec.message());
@@ -101,12 +101,19 @@ YAML::Node parse_yaml_file(const fs::path& file) {
     if (!in) throw InputError(file.string(), 0, "", "cannot open");
     std::stringstream buf;
     buf << in.rdbuf();
+    return buf.str();
+}
+
+YAML::Node parse_yaml(const std::string& content, const fs::path& name) {
+    if (content.size() > kMaxMetaBytes) throw InputError(name.string(), 0, "", "metadata file is larger than 256 KiB");
     try {
-        return YAML::Load(buf.str());
+        return YAML::Load(content);
     } catch (const YAML::Exception& e) {
-        throw InputError(file.string(), e.mark.line >= 0 ? e.mark.line + 1 : 0, "", "invalid YAML: " + e.msg);
+        throw InputError(name.string(), e.mark.line >= 0 ? e.mark.line + 1 : 0, "", "invalid YAML: " + e.msg);
     }
 }
+
+YAML::Node parse_yaml_file(const fs::path& file) { return parse_yaml(read_meta_file(file), file); }
 
 }  // namespace
 
@@ -140,7 +147,11 @@ bool is_document_meta(const fs::path& yaml_file) {
 }
 
 DocumentMeta load_document_meta(const fs::path& yaml_file) {
-    const YAML::Node root = parse_yaml_file(yaml_file);
+    return parse_document_meta(read_meta_file(yaml_file), yaml_file);
+}
+
+DocumentMeta parse_document_meta(const std::string& yaml, const fs::path& yaml_file) {
+    const YAML::Node root = parse_yaml(yaml, yaml_file);
     if (!root.IsMap()) throw InputError(yaml_file.string(), line_of(root), "", "metadata must be a YAML mapping");
     MetaReader r(yaml_file, root);
     for (const auto& kv : root) {

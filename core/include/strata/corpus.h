@@ -65,6 +65,10 @@ struct CorpusScan {
 /// Parses and validates one metadata file. Throws InputError naming the file, line and field.
 [[nodiscard]] DocumentMeta load_document_meta(const std::filesystem::path& yaml_file);
 
+/// Parses and validates metadata YAML text; @p name (the file it came from) is used in
+/// errors and to resolve the text file's path.
+[[nodiscard]] DocumentMeta parse_document_meta(const std::string& yaml, const std::filesystem::path& name);
+
 /// True if @p yaml_file is a document's metadata (has a top-level `file:` key).
 [[nodiscard]] bool is_document_meta(const std::filesystem::path& yaml_file);
 

@@ -261,6 +261,10 @@ TEST_F(Server, BatchRejectsMalformedAndOversizedBodies) {
     EXPECT_EQ(http(port_, "POST", "/v1/batch", "{not json").status, 400);
     EXPECT_EQ(http(port_, "POST", "/v1/batch", std::string(100000, '[')).status, 400);
     EXPECT_EQ(http(port_, "POST", "/v1/batch", R"({"queries": 5})").status, 400);
+    // A number past a double's range once escaped as a 500 (found by fuzz_request).
+    const auto huge = http(port_, "POST", "/v1/batch", R"({"queries":[{"q":"x","per_page":9e99999}]})");
+    EXPECT_EQ(huge.status, 400);
+    EXPECT_EQ(nlohmann::json::parse(huge.body)["error"]["code"], "invalid_json");
     nlohmann::json many = {{"queries", nlohmann::json::array()}};
     for (int i = 0; i < 1001; ++i) many["queries"].push_back({{"q", "x"}});
     EXPECT_EQ(http(port_, "POST", "/v1/batch", many.dump()).status, 413);

@@ -49,7 +49,8 @@ nlohmann::json parse_json_body(const std::string& body, int max_depth) {
                 throw InvalidRequest("invalid_json", "JSON nested deeper than " + std::to_string(max_depth) + " levels");
             return true;
         });
-    } catch (const nlohmann::json::parse_error& e) {
+    } catch (const nlohmann::json::exception& e) {
+        // parse_error, and out_of_range for numbers past a double (found by fuzz_request).
         throw InvalidRequest("invalid_json", std::string("the body is not valid JSON: ") + e.what());
     }
 }

@@ -129,8 +129,9 @@ BuiltDocument build_document(const DocumentMeta& meta, const BuildContext& ctx, 
             if (count < kThemeMinHits && score < kThemeMinDensity && !(manual && count >= 1)) continue;
             themes[theme] = std::round(score * 100) / 100;
             xd.add_boolean_term(schema::term(schema::kTheme, theme));
+            const std::string& theme_id = theme;  // a structured binding cannot be captured (C++20, clang)
             const auto ti = std::find_if(ctx.ref.themes.begin(), ctx.ref.themes.end(),
-                                         [&](const Theme& t) { return t.id == theme; });
+                                         [&](const Theme& t) { return t.id == theme_id; });
             if (ti != ctx.ref.themes.end())
                 xd.add_value(schema::kSlotThemeScoreBase + static_cast<Xapian::valueno>(ti - ctx.ref.themes.begin()),
                              Xapian::sortable_serialise(score));

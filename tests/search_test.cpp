@@ -6,7 +6,9 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <set>
+#include <thread>
 
 namespace strata {
 namespace {
@@ -325,6 +327,34 @@ TEST_F(Search, AConceptNamedBySeveralWordsExpandsAsOne) {
         EXPECT_TRUE(found.count(id)) << id;
     // Without expansion, only the Spanish documents have both words.
     EXPECT_EQ(ids(run({{"q", {"inteligencia artificial"}}})), (std::set<std::string>{"es-2020-test-estrategia"}));
+}
+
+}  // namespace
+}  // namespace strata
+
+namespace strata {
+namespace {
+
+// Searches and compares with no query, from several threads at once. They once shared
+// Xapian::Query::MatchAll, whose non-atomic reference count then corrupted the heap.
+TEST_F(Search, ConcurrentMatchAllQueriesAreSafe) {
+    std::vector<std::thread> threads;
+    std::atomic<int> failures{0};
+    for (int t = 0; t < 4; ++t) {
+        threads.emplace_back([&] {
+            for (int i = 0; i < 100; ++i) {
+                try {
+                    if (searcher_->search(SearchRequest::from_params({{"per_page", {"1"}}}))["total"] != 10) ++failures;
+                    if (searcher_->compare(CompareRequest::from_params({{"best", {"false"}}}))["rows"].size() != 10) ++failures;
+                    (void)searcher_->search(SearchRequest::from_params({{"q", {"-datos"}}, {"per_page", {"1"}}}));
+                } catch (...) {
+                    ++failures;
+                }
+            }
+        });
+    }
+    for (auto& t : threads) t.join();
+    EXPECT_EQ(failures, 0);
 }
 
 }  // namespace

@@ -179,7 +179,7 @@ nlohmann::json Searcher::compare(const CompareRequest& req) const {
             return tally(spy, row, col);
         };
         const Matrix matched = count(filtered(pq.query));
-        const Matrix universe = pq.has_text ? count(filtered(Xapian::Query::MatchAll)) : matched;
+        const Matrix universe = pq.has_text ? count(filtered(match_all())) : matched;
 
         // Rows: every row with text under the filters. Columns: all themes, or the years or
         // languages present.

@@ -371,7 +371,7 @@ private:
             if (pos_ < lx_.size() && at(Tok::kRParen) && depth == 0) throw SyntaxError{"unbalanced ')'"};
             return Xapian::Query();
         }
-        Xapian::Query pos = must.empty() ? Xapian::Query::MatchAll
+        Xapian::Query pos = must.empty() ? match_all()
                                          : Xapian::Query(Xapian::Query::OP_AND, must.begin(), must.end());
         if (must_not.empty()) return pos;
         return Xapian::Query(Xapian::Query::OP_AND_NOT, pos,
@@ -534,7 +534,7 @@ ParsedQuery parse_query(std::string_view q, const QueryContext& ctx) {
     // the prefixes themselves so the snippet code can match by prefix.
     for (const std::string& p : builder.prefixes_) out.highlight.insert(p + "*");
     out.has_text = !text_query.empty() && !(text_query.get_type() == Xapian::Query::LEAF_MATCH_ALL);
-    out.query = out.has_text ? text_query : Xapian::Query::MatchAll;
+    out.query = out.has_text ? text_query : match_all();
     return out;
 }
 

@@ -77,6 +77,11 @@ struct QueryContext {
 /// Parses @p q. Throws InvalidRequest for a query over the limits; never for syntax.
 [[nodiscard]] ParsedQuery parse_query(std::string_view q, const QueryContext& ctx);
 
+/// A query matching every document. Use this, never the shared Xapian::Query::MatchAll:
+/// Xapian's reference counts are not atomic, so copying one static Query from several
+/// threads at once corrupts it (a crash found by scripts/load-test).
+[[nodiscard]] inline Xapian::Query match_all() { return Xapian::Query(std::string()); }
+
 /// Field names accepted in q and as parameters.
 [[nodiscard]] const std::set<std::string>& filter_fields();
 

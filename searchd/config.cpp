@@ -4,7 +4,9 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
 #include <cstdlib>
+#include <thread>
 #include <set>
 
 namespace strata::searchd {
@@ -85,12 +87,18 @@ void ServerConfig::validate() const {
     if (index.empty()) throw ConfigError("key 'index': at least one index directory or host:port is required");
     if (threads < 1 || threads > 1024) throw ConfigError("key 'threads': must be between 1 and 1024");
     if (max_queued < 1) throw ConfigError("key 'limits.max_queued': must be 1 or more");
-    if (max_inflight < 1) throw ConfigError("key 'limits.max_inflight': must be 1 or more");
+    if (max_inflight < 0) throw ConfigError("key 'limits.max_inflight': must be 0 (automatic) or more");
     if (search.max_per_page < 1 || search.max_per_page > 1000) throw ConfigError("key 'limits.max_per_page': must be 1-1000");
     if (search.max_query_bytes < 16 || search.max_query_bytes > (1u << 20)) throw ConfigError("key 'limits.max_query_bytes': must be 16 to 1048576");
     if (max_body_bytes < 1024) throw ConfigError("key 'limits.max_body_bytes': must be at least 1024");
     if (max_batch < 1 || max_batch > 100000) throw ConfigError("key 'limits.max_batch': must be 1-100000");
     if (request_timeout_ms < 100) throw ConfigError("key 'limits.request_timeout_ms': must be at least 100");
+}
+
+int ServerConfig::inflight_limit() const {
+    // Past a few requests per core, more concurrency only lengthens queues: shed instead.
+    if (max_inflight > 0) return max_inflight;
+    return std::max(16, 8 * static_cast<int>(std::thread::hardware_concurrency()));
 }
 
 ServerConfig load_config(const std::string& file) {

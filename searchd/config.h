@@ -20,7 +20,7 @@ struct ServerConfig {
     std::string web_root;                       ///< static web UI files; "" = built-in location
     int threads = 16;                           ///< HTTP worker threads
     int max_queued = 256;                       ///< connections waiting for a worker
-    int max_inflight = 64;                      ///< requests served at once before 429
+    int max_inflight = 0;                       ///< requests served at once before 429; 0 = 8 per core, at least 16
     SearchLimits search;                        ///< query, page and term bounds
     std::size_t max_body_bytes = 4 * 1024 * 1024;
     int max_batch = 1000;                       ///< queries per POST /v1/batch
@@ -31,6 +31,8 @@ struct ServerConfig {
 
     /// Throws ConfigError naming the key when a value is out of range.
     void validate() const;
+    /// max_inflight with its automatic default resolved.
+    [[nodiscard]] int inflight_limit() const;
 };
 
 /// Loads @p file (if not empty) over the defaults, then STRATA_* environment variables.

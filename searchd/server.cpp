@@ -233,7 +233,7 @@ Response Server::dispatch(Request& req, std::string& route_name) {
             if (needs_token && !constant_time_equal(req.header("authorization"), "Bearer " + config_.token)) {
                 resp = Response::error(401, "unauthorized", "a valid bearer token is required");
                 resp.headers["WWW-Authenticate"] = "Bearer";
-            } else if (inflight_ > config_.max_inflight) {
+            } else if (inflight_ > config_.inflight_limit()) {
                 resp = Response::error(429, "overloaded", "too many requests in flight; retry shortly");
                 resp.headers["Retry-After"] = "1";
             } else {

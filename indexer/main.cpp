@@ -103,6 +103,11 @@ int main(int argc, char** argv) {
     } catch (const strata::Error& e) {
         std::cerr << "strata-index: " << e.what() << "\n";
         return 2;
+    } catch (const Xapian::DatabaseError& e) {
+        // Typically the disk is full or not writable; the live index was not touched.
+        std::cerr << "strata-index: cannot write the index (the previous one stays live): " << e.get_description()
+                  << "\n";
+        return 2;
     } catch (const Xapian::Error& e) {
         std::cerr << "strata-index: " << e.get_description() << "\n";
         return 2;

@@ -128,6 +128,48 @@ TEST(Indexer, RebuildPublishesANewGenerationAtomically) {
     EXPECT_EQ(unique_terms(dir / "idx").size(), Xapian::Database((dir / "idx").string()).get_doccount());
 }
 
+// A full disk makes the run fail with a clear message; the last good index keeps serving and
+// the next run (with space again) completes. A small tmpfs where the machine allows mounting
+// one, else an injected write failure (RLIMIT_FSIZE, with SIGXFSZ ignored so writes fail).
+TEST(Indexer, ADiskFullRunFailsClearlyAndTheLastIndexKeepsServing) {
+    test::TempDir dir;
+    const fs::path corpus = test::copy_test_corpus(dir.path());
+    const fs::path mnt = dir / "fs";
+    fs::create_directories(mnt);
+    const bool tmpfs = test::run("mount -t tmpfs -o size=3m tmpfs " + mnt.string() + " 2>/dev/null") == 0;
+    const fs::path idx = mnt / "idx";
+    (void)index(corpus, idx);
+    const std::set<std::string> before = unique_terms(idx);
+    // Several megabytes of new text: more than the space (or the file size) allowed.
+    std::string big;
+    for (int i = 0; i < 60000; ++i) big += "Data governance and open data word" + std::to_string(i) + " for research. ";
+    for (int d = 0; d < 4; ++d) {
+        const std::string id = "xx-big-" + std::to_string(d);
+        test::write_file(corpus / "docs" / (id + ".yaml"),
+                         "id: \"" + id + "\"\ncountry: \"GB\"\ntitle: \"Big\"\nyear: 2020\nfile: \"" + id + ".md\"\n");
+        test::write_file(corpus / "docs" / (id + ".md"), "# Big\n\n## Text\n\n" + big + "\n");
+    }
+    const std::string exe = std::string(STRATA_BINARY_DIR) + "/indexer/strata-index";
+    const std::string limit = tmpfs ? "" : "trap '' XFSZ; ulimit -f 2048; ";
+    std::string out;
+    const int rc = test::run("bash -c \"" + limit + "exec " + exe + " " + corpus.string() + " " + idx.string() +
+                             " --rebuild --quiet\" 2>&1", &out);
+    EXPECT_EQ(rc, 2) << out;
+    EXPECT_NE(out.find("cannot write the index"), std::string::npos) << out;
+    EXPECT_TRUE(out.find("No space left") != std::string::npos || out.find("File too large") != std::string::npos) << out;
+    EXPECT_EQ(unique_terms(idx), before) << "the last good index keeps serving";
+    // With space again (the big documents gone), the next run completes and cleans up.
+    for (int d = 0; d < 4; ++d) {
+        fs::remove(corpus / "docs" / ("xx-big-" + std::to_string(d) + ".yaml"));
+        fs::remove(corpus / "docs" / ("xx-big-" + std::to_string(d) + ".md"));
+    }
+    const int again = test::run("bash -c \"" + limit + "exec " + exe + " " + corpus.string() + " " + idx.string() +
+                                " --rebuild --quiet\" 2>&1", &out);
+    EXPECT_EQ(again, 0) << out;
+    EXPECT_EQ(unique_terms(idx), before);
+    if (tmpfs) test::run("umount " + mnt.string());
+}
+
 // Kills strata-index with SIGKILL at random moments; every time, the previous index must
 // still open and answer, and the next run must finish with the same result as a clean build.
 TEST(Indexer, SurvivesKillNineAtAnyMoment) {

@@ -6,6 +6,10 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <csignal>
+#include <random>
+#include <sys/wait.h>
+#include <unistd.h>
 #include <thread>
 
 namespace strata {
@@ -310,6 +314,61 @@ TEST_F(Server, ServesTheWebUiWithAStrictPolicy) {
     for (const char* bad : {"/static/..%2F..%2FCMakeLists.txt", "/static/.hidden", "/static/%2e%2e", "/static/nope.js",
                             "/static/app.js%00.png"})
         EXPECT_EQ(http(port_, "GET", bad).status, 404) << bad;
+}
+
+}  // namespace
+}  // namespace strata
+
+namespace strata {
+namespace {
+
+// strata-index killed with SIGKILL at random moments, many times, while the daemon serves:
+// no request fails, every answer comes from a whole index, and the next run completes.
+TEST(ServerUnderIndexerKills, NeverFailsAndNeverServesAPartialIndex) {
+    test::TempDir dir;
+    const std::filesystem::path corpus = std::filesystem::path(STRATA_SOURCE_DIR) / "corpus";
+    const std::filesystem::path idx = dir / "idx";
+    test::build_index(corpus, idx);
+    searchd::ServerConfig c;
+    c.listen = "127.0.0.1:0";
+    c.index = {idx.string()};
+    c.access_log = false;
+    searchd::Server server(c);
+    server.start();
+    const auto clean = nlohmann::json::parse(http(server.port(), "GET", "/v1/search?per_page=1&group=passage&facets=none").body);
+    const int passages = clean["total"];
+    std::atomic<bool> stop{false};
+    std::atomic<int> requests{0}, failures{0}, partial{0};
+    std::thread client([&] {
+        while (!stop) {
+            const auto r = http(server.port(), "GET", "/v1/search?per_page=1&group=passage&facets=none");
+            ++requests;
+            if (r.status != 200) { ++failures; continue; }
+            if (nlohmann::json::parse(r.body)["total"] != passages) ++partial;
+        }
+    });
+    const std::string exe = std::string(STRATA_BINARY_DIR) + "/indexer/strata-index";
+    std::mt19937 rng(3);
+    for (int round = 0; round < 10; ++round) {
+        const pid_t pid = fork();
+        ASSERT_GE(pid, 0);
+        if (pid == 0) {
+            execl(exe.c_str(), exe.c_str(), corpus.c_str(), idx.c_str(), "--rebuild", "-q", static_cast<char*>(nullptr));
+            _exit(127);
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(std::uniform_int_distribution<int>(50, 900)(rng)));
+        kill(pid, SIGKILL);
+        int status = 0;
+        waitpid(pid, &status, 0);
+    }
+    test::build_index(corpus, idx);  // the next run completes
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    stop = true;
+    client.join();
+    server.stop();
+    EXPECT_GT(requests, 20);
+    EXPECT_EQ(failures, 0);
+    EXPECT_EQ(partial, 0);
 }
 
 }  // namespace

@@ -5,6 +5,10 @@
 
 #include <gtest/gtest.h>
 
+#include <Poco/Exception.h>
+#include <Poco/Net/SocketAddress.h>
+#include <Poco/Net/StreamSocket.h>
+
 #include <atomic>
 #include <csignal>
 #include <random>
@@ -369,6 +373,55 @@ TEST(ServerUnderIndexerKills, NeverFailsAndNeverServesAPartialIndex) {
     EXPECT_GT(requests, 20);
     EXPECT_EQ(failures, 0);
     EXPECT_EQ(partial, 0);
+}
+
+}  // namespace
+}  // namespace strata
+
+namespace strata {
+namespace {
+
+class ServerUnderAttack : public Server {
+    void configure(searchd::ServerConfig& c) override { c.request_timeout_ms = 500; }
+};
+
+std::string raw_exchange(unsigned short port, const std::string& request, int wait_ms = 2000) {
+    Poco::Net::StreamSocket s(Poco::Net::SocketAddress("127.0.0.1", port));
+    s.setReceiveTimeout(Poco::Timespan(0, wait_ms * 1000));
+    if (!request.empty()) s.sendBytes(request.data(), static_cast<int>(request.size()));
+    std::string out;
+    char buf[4096];
+    try {
+        for (int n; (n = s.receiveBytes(buf, sizeof buf)) > 0;) out.append(buf, static_cast<std::size_t>(n));
+    } catch (const Poco::Exception&) {
+    }
+    return out;
+}
+
+TEST_F(ServerUnderAttack, HostileRequestsGetAClearAnswerAndServingGoesOn) {
+    // A 1 MB query: refused before any work, as a 4xx.
+    const std::string big = raw_exchange(port_, "GET /v1/search?q=" + std::string(1 << 20, 'a') + " HTTP/1.1\r\nHost: x\r\n\r\n");
+    EXPECT_TRUE(big.rfind("HTTP/1.1 4", 0) == 0) << big.substr(0, 80);
+    // 10,000 query terms in a batch: that query gets its own error, the batch succeeds.
+    std::string terms;
+    for (int i = 0; i < 10000; ++i) terms.append("w").append(std::to_string(i)).append(" ");
+    const auto batch = http(port_, "POST", "/v1/batch", nlohmann::json{{"queries", {{{"id", "many"}, {"q", terms}}}}}.dump());
+    EXPECT_EQ(batch.status, 200);
+    EXPECT_EQ(nlohmann::json::parse(batch.body)["results"][0]["error"]["code"], "too_large");
+    // A header flood.
+    std::string flood = "GET /v1/stats HTTP/1.1\r\nHost: x\r\n";
+    for (int i = 0; i < 500; ++i) flood.append("X-Flood-").append(std::to_string(i)).append(": ").append(100, 'f').append("\r\n");
+    const std::string flooded = raw_exchange(port_, flood + "\r\n");
+    EXPECT_TRUE(flooded.empty() || flooded.rfind("HTTP/1.1 4", 0) == 0) << flooded.substr(0, 80);
+    // A slow client that never finishes its request is dropped after the request timeout.
+    const auto t0 = std::chrono::steady_clock::now();
+    (void)raw_exchange(port_, "GET /v1/search?q=eth", 5000);
+    EXPECT_LT(std::chrono::steady_clock::now() - t0, std::chrono::seconds(4));
+    // Thousands of terms over GET: refused by the length limit (413) or the term limit (400).
+    EXPECT_EQ(http(port_, "GET", "/v1/search?q=" + test::url_encode(terms.substr(0, 4000))).status, 413);
+    EXPECT_EQ(http(port_, "GET", "/v1/search?q=" + test::url_encode(terms.substr(0, 2000))).status, 400);
+    EXPECT_EQ(http(port_, "GET", "/healthz").status, 200);
+    EXPECT_EQ(get_json("/v1/search?q=ethics")["hits"].size(), 1u);
 }
 
 }  // namespace

@@ -12,6 +12,7 @@
 
 #include <unistd.h>
 
+#include <csignal>
 #include <cstdlib>
 #include <iostream>
 
@@ -111,6 +112,7 @@ int main(int argc, char** argv) {
     } catch (const CLI::ParseError& e) {
         return app.exit(e) == 0 ? 0 : 2;
     }
+    std::signal(SIGPIPE, SIG_IGN);  // a closed pipe or shard connection is an error to report, not a kill
     const bool ansi = ::isatty(STDOUT_FILENO) && !std::getenv("NO_COLOR");
     try {
         const strata::cli::Format format = strata::cli::parse_format(common.format);

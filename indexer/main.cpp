@@ -34,8 +34,17 @@ void print_progress(const strata::IndexProgress& p, bool tty) {
     }
 }
 
-int run_index(const std::string& corpus, const std::string& index, bool rebuild, unsigned threads, bool quiet) {
+int run_index(const std::string& corpus, const std::string& index, bool rebuild, unsigned threads, bool quiet,
+              const std::string& shard) {
     strata::IndexOptions opt;
+    if (!shard.empty()) {
+        unsigned i = 0, n = 0;
+        char extra = 0;
+        if (std::sscanf(shard.c_str(), "%u/%u%c", &i, &n, &extra) != 2 || i < 1 || i > n)
+            throw strata::ConfigError("--shard must be i/n with 1 <= i <= n, e.g. 1/2");
+        opt.shard = i;
+        opt.shards = n;
+    }
     opt.corpus_dir = corpus;
     opt.index_dir = index;
     opt.rebuild = rebuild;
@@ -74,13 +83,14 @@ int run_stats(const std::string& index) {
 
 int main(int argc, char** argv) {
     CLI::App app{"strata-index: build, update, check or describe a Strata index"};
-    std::string corpus, index, check_dir, stats_dir;
+    std::string corpus, index, check_dir, stats_dir, shard;
     bool rebuild = false, quiet = false;
     unsigned threads = 0;
     app.add_option("CORPUS_DIR", corpus, "corpus directory (searched recursively for *.yaml)");
     app.add_option("INDEX_DIR", index, "index directory");
     app.add_flag("--rebuild", rebuild, "write a fresh generation instead of updating");
     app.add_option("--threads", threads, "analysis threads (default: all cores)")->check(CLI::Range(0u, 256u));
+    app.add_option("--shard", shard, "write only shard i of n (1-based, e.g. 1/2), by a stable hash of the id");
     app.add_option("--check", check_dir, "validate a corpus and report its counts, then exit");
     app.add_option("--stats", stats_dir, "describe an index, then exit");
     app.add_flag("-q,--quiet", quiet, "no progress output");
@@ -96,7 +106,7 @@ int main(int argc, char** argv) {
             std::cerr << "strata-index: CORPUS_DIR and INDEX_DIR are required (see --help)\n";
             return 2;
         }
-        return run_index(corpus, index, rebuild, threads, quiet);
+        return run_index(corpus, index, rebuild, threads, quiet, shard);
     } catch (const strata::InputError& e) {
         std::cerr << "strata-index: " << e.what() << "\n";
         return 2;

@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <Poco/Exception.h>
+#include <Poco/Net/ServerSocket.h>
 #include <Poco/Net/SocketAddress.h>
 #include <Poco/Net/StreamSocket.h>
 
@@ -422,6 +423,107 @@ TEST_F(ServerUnderAttack, HostileRequestsGetAClearAnswerAndServingGoesOn) {
     EXPECT_EQ(http(port_, "GET", "/v1/search?q=" + test::url_encode(terms.substr(0, 2000))).status, 400);
     EXPECT_EQ(http(port_, "GET", "/healthz").status, 200);
     EXPECT_EQ(get_json("/v1/search?q=ethics")["hits"].size(), 1u);
+}
+
+}  // namespace
+}  // namespace strata
+
+namespace strata {
+namespace {
+
+unsigned short free_port() {
+    Poco::Net::ServerSocket s(Poco::Net::SocketAddress("127.0.0.1", 0));
+    return s.address().port();
+}
+
+pid_t start_tcpsrv(const std::filesystem::path& db, unsigned short port) {
+    const pid_t pid = fork();
+    if (pid == 0) {
+        setpgid(0, 0);  // its own group, so that killing it also ends its per-connection children
+        execlp("xapian-tcpsrv", "xapian-tcpsrv", "--interface", "127.0.0.1", "--port", std::to_string(port).c_str(),
+               db.c_str(), static_cast<char*>(nullptr));
+        _exit(127);
+    }
+    for (int i = 0; i < 100; ++i) {  // wait until it accepts
+        try {
+            Poco::Net::StreamSocket s(Poco::Net::SocketAddress("127.0.0.1", port));
+            return pid;
+        } catch (const Poco::Exception&) {
+            std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        }
+    }
+    return pid;
+}
+
+// Hits as (score, id) pairs in rank order, ties put in id order (docids differ by layout).
+std::vector<std::pair<double, std::string>> ranked(const nlohmann::json& r) {
+    std::vector<std::pair<double, std::string>> out;
+    for (const auto& h : r["hits"]) out.emplace_back(-h["score"].get<double>(), h["id"].get<std::string>());
+    std::sort(out.begin(), out.end());
+    return out;
+}
+
+// Two shards of the bundled corpus behind two xapian-tcpsrv on loopback answer exactly as
+// the single index: hits, scores, facets, compare and batch; a shard going down is a 503
+// that names it.
+TEST(RemoteShards, SearchTwoTcpShardsAsOneIndex) {
+    std::signal(SIGPIPE, SIG_IGN);  // as strata-searchd does: a closed shard connection is an error, not a signal
+    test::TempDir dir;
+    const std::filesystem::path corpus = std::filesystem::path(STRATA_SOURCE_DIR) / "corpus";
+    test::build_index(corpus, dir / "all");
+    for (unsigned i = 1; i <= 2; ++i) {
+        IndexOptions opt;
+        opt.corpus_dir = corpus;
+        opt.index_dir = dir / ("s" + std::to_string(i));
+        opt.shard = i;
+        opt.shards = 2;
+        ASSERT_GT(run_indexer(opt).added, 10u);
+    }
+    const unsigned short p1 = free_port(), p2 = free_port();
+    const pid_t srv1 = start_tcpsrv(dir / "s1", p1), srv2 = start_tcpsrv(dir / "s2", p2);
+    searchd::ServerConfig one, many;
+    one.listen = many.listen = "127.0.0.1:0";
+    one.access_log = many.access_log = false;
+    one.index = {(dir / "all").string()};
+    many.index = {"127.0.0.1:" + std::to_string(p1), "127.0.0.1:" + std::to_string(p2)};
+    searchd::Server a(one), b(many);
+    a.start();
+    b.start();
+    for (const char* q : {"/v1/search?q=ethics", "/v1/search?q=datos&group=passage", "/v1/search?q=%E4%BC%A6%E7%90%86",
+                          "/v1/search?q=data%20governance&per_page=20", "/v1/search?q=ethics&crosslingual=true&per_page=30",
+                          "/v1/search?per_page=1"}) {
+        const auto ra = nlohmann::json::parse(http(a.port(), "GET", q).body);
+        const auto rb_http = http(b.port(), "GET", q);
+        ASSERT_EQ(rb_http.status, 200) << q << " " << rb_http.body;
+        const auto rb = nlohmann::json::parse(rb_http.body);
+        EXPECT_EQ(ra["total"], rb["total"]) << q;
+        EXPECT_EQ(ra["total_passages"], rb["total_passages"]) << q;
+        EXPECT_EQ(ra["facets"], rb["facets"]) << q;
+        if (std::string(q).find("q=") != std::string::npos) {
+            EXPECT_EQ(ranked(ra), ranked(rb)) << q;
+        }
+    }
+    for (const char* q : {"/v1/compare?best=false", "/v1/compare?q=ethics&by=region,year&best=false"}) {
+        auto ca = nlohmann::json::parse(http(a.port(), "GET", q).body), cb = nlohmann::json::parse(http(b.port(), "GET", q).body);
+        EXPECT_EQ(ca["cells"], cb["cells"]) << q;
+    }
+    const std::string batch = R"({"queries":[{"id":1,"q":"ethics","facets":"country"},{"id":2,"q":"data","facets":"theme"}]})";
+    auto ba = nlohmann::json::parse(http(a.port(), "POST", "/v1/batch", batch).body);
+    auto bb = nlohmann::json::parse(http(b.port(), "POST", "/v1/batch", batch).body);
+    for (std::size_t i = 0; i < 2; ++i) {
+        EXPECT_EQ(ba["results"][i]["result"]["facets"], bb["results"][i]["result"]["facets"]);
+        EXPECT_EQ(ranked(ba["results"][i]["result"]), ranked(bb["results"][i]["result"]));
+    }
+    // A shard goes down: a clear 503 naming it.
+    kill(-srv2, SIGTERM);
+    waitpid(srv2, nullptr, 0);
+    const auto down = http(b.port(), "GET", "/v1/search?q=ethics");
+    EXPECT_EQ(down.status, 503) << down.body;
+    EXPECT_NE(down.body.find("127.0.0.1:" + std::to_string(p2)), std::string::npos) << down.body;
+    a.stop();
+    b.stop();
+    kill(-srv1, SIGTERM);
+    waitpid(srv1, nullptr, 0);
 }
 
 }  // namespace

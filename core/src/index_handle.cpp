@@ -59,7 +59,12 @@ Xapian::Database& IndexHandle::database(bool force_reopen) const {
             for (const std::string& s : shards_) {
                 if (is_remote(s)) {
                     const auto colon = s.rfind(':');
-                    db->add_database(Xapian::Remote::open(s.substr(0, colon), static_cast<unsigned>(std::stoul(s.substr(colon + 1))), 10000, 5000));
+                    try {
+                        db->add_database(Xapian::Remote::open(s.substr(0, colon),
+                                                              static_cast<unsigned>(std::stoul(s.substr(colon + 1))), 10000, 5000));
+                    } catch (const Xapian::Error& e) {
+                        throw Unavailable("shard " + s + " is unavailable: " + e.get_description());
+                    }
                 } else {
                     if (!index_exists(s)) throw Unavailable("no index at " + s + " (run strata-index first)");
                     db->add_database(Xapian::Database(s));

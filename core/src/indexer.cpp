@@ -121,6 +121,15 @@ private:
 
 }  // namespace
 
+unsigned shard_of(const std::string& id, unsigned shards) {
+    std::uint64_t h = 14695981039346656037ull;
+    for (unsigned char c : id) {
+        h ^= c;
+        h *= 1099511628211ull;
+    }
+    return static_cast<unsigned>(h % std::max(1u, shards)) + 1;
+}
+
 IndexSummary run_indexer(const IndexOptions& opt) {
     const auto t0 = std::chrono::steady_clock::now();
     IndexSummary summary;
@@ -133,8 +142,13 @@ IndexSummary run_indexer(const IndexOptions& opt) {
     const BuildContext ctx{analyzer, ref, lexicon};
     const std::string salt = "schema=" + std::to_string(schema::kSchemaVersion) + ";ref=" + ref.hash;
 
+    if (opt.shards < 1 || opt.shard < 1 || opt.shard > opt.shards)
+        throw ConfigError("--shard must be i/n with 1 <= i <= n");
     CorpusScan scan = scan_corpus(opt.corpus_dir);
     summary.failures = scan.issues;
+    if (opt.shards > 1) {
+        std::erase_if(scan.documents, [&](const DocumentMeta& d) { return shard_of(d.id, opt.shards) != opt.shard; });
+    }
 
     // Decide between an update of the live generation and a fresh one.
     const std::optional<fs::path> live = store.live();

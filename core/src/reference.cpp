@@ -124,7 +124,15 @@ ReferenceData load_reference_files(const fs::path& themes_file, const fs::path& 
 
 ReferenceData reference_for_index(const std::string& index, const fs::path& fallback_dir) {
     try {
-        Xapian::Database db(index);
+        Xapian::Database db;
+        std::error_code ec;
+        const auto colon = index.rfind(':');
+        if (!fs::exists(index, ec) && colon != std::string::npos && colon + 1 < index.size() &&
+            index.find_first_not_of("0123456789", colon + 1) == std::string::npos) {
+            db = Xapian::Remote::open(index.substr(0, colon), static_cast<unsigned>(std::stoul(index.substr(colon + 1))), 10000, 5000);
+        } else {
+            db = Xapian::Database(index);
+        }
         const std::string themes = db.get_metadata(kMetaThemes);
         if (!themes.empty()) {
             return parse_reference(themes, db.get_metadata(kMetaConcepts), db.get_metadata(kMetaCountries),

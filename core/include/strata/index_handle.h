@@ -35,7 +35,8 @@ public:
             } catch (const Xapian::DatabaseOpeningError& e) {
                 throw Unavailable("index unavailable: " + e.get_description());
             } catch (const Xapian::NetworkError& e) {
-                if (attempt >= 1) throw Unavailable("shard unavailable: " + e.get_description());
+                // The reopen that follows names the shard that is down.
+                if (attempt >= 1) throw Unavailable("a shard is unavailable: " + e.get_description());
             }
         }
     }

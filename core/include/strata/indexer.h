@@ -31,8 +31,14 @@ struct IndexOptions {
     std::filesystem::path index_dir;
     bool rebuild = false;       ///< write a fresh generation even if nothing changed
     unsigned threads = 0;       ///< analysis threads; 0 = all cores
+    unsigned shard = 1;         ///< with shards > 1: write only shard `shard` (1-based) of `shards`
+    unsigned shards = 1;
     std::function<void(const IndexProgress&)> on_progress;  ///< called from the writer thread
 };
+
+/// The shard (1..shards) a document belongs to: a stable hash of its id (FNV-1a 64), so
+/// the assignment never changes between runs or machines.
+[[nodiscard]] unsigned shard_of(const std::string& id, unsigned shards);
 
 /// The outcome of a run.
 struct IndexSummary {

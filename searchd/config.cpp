@@ -92,6 +92,8 @@ void ServerConfig::validate() const {
     if (search.max_query_bytes < 16 || search.max_query_bytes > (1u << 20)) throw ConfigError("key 'limits.max_query_bytes': must be 16 to 1048576");
     if (max_body_bytes < 1024) throw ConfigError("key 'limits.max_body_bytes': must be at least 1024");
     if (max_batch < 1 || max_batch > 100000) throw ConfigError("key 'limits.max_batch': must be 1-100000");
+    if (search.max_seconds <= 0 || search.max_seconds > 600)
+        throw ConfigError("key 'limits.max_query_seconds': must be more than 0 and at most 600");
     if (request_timeout_ms < 100) throw ConfigError("key 'limits.request_timeout_ms': must be at least 100");
 }
 
@@ -125,7 +127,8 @@ ServerConfig load_config(const std::string& file) {
         if (const YAML::Node l = root["limits"]) {
             if (!l.IsMap()) throw ConfigError(where(file, l, "limits") + ": must be a mapping");
             check_keys(file, l, {"max_query_bytes", "max_per_page", "max_page_depth", "max_terms", "max_wildcard",
-                                 "max_body_bytes", "max_batch", "request_timeout_ms", "max_queued", "max_inflight"}, "limits.");
+                                 "max_body_bytes", "max_batch", "request_timeout_ms", "max_queued", "max_inflight", "max_query_seconds"},
+                       "limits.");
             read(file, l, "max_query_bytes", c.search.max_query_bytes, "limits.max_query_bytes");
             read(file, l, "max_per_page", c.search.max_per_page, "limits.max_per_page");
             read(file, l, "max_page_depth", c.search.max_page_depth, "limits.max_page_depth");
@@ -136,6 +139,7 @@ ServerConfig load_config(const std::string& file) {
             read(file, l, "request_timeout_ms", c.request_timeout_ms, "limits.request_timeout_ms");
             read(file, l, "max_queued", c.max_queued, "limits.max_queued");
             read(file, l, "max_inflight", c.max_inflight, "limits.max_inflight");
+            read(file, l, "max_query_seconds", c.search.max_seconds, "limits.max_query_seconds");
         }
         if (const YAML::Node lg = root["logging"]) {
             if (!lg.IsMap()) throw ConfigError(where(file, lg, "logging") + ": must be a mapping");

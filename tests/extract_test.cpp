@@ -21,6 +21,12 @@ TEST(Extract, MarkdownHeadingsBecomeSections) {
     EXPECT_EQ(d.title, "Title");
 }
 
+TEST(Extract, MarkdownInlineMarkersDoNotReachPassageText) {
+    const std::vector<Passage> ps = split_passages(extract_markdown("## S\n\n**Strand 8** uses `code` and __data__ sharing.\n"));
+    ASSERT_EQ(ps.size(), 1u);
+    EXPECT_EQ(ps[0].text, "Strand 8 uses code and data sharing.");
+}
+
 TEST(Extract, LongSectionsSplitNearFourHundredWords) {
     std::string md = "## Long\n\n";
     for (int p = 0; p < 12; ++p) {

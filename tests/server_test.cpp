@@ -528,3 +528,38 @@ TEST(RemoteShards, SearchTwoTcpShardsAsOneIndex) {
 
 }  // namespace
 }  // namespace strata
+
+namespace strata {
+namespace {
+
+class ServerWithOneSlot : public Server {
+    void configure(searchd::ServerConfig& c) override { c.max_inflight = 1; }
+};
+
+// Past max_inflight requests at once the daemon answers 429 with Retry-After at once.
+TEST_F(ServerWithOneSlot, ShedsLoadWith429) {
+    std::atomic<int> shed{0}, ok{0}, other{0};
+    std::vector<std::thread> clients;
+    for (int t = 0; t < 8; ++t) {
+        clients.emplace_back([&] {
+            for (int i = 0; i < 40; ++i) {
+                const auto r = http(port_, "GET", "/v1/search?q=ethics%20OR%20data&crosslingual=true");
+                if (r.status == 429 && r.headers.count("Retry-After") &&
+                    nlohmann::json::parse(r.body)["error"]["code"] == "overloaded")
+                    ++shed;
+                else if (r.status == 200)
+                    ++ok;
+                else
+                    ++other;
+            }
+        });
+    }
+    for (auto& c : clients) c.join();
+    EXPECT_GT(shed, 0) << "eight clients at once against one slot: some must be shed";
+    EXPECT_GT(ok, 0);
+    EXPECT_EQ(other, 0);
+    EXPECT_EQ(http(port_, "GET", "/v1/stats").status, 200);
+}
+
+}  // namespace
+}  // namespace strata

@@ -175,6 +175,7 @@ nlohmann::json Searcher::compare(const CompareRequest& req) const {
             enq.set_query(q);
             Xapian::ValueCountMatchSpy spy(schema::kSlotFacetKey);
             enq.add_matchspy(&spy);
+            enq.set_time_limit(options_.limits.max_seconds);
             enq.get_mset(0, 0, db.get_doccount());
             return tally(spy, row, col);
         };

@@ -22,6 +22,22 @@ std::vector<std::uint32_t> sentence_cuts(const std::string& s, std::uint32_t sta
     return cuts;
 }
 
+// Markdown's inline markers (**bold**, __bold__, `code`) are not text: they would show in
+// snippets. The offsets still give the source range.
+std::string strip_inline_markdown(std::string_view s) {
+    std::string out;
+    out.reserve(s.size());
+    for (std::size_t i = 0; i < s.size(); ++i) {
+        if ((s[i] == '*' || s[i] == '_') && i + 1 < s.size() && s[i + 1] == s[i]) {
+            ++i;
+            continue;
+        }
+        if (s[i] == '`') continue;
+        out += s[i];
+    }
+    return out;
+}
+
 }  // namespace
 
 std::vector<Passage> split_passages(const ExtractedDocument& doc, PassageLimits limits) {
@@ -57,7 +73,7 @@ std::vector<Passage> split_passages(const ExtractedDocument& doc, PassageLimits 
         } else {
             cur.text += "\n\n";
         }
-        cur.text += text::trim(piece);
+        cur.text += doc.format == "md" ? strip_inline_markdown(text::trim(piece)) : std::string(text::trim(piece));
         cur.end = e;
         cur.page_end = page;
         cur.words += w;

@@ -210,6 +210,7 @@ nlohmann::json Searcher::facet_counts(Xapian::Database& db, const Xapian::Query&
         enq.set_query(filter.empty() ? text : Xapian::Query(Xapian::Query::OP_FILTER, text, filter));
         Xapian::ValueCountMatchSpy spy(schema::kSlotFacetKey);
         enq.add_matchspy(&spy);
+        enq.set_time_limit(options_.limits.max_seconds);
         enq.get_mset(0, 0, db.get_doccount());
         const FacetTally t = tally(spy, documents, {facet});
         facets[facet] = t.counts.count(facet) ? nlohmann::json(t.counts.at(facet)) : nlohmann::json::object();
@@ -253,6 +254,7 @@ nlohmann::json Searcher::search(const SearchRequest& req) const {
         Xapian::Enquire enq(db);
         enq.set_query(full);
         configure(enq);
+        enq.set_time_limit(options_.limits.max_seconds);
         Xapian::ValueCountMatchSpy spy(schema::kSlotFacetKey);
         enq.add_matchspy(&spy);
         const bool tiered = !pq.expansions.empty();

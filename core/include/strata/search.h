@@ -32,6 +32,8 @@ struct SearchLimits {
     int max_page_depth = 10000;       ///< page * per_page
     std::size_t max_terms = 200;
     Xapian::termcount max_wildcard = 100;
+    /// Seconds a match may run before Xapian stops it (counts past that are estimates).
+    double max_seconds = 10.0;
 };
 
 /// The facets a search can count.

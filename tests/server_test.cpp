@@ -436,23 +436,36 @@ unsigned short free_port() {
     return s.address().port();
 }
 
-pid_t start_tcpsrv(const std::filesystem::path& db, unsigned short port) {
-    const pid_t pid = fork();
-    if (pid == 0) {
-        setpgid(0, 0);  // its own group, so that killing it also ends its per-connection children
-        execlp("xapian-tcpsrv", "xapian-tcpsrv", "--interface", "127.0.0.1", "--port", std::to_string(port).c_str(),
-               db.c_str(), static_cast<char*>(nullptr));
-        _exit(127);
-    }
-    for (int i = 0; i < 100; ++i) {  // wait until it accepts
-        try {
-            Poco::Net::StreamSocket s(Poco::Net::SocketAddress("127.0.0.1", port));
-            return pid;
-        } catch (const Poco::Exception&) {
-            std::this_thread::sleep_for(std::chrono::milliseconds(50));
+// Starts xapian-tcpsrv on a free loopback port (retrying if another process took the port
+// between our probe and its bind); returns its pid and sets @p port.
+pid_t start_tcpsrv(const std::filesystem::path& db, unsigned short& port) {
+    for (int attempt = 0; attempt < 10; ++attempt) {
+        port = free_port();
+        const pid_t pid = fork();
+        if (pid == 0) {
+            setpgid(0, 0);  // its own group, so that killing it also ends its per-connection children
+            execlp("xapian-tcpsrv", "xapian-tcpsrv", "--interface", "127.0.0.1", "--port", std::to_string(port).c_str(),
+                   db.c_str(), static_cast<char*>(nullptr));
+            _exit(127);
         }
+        for (int i = 0; i < 200; ++i) {
+            int status = 0;
+            if (waitpid(pid, &status, WNOHANG) == pid) break;  // it exited: the port was taken
+            try {
+                Poco::Net::StreamSocket s(Poco::Net::SocketAddress("127.0.0.1", port));
+                // Someone answers; make sure it is ours (a taken port makes tcpsrv exit).
+                std::this_thread::sleep_for(std::chrono::milliseconds(100));
+                if (waitpid(pid, &status, WNOHANG) == pid) break;
+                return pid;
+            } catch (const Poco::Exception&) {
+                std::this_thread::sleep_for(std::chrono::milliseconds(50));
+            }
+        }
+        kill(-pid, SIGKILL);
+        waitpid(pid, nullptr, WNOHANG);
     }
-    return pid;
+    ADD_FAILURE() << "xapian-tcpsrv did not start";
+    return -1;
 }
 
 // Hits as (score, id) pairs in rank order, ties put in id order (docids differ by layout).
@@ -479,8 +492,11 @@ TEST(RemoteShards, SearchTwoTcpShardsAsOneIndex) {
         opt.shards = 2;
         ASSERT_GT(run_indexer(opt).added, 10u);
     }
-    const unsigned short p1 = free_port(), p2 = free_port();
-    const pid_t srv1 = start_tcpsrv(dir / "s1", p1), srv2 = start_tcpsrv(dir / "s2", p2);
+    unsigned short p1 = 0, p2 = 0;
+    const pid_t srv1 = start_tcpsrv(dir / "s1", p1);
+    const pid_t srv2 = start_tcpsrv(dir / "s2", p2);
+    ASSERT_GT(srv1, 0);
+    ASSERT_GT(srv2, 0);
     searchd::ServerConfig one, many;
     one.listen = many.listen = "127.0.0.1:0";
     one.access_log = many.access_log = false;

@@ -17,24 +17,12 @@ namespace {
 // Positions of the fields in kSlotFacetKey.
 enum KeyField { kDoc = 0, kCountry = 1, kRegion = 2, kYear = 3, kLang = 4, kType = 5, kThemes = 6 };
 
-std::vector<std::string> split(std::string_view s, char sep) {
-    std::vector<std::string> out;
-    std::size_t start = 0;
-    for (;;) {
-        const auto p = s.find(sep, start);
-        out.emplace_back(s.substr(start, p == std::string_view::npos ? std::string_view::npos : p - start));
-        if (p == std::string_view::npos) break;
-        start = p + 1;
-    }
-    return out;
-}
-
 std::vector<std::string> list_param(const ParamMap& p, const std::string& name) {
     std::vector<std::string> out;
     auto it = p.find(name);
     if (it == p.end()) return out;
     for (const std::string& v : it->second)
-        for (std::string x : split(v, ',')) {
+        for (std::string x : text::split(v, ',')) {
             x = std::string(text::trim(x));
             if (!x.empty() && std::find(out.begin(), out.end(), x) == out.end()) out.push_back(x);
         }
@@ -55,13 +43,13 @@ struct Matrix {
 Matrix tally(const Xapian::ValueCountMatchSpy& spy, KeyField row, KeyField col) {
     Matrix m;
     for (auto it = spy.values_begin(); it != spy.values_end(); ++it) {
-        const std::vector<std::string> f = split(*it, '\x1f');
+        const std::vector<std::string> f = text::split(*it, '\x1f');
         if (f.size() < 7) continue;
         const std::size_t n = it.get_termfreq();
         Cell& r = m.rows[f[row]];
         r.passages += n;
         r.documents.insert(f[kDoc]);
-        const std::vector<std::string> cols = col == kThemes ? split(f[kThemes], ',') : std::vector<std::string>{f[col]};
+        const std::vector<std::string> cols = col == kThemes ? text::split(f[kThemes], ',') : std::vector<std::string>{f[col]};
         for (const std::string& c : cols) {
             if (c.empty()) continue;
             Cell& cell = m.cells[{f[row], c}];

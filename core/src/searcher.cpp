@@ -38,18 +38,6 @@ struct FacetTally {
     std::size_t passages = 0;
 };
 
-std::vector<std::string> split(std::string_view s, char sep) {
-    std::vector<std::string> out;
-    std::size_t start = 0;
-    for (;;) {
-        const auto p = s.find(sep, start);
-        out.emplace_back(s.substr(start, p == std::string_view::npos ? std::string_view::npos : p - start));
-        if (p == std::string_view::npos) break;
-        start = p + 1;
-    }
-    return out;
-}
-
 // Turns the spy's (facet key → passage count) table into per-facet counts of passages or
 // of distinct documents.
 FacetTally tally(const Xapian::ValueCountMatchSpy& spy, bool documents, const std::set<std::string>& wanted) {
@@ -58,7 +46,7 @@ FacetTally tally(const Xapian::ValueCountMatchSpy& spy, bool documents, const st
     for (auto it = spy.values_begin(); it != spy.values_end(); ++it) {
         const std::string key = *it;
         const std::size_t n = it.get_termfreq();
-        const std::vector<std::string> f = split(key, '\x1f');
+        const std::vector<std::string> f = text::split(key, '\x1f');
         if (f.size() < 7) continue;
         const std::string& doc = f[0];
         t.passages += n;
@@ -66,7 +54,7 @@ FacetTally tally(const Xapian::ValueCountMatchSpy& spy, bool documents, const st
         for (std::size_t i = 0; i < 6; ++i) {
             const std::string facet = kKeyFields[i];
             if (!wanted.count(facet)) continue;
-            std::vector<std::string> values = facet == "theme" ? split(f[6], ',') : std::vector<std::string>{f[i + 1]};
+            std::vector<std::string> values = facet == "theme" ? text::split(f[6], ',') : std::vector<std::string>{f[i + 1]};
             for (const std::string& v : values) {
                 if (v.empty()) continue;
                 if (!documents) {

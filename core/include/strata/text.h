@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace strata::text {
 
@@ -34,6 +35,9 @@ char32_t decode_utf8(std::string_view s, std::size_t& i);
 
 /// Appends the UTF-8 encoding of @p cp to @p out.
 void append_utf8(std::string& out, char32_t cp);
+
+/// The pieces of @p s between separators (an empty piece where two meet).
+[[nodiscard]] std::vector<std::string> split(std::string_view s, char sep);
 
 /// Lower-case ASCII copy.
 [[nodiscard]] std::string ascii_lower(std::string_view s);

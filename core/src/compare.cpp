@@ -1,4 +1,5 @@
 // GET /v1/compare: country (or region) × theme (or year, or language) matrices.
+#include "response_json.h"
 #include "snippet.h"
 #include "strata/errors.h"
 #include "strata/schema.h"
@@ -145,10 +146,7 @@ nlohmann::json Searcher::compare(const CompareRequest& req) const {
         sr.crosslingual = req.crosslingual;
         const ParsedQuery pq = parse_query(req.q, query_context(db, sr));
         Filters filters = req.filters;
-        for (const auto& [field, vals] : pq.filters.values)
-            for (const std::string& v : vals) filters.add(field, v);
-        if (pq.filters.year_from) filters.year_from = std::max(filters.year_from.value_or(0), *pq.filters.year_from);
-        if (pq.filters.year_to) filters.year_to = std::min(filters.year_to.value_or(9999), *pq.filters.year_to);
+        filters.intersect(pq.filters);
         // Selected rows narrow the search; selected columns only choose what is shown.
         for (const std::string& v : req.row_values) filters.add(req.rows, v);
 
@@ -248,21 +246,14 @@ nlohmann::json Searcher::compare(const CompareRequest& req) const {
                 cells.push_back(std::move(cell));
             }
         }
-        nlohmann::json expansions = nlohmann::json::array();
-        for (const Expansion& e : pq.expansions)
-            expansions.push_back({{"matched", e.matched}, {"concept", e.concept_id}, {"label", e.label}, {"terms", e.terms}});
-        nlohmann::json filters_json = nlohmann::json::object();
-        for (const auto& [k, v] : filters.values) filters_json[k] = v;
-        if (filters.year_from) filters_json["year_from"] = *filters.year_from;
-        if (filters.year_to) filters_json["year_to"] = *filters.year_to;
         const double took = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
         return nlohmann::json{{"query", {{"q", req.q}, {"by", {req.rows, req.columns}}, {"crosslingual", req.crosslingual},
-                                         {"filters", filters_json}}},
+                                         {"filters", filters_json(filters)}}},
                               {"mode", pq.has_text ? "query" : "coverage"},
                               {"rows", rows_json},
                               {"columns", cols_json},
                               {"cells", cells},
-                              {"expansions", expansions},
+                              {"expansions", expansions_json(pq.expansions)},
                               {"warnings", pq.warnings},
                               {"generation", std::atoll(db.get_metadata("strata:generation").c_str())},
                               {"took_ms", std::round(took * 100) / 100}};

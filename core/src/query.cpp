@@ -463,6 +463,13 @@ void Filters::add(const std::string& field, const std::string& value) {
     }
 }
 
+void Filters::intersect(const Filters& other) {
+    for (const auto& [field, vals] : other.values)
+        for (const std::string& v : vals) add(field, v);
+    if (other.year_from) year_from = std::max(year_from.value_or(0), *other.year_from);
+    if (other.year_to) year_to = std::min(year_to.value_or(9999), *other.year_to);
+}
+
 bool Filters::selects(const std::string& facet) const {
     if (facet == "year") return year_from || year_to;
     return values.count(facet) > 0;

@@ -1,5 +1,6 @@
 #include "strata/search.h"
 
+#include "response_json.h"
 #include "snippet.h"
 #include "strata/errors.h"
 #include "strata/schema.h"
@@ -213,10 +214,7 @@ nlohmann::json Searcher::search(const SearchRequest& req) const {
         const QueryContext ctx = query_context(db, req);
         ParsedQuery pq = parse_query(req.q, ctx);
         SearchRequest r = req;  // q's own field filters join the parameters
-        for (const auto& [field, vals] : pq.filters.values)
-            for (const std::string& v : vals) r.filters.add(field, v);
-        if (pq.filters.year_from) r.filters.year_from = std::max(r.filters.year_from.value_or(0), *pq.filters.year_from);
-        if (pq.filters.year_to) r.filters.year_to = std::min(r.filters.year_to.value_or(9999), *pq.filters.year_to);
+        r.filters.intersect(pq.filters);
         if (r.filters.year_from && r.filters.year_to && *r.filters.year_from > *r.filters.year_to)
             throw InvalidRequest("invalid_filter", "the year filters exclude every year");
 
@@ -376,9 +374,6 @@ nlohmann::json Searcher::search(const SearchRequest& req) const {
             facets[facet] = std::move(arr);
         }
 
-        nlohmann::json expansions = nlohmann::json::array();
-        for (const Expansion& e : pq.expansions)
-            expansions.push_back({{"matched", e.matched}, {"concept", e.concept_id}, {"label", e.label}, {"terms", e.terms}});
 
         nlohmann::json did_you_mean = nullptr;
         const std::size_t total_docs = tallied.passages_per_doc.size();
@@ -394,23 +389,19 @@ nlohmann::json Searcher::search(const SearchRequest& req) const {
             if (changed) did_you_mean = suggestion;
         }
 
-        nlohmann::json filters_json = nlohmann::json::object();
-        for (const auto& [k, v] : r.filters.values) filters_json[k] = v;
-        if (r.filters.year_from) filters_json["year_from"] = *r.filters.year_from;
-        if (r.filters.year_to) filters_json["year_to"] = *r.filters.year_to;
 
         const double took = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
         return nlohmann::json{
             {"query", {{"q", req.q}, {"group", documents ? "document" : "passage"}, {"page", r.page},
                        {"per_page", r.per_page},
                        {"sort", r.sort == SearchRequest::Sort::kRelevance ? "relevance" : r.sort == SearchRequest::Sort::kYear ? "year" : "-year"},
-                       {"crosslingual", r.crosslingual}, {"filters", filters_json}}},
+                       {"crosslingual", r.crosslingual}, {"filters", filters_json(r.filters)}}},
             {"total", documents ? total_docs : tallied.passages},
             {"total_documents", total_docs},
             {"total_passages", tallied.passages},
             {"hits", std::move(hits)},
             {"facets", std::move(facets)},
-            {"expansions", std::move(expansions)},
+            {"expansions", expansions_json(pq.expansions)},
             {"warnings", pq.warnings},
             {"did_you_mean", did_you_mean},
             {"generation", std::atoll(db.get_metadata("strata:generation").c_str())},

@@ -33,6 +33,9 @@ struct Filters {
     void add(const std::string& field, const std::string& value);
     /// The boolean query of all filters, leaving out @p except (a facet name) if given.
     [[nodiscard]] Xapian::Query to_query(const std::string& except = "") const;
+    /// Adds @p other's values and narrows the year range to both (q's own field filters
+    /// joining the request's parameters).
+    void intersect(const Filters& other);
     /// Whether a facet has selected values.
     [[nodiscard]] bool selects(const std::string& facet) const;
 };

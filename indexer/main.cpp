@@ -89,7 +89,7 @@ int main(int argc, char** argv) {
     app.add_option("CORPUS_DIR", corpus, "corpus directory (searched recursively for *.yaml)");
     app.add_option("INDEX_DIR", index, "index directory");
     app.add_flag("--rebuild", rebuild, "write a fresh generation instead of updating");
-    app.add_option("--threads", threads, "analysis threads (default: all cores)")->check(CLI::Range(0u, 256u));
+    app.add_option("--threads", threads, "threads, and on a rebuild sub-indexes written in parallel (default: all cores)")->check(CLI::Range(0u, 256u));
     app.add_option("--shard", shard, "write only shard i of n (1-based, e.g. 1/2), by a stable hash of the id");
     app.add_option("--check", check_dir, "validate a corpus and report its counts, then exit");
     app.add_option("--stats", stats_dir, "describe an index, then exit");

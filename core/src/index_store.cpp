@@ -106,6 +106,13 @@ fs::path IndexStore::prepare_next() {
     return p;
 }
 
+fs::path IndexStore::prepare_scratch() {
+    const fs::path p = dir_ / ".scratch";
+    fs::remove_all(p);
+    fs::create_directories(p);
+    return p;
+}
+
 void IndexStore::publish(const fs::path& generation) {
     const auto previous = live();
     const fs::path tmp = dir_ / "XAPIANDB.tmp";
@@ -123,6 +130,8 @@ void IndexStore::publish(const fs::path& generation) {
         std::error_code ec;
         fs::remove_all(g, ec);
     }
+    std::error_code ec;
+    fs::remove_all(dir_ / ".scratch", ec);
 }
 
 bool index_exists(const fs::path& index_dir) { return IndexStore(index_dir).live().has_value(); }

@@ -50,6 +50,50 @@ std::uint64_t to_u64(const std::string& s) {
     }
 }
 
+// build_document(), with an unexpected exception turned into a failure of that document.
+BuiltDocument analyse(const DocumentMeta& meta, const BuildContext& ctx, const std::string& stored,
+                      const std::string& salt) {
+    BuiltDocument b;
+    try {
+        b = build_document(meta, ctx, stored, salt);
+    } catch (const std::exception& e) {
+        b = {};
+        b.failed = true;
+        b.issue = {meta.text_path.string(), 0, "", std::string("analysis failed: ") + e.what()};
+    } catch (const Xapian::Error& e) {
+        b = {};
+        b.failed = true;
+        b.issue = {meta.text_path.string(), 0, "", "analysis failed: " + e.get_description()};
+    }
+    b.id = meta.id;
+    return b;
+}
+
+// Writes an analysed, changed document: its passages, spelling words and records.
+void write_document(Xapian::WritableDatabase& db, const BuiltDocument& b, const DocumentMeta& meta) {
+    for (const Xapian::Document& p : b.passages) db.add_document(p);
+    for (const auto& [word, freq] : b.spelling) db.add_spelling(word, 1);
+    db.set_metadata(std::string(schema::kMetaHashPrefix) + meta.id, b.hash);
+    db.set_metadata(std::string(schema::kMetaDocPrefix) + meta.id,
+                    b.record.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+    db.set_metadata("src:" + meta.id, meta.meta_path.string());
+}
+
+// Splits documents 0..sizes.size() into `parts` contiguous ranges of about equal bytes;
+// returns the parts + 1 boundaries.
+std::vector<std::size_t> split_by_bytes(const std::vector<std::uint64_t>& sizes, unsigned parts) {
+    std::uint64_t total = 0;
+    for (std::uint64_t s : sizes) total += s;
+    std::vector<std::size_t> bounds{0};
+    std::uint64_t acc = 0;
+    for (std::size_t i = 0; i < sizes.size() && bounds.size() < parts; ++i) {
+        acc += sizes[i];
+        if (acc * parts >= total * bounds.size()) bounds.push_back(i + 1);
+    }
+    while (bounds.size() <= parts) bounds.push_back(sizes.size());
+    return bounds;
+}
+
 // Analyses documents on worker threads; hands them to the caller in corpus order.
 class Pipeline {
 public:
@@ -87,18 +131,7 @@ private:
                 if (stop_ || next_ >= docs_.size()) return;
                 i = next_++;
             }
-            BuiltDocument b;
-            try {
-                b = build_document(docs_[i], ctx_, stored_[i], salt_);
-            } catch (const std::exception& e) {
-                b.id = docs_[i].id;
-                b.failed = true;
-                b.issue = {docs_[i].text_path.string(), 0, "", std::string("analysis failed: ") + e.what()};
-            } catch (const Xapian::Error& e) {
-                b.id = docs_[i].id;
-                b.failed = true;
-                b.issue = {docs_[i].text_path.string(), 0, "", "analysis failed: " + e.get_description()};
-            }
+            BuiltDocument b = analyse(docs_[i], ctx_, stored_[i], salt_);
             {
                 std::lock_guard lock(mu_);
                 results_[i] = std::move(b);
@@ -180,53 +213,103 @@ IndexSummary run_indexer(const IndexOptions& opt) {
     }
     old.reset();
 
-    std::uint64_t bytes_total = 0;
+    std::vector<std::uint64_t> sizes;
+    sizes.reserve(scan.documents.size());
     for (const DocumentMeta& d : scan.documents) {
         std::error_code ec;
-        bytes_total += fs::file_size(d.text_path, ec);
+        const std::uintmax_t n = fs::file_size(d.text_path, ec);
+        sizes.push_back(ec ? 0 : n);
     }
+    IndexProgress progress{0, scan.documents.size(), 0, 0, 0};
+    for (std::uint64_t n : sizes) progress.bytes_total += n;
 
-    const fs::path target = fresh ? store.prepare_next() : *live;
-    Xapian::WritableDatabase db(target.string(), fresh ? (Xapian::DB_CREATE_OR_OVERWRITE | Xapian::DB_BACKEND_GLASS)
-                                                       : Xapian::DB_OPEN);
-    if (!fresh) db.begin_transaction();
-
-    const unsigned threads = opt.threads ? opt.threads : std::max(1u, std::thread::hardware_concurrency());
+    // Counts a document's outcome; true when it is to be written.
     std::set<std::string> present;
     std::set<std::string> protected_ids;  // failed now, but an older good version stays
-    {
+    auto account = [&](BuiltDocument& b, const DocumentMeta& meta) {
+        present.insert(meta.id);
+        for (std::string& w : b.warnings) summary.warnings.push_back(std::move(w));
+        ++progress.done;
+        progress.bytes_done += b.bytes;
+        progress.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+        if (b.failed) {
+            ++summary.failed;
+            summary.failures.push_back(b.issue);
+            protected_ids.insert(meta.id);
+            return false;
+        }
+        if (b.unchanged) {
+            ++summary.unchanged;
+            return false;
+        }
+        summary.passages += b.passages.size();
+        summary.bytes += b.bytes;
+        ++(indexed_ids.count(meta.id) ? summary.changed : summary.added);
+        return true;
+    };
+
+    const unsigned threads = opt.threads ? opt.threads : std::max(1u, std::thread::hardware_concurrency());
+    const fs::path target = fresh ? store.prepare_next() : *live;
+    std::optional<Xapian::WritableDatabase> writable;
+    if (fresh && threads > 1 && scan.documents.size() >= 2) {
+        // A rebuild on several cores: each lane analyses and writes a contiguous range of
+        // documents into its own sub-index (a single Xapian writer would be the bottleneck),
+        // then the sub-indexes are merged in lane order, so document ids come out as a single
+        // writer would number them. Lanes skip fsync: they are scratch until merged.
+        const unsigned lanes = static_cast<unsigned>(std::min<std::size_t>(threads, scan.documents.size()));
+        const std::vector<std::size_t> bounds = split_by_bytes(sizes, lanes);
+        const fs::path scratch = store.prepare_scratch();
+        std::mutex mu;  // guards summary, progress and the sets above
+        std::vector<std::exception_ptr> errors(lanes);
+        std::vector<std::thread> workers;
+        for (unsigned k = 0; k < lanes; ++k) {
+            workers.emplace_back([&, k] {
+                try {
+                    Xapian::WritableDatabase lane((scratch / ("lane-" + std::to_string(k))).string(),
+                                                  Xapian::DB_CREATE_OR_OVERWRITE | Xapian::DB_BACKEND_GLASS |
+                                                      Xapian::DB_NO_SYNC);
+                    for (std::size_t i = bounds[k]; i < bounds[k + 1]; ++i) {
+                        BuiltDocument b = analyse(scan.documents[i], ctx, stored[i], salt);
+                        bool write;
+                        {
+                            std::lock_guard lock(mu);
+                            write = account(b, scan.documents[i]);
+                            if (opt.on_progress) opt.on_progress(progress);
+                        }
+                        if (write) write_document(lane, b, scan.documents[i]);
+                    }
+                    lane.commit();
+                } catch (...) {
+                    errors[k] = std::current_exception();
+                }
+            });
+        }
+        for (std::thread& w : workers) w.join();
+        for (const std::exception_ptr& e : errors)
+            if (e) std::rethrow_exception(e);
+        Xapian::Database merged;
+        for (unsigned k = 0; k < lanes; ++k) merged.add_database(Xapian::Database((scratch / ("lane-" + std::to_string(k))).string()));
+        merged.compact(target.string(), Xapian::DBCOMPACT_MULTIPASS);
+        merged.close();
+        writable.emplace(target.string(), Xapian::DB_OPEN);
+    } else {
+        writable.emplace(target.string(), fresh ? (Xapian::DB_CREATE_OR_OVERWRITE | Xapian::DB_BACKEND_GLASS)
+                                                : Xapian::DB_OPEN);
+        Xapian::WritableDatabase& db = *writable;
+        if (!fresh) db.begin_transaction();
         Pipeline pipeline(scan.documents, ctx, stored, salt, threads);
-        IndexProgress progress{0, scan.documents.size(), 0, bytes_total, 0};
         for (std::size_t i = 0; i < scan.documents.size(); ++i) {
             BuiltDocument b = pipeline.take(i);
-            const std::string& id = scan.documents[i].id;
-            present.insert(id);
-            for (std::string& w : b.warnings) summary.warnings.push_back(std::move(w));
-            progress.done = i + 1;
-            progress.bytes_done += b.bytes;
-            if (b.failed) {
-                ++summary.failed;
-                summary.failures.push_back(b.issue);
-                protected_ids.insert(id);
-            } else if (b.unchanged) {
-                ++summary.unchanged;
-            } else {
-                const bool existed = indexed_ids.count(id) > 0;
-                if (existed) db.delete_document(std::string(schema::kDocId) + id);
-                for (Xapian::Document& p : b.passages) db.add_document(p);
-                for (const auto& [word, freq] : b.spelling) db.add_spelling(word, 1);
-                db.set_metadata(std::string(schema::kMetaHashPrefix) + id, b.hash);
-                db.set_metadata(std::string(schema::kMetaDocPrefix) + id,
-                                b.record.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
-                db.set_metadata("src:" + id, scan.documents[i].meta_path.string());
-                summary.passages += b.passages.size();
-                summary.bytes += b.bytes;
-                ++(existed ? summary.changed : summary.added);
+            const DocumentMeta& meta = scan.documents[i];
+            const bool existed = indexed_ids.count(meta.id) > 0;
+            if (account(b, meta)) {
+                if (existed) db.delete_document(std::string(schema::kDocId) + meta.id);
+                write_document(db, b, meta);
             }
-            progress.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
             if (opt.on_progress) opt.on_progress(progress);
         }
     }
+    Xapian::WritableDatabase& db = *writable;
 
     // A metadata file that failed to load keeps its document's last good version.
     for (const CorpusIssue& issue : scan.issues)

@@ -5,6 +5,7 @@
  *    XAPIANDB        stub naming the live generation ("glass gen-000003"); replaced by rename
  *    gen-000003/     a Xapian glass database
  *    .lock           flock()ed by the one indexer allowed at a time
+ *    .scratch/       sub-indexes of a parallel rebuild, merged into the new generation
  *
  *  Xapian opens INDEX_DIR itself through the stub. A rebuild writes a new generation and
  *  publishes it with an atomic rename; an update commits one Xapian transaction in the live
@@ -43,6 +44,10 @@ public:
 
     /// A fresh, empty directory for the next generation (removes crash leftovers first).
     [[nodiscard]] std::filesystem::path prepare_next();
+
+    /// An empty scratch directory for the sub-indexes of a parallel rebuild (leftovers of a
+    /// crashed run are removed first). Removed again by publish().
+    [[nodiscard]] std::filesystem::path prepare_scratch();
 
     /// Makes @p generation live (atomic rename of the stub, fsynced), then removes all but
     /// the previous generation, which readers may still have open.

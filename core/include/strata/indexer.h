@@ -2,8 +2,11 @@
  *  @brief Building and updating an index from a corpus directory.
  *
  *  Call order: make IndexOptions, call run_indexer(); it locks the index, reads the
- *  reference data and the corpus, analyses changed documents on all cores, writes them with
- *  one writer, and commits all or nothing.
+ *  reference data and the corpus, and commits all or nothing. A rebuild runs one lane per
+ *  thread, each analysing and writing a contiguous range of documents into its own
+ *  sub-index, and merges the sub-indexes in order (document ids as one writer would give
+ *  them). An update analyses changed documents on all cores and writes them with one writer
+ *  in a transaction of the live generation.
  */
 #pragma once
 
@@ -30,10 +33,10 @@ struct IndexOptions {
     std::filesystem::path corpus_dir;
     std::filesystem::path index_dir;
     bool rebuild = false;       ///< write a fresh generation even if nothing changed
-    unsigned threads = 0;       ///< analysis threads; 0 = all cores
+    unsigned threads = 0;       ///< threads (and on a rebuild, sub-indexes written); 0 = all cores
     unsigned shard = 1;         ///< with shards > 1: write only shard `shard` (1-based) of `shards`
     unsigned shards = 1;
-    std::function<void(const IndexProgress&)> on_progress;  ///< called from the writer thread
+    std::function<void(const IndexProgress&)> on_progress;  ///< called after each document, one call at a time
 };
 
 /// The shard (1..shards) a document belongs to: a stable hash of its id (FNV-1a 64), so

@@ -5,14 +5,15 @@ checks and load-tests each engine, and renders the report. Not meant to be run b
 usage: bench_peers.py corpus SRC OUT LIST --target-mb MB --seed S
        bench_peers.py xmlpipe LIST                       (xmlpipe2 on stdout, for Sphinx's indexer)
        bench_peers.py fts5-index LIST DB
+       bench_peers.py sphinx-charset                     (a charset_table value)
        bench_peers.py wait-sphinx PORT
        bench_peers.py check ENGINE TARGET QUERIES OUT
        bench_peers.py load ENGINE TARGET QUERIES --mode plain|facets --clients C --duration D
                            --warmup W --results FILE
        bench_peers.py report RESULTS META CHECKS_DIR
 
-ENGINE is strata (TARGET = port), quest (TARGET = Xapian database), sphinx (TARGET = port) or
-fts5 (TARGET = SQLite file). The load driver runs one OS process per concurrent client, so the
+ENGINE is strata or strata-bare (passages=0; TARGET = port), quest (TARGET = Xapian database),
+sphinx (TARGET = port) or fts5 (TARGET = SQLite file). The load driver runs one OS process per concurrent client, so the
 client side is not serialised by the GIL; each keeps one connection for its whole run.
 """
 import argparse
@@ -20,11 +21,13 @@ import array
 import csv
 import http.client
 import json
+import math
 import multiprocessing
 import os
 import random
 import re
 import resource
+import signal
 import sqlite3
 import subprocess
 import sys
@@ -238,13 +241,17 @@ class EngineError(Exception):
 
 
 class StrataClient:
+    passages = None  # the API's default: 3 best passages, with snippets, per document
+
     def __init__(self, port, facets):
         self.port = port
-        self.facets = "country,year" if facets else "none"  # the API counts all six facets unless told
+        self.params = {"facets": "country,year" if facets else "none"}  # the API counts six facets unless told
+        if self.passages is not None:
+            self.params["passages"] = self.passages
         self.conn = None
 
     def path(self, q):
-        return "/v1/search?" + urllib.parse.urlencode({"q": q, "facets": self.facets})
+        return "/v1/search?" + urllib.parse.urlencode({"q": q, **self.params})
 
     def run(self, q, parse=False):
         if self.conn is None:
@@ -264,6 +271,11 @@ class StrataClient:
         doc = json.loads(body)
         facets = doc.get("facets") or {}
         return doc.get("total", len(doc["hits"])), len(doc["hits"]), sum(len(v) for v in facets.values())
+
+
+class StrataBareClient(StrataClient):
+    """Strata answering what the peers answer: documents without passages or snippets."""
+    passages = 0
 
 
 class QuestClient:
@@ -357,11 +369,12 @@ class Fts5Client:
         return total, len(top), len(rows)
 
 
-CLIENTS = {"strata": StrataClient, "quest": QuestClient, "sphinx": SphinxClient, "fts5": Fts5Client}
+CLIENTS = {"strata": StrataClient, "strata-bare": StrataBareClient, "quest": QuestClient, "sphinx": SphinxClient,
+           "fts5": Fts5Client}
 
 
 def make_client(engine, target, facets):
-    return CLIENTS[engine](int(target) if engine in ("strata", "sphinx") else target, facets)
+    return CLIENTS[engine](int(target) if engine.startswith("strata") or engine == "sphinx" else target, facets)
 
 
 def read_queries(path):
@@ -407,6 +420,7 @@ def cmd_check(args):
 # --- load ----------------------------------------------------------------------------------------
 
 def load_worker(engine, target, facets, queries, offset, barrier, warmup, duration, pipe):
+    signal.signal(signal.SIGINT, signal.SIG_DFL)  # Ctrl-C: die quietly, the parent reports
     base_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     client = make_client(engine, target, facets)
     lat = array.array("d")
@@ -438,7 +452,7 @@ def load_worker(engine, target, facets, queries, offset, barrier, warmup, durati
 def percentile(sorted_values, p):
     if not sorted_values:
         return float("nan")
-    k = max(0, min(len(sorted_values) - 1, int(round(p / 100 * len(sorted_values) + 0.5)) - 1))
+    k = max(0, min(len(sorted_values) - 1, math.ceil(p / 100 * len(sorted_values)) - 1))  # nearest rank
     return sorted_values[k]
 
 
@@ -485,6 +499,7 @@ def cmd_load(args):
 
 ENGINES = [
     ("strata", "Strata (strata-index + strata-searchd, HTTP)"),
+    ("strata-bare", "Strata, passages=0 (same daemon)"),
     ("quest", "Xapian omindex + quest"),
     ("sphinx", "Sphinx 2.2 indexer + searchd (SphinxQL)"),
     ("fts5", "SQLite FTS5 (Python sqlite3)"),
@@ -492,6 +507,7 @@ ENGINES = [
 
 NOTES = {
     "strata": "ICU word breaking, stems per language, passages + 3 snippets per hit, collapsing to documents [1]",
+    "strata-bare": "as above but `passages=0`: no passages or snippets, as the peers answer [1]",
     "quest": "whole documents, one English stemmer, no snippets, no facets; one process per query [2]",
     "sphinx": "no ICU word breaking, one English stemmer, no snippets / passages / themes / cross-language [3]",
     "fts5": "unicode61 tokens, no stemming, no snippets; facets = two GROUP BY queries [4]",
@@ -500,7 +516,8 @@ NOTES = {
 FOOTNOTES = """\
 [1] Strata: `GET /v1/search` with the API's defaults (group=document, 3 passages with snippets per
     document, per_page=10); plain runs pass `facets=none` (the API counts all six facets unless
-    told), faceted runs `facets=country,year`. Memory: the daemon's VmHWM.
+    told), faceted runs `facets=country,year`. Memory: the daemon's VmHWM. The "passages=0" rows
+    query the same daemon with `passages=0`, documents only, which is what the peers return.
 [2] omindex indexes whole files (no passages) with one English stemmer for every language; quest
     (`quest -d DB -m 10 -o and 'QUERY'`, AND as the other engines) is one process per query, so its
     latency includes process start and opening the database; it has no facets (n/a). Memory: the
@@ -562,15 +579,19 @@ def cmd_report(args):
     head += ["query-side peak RSS MB", "notes"]
     out = ["| " + " | ".join(head) + " |", "|" + " --- |" * len(head)]
     for engine, label in ENGINES:
-        if engine not in index:
+        if engine not in index and not any(k[0] == engine for k in loads):
             continue
-        ix = index[engine]
+        ix = index.get(engine)
         for mode in ("plain", "facets"):
             row = [label if mode == "plain" else "″", "plain (top 10)" if mode == "plain" else "+ facets country, year"]
             if mode == "plain":
                 m = median_matches(os.path.join(args.checks, f"check.{engine}.tsv"))
-                row += [str(m) if m is not None else "?", fmt(meta["text_bytes"] / 1e6 / ix["seconds"]),
-                        fmt(ix["size_bytes"] / 1e6, 1), fmt(ix["rss_kb"] / 1024, 0)]
+                row.append(str(m) if m is not None else "?")
+                if ix:
+                    row += [fmt(meta["text_bytes"] / 1e6 / ix["seconds"]), fmt(ix["size_bytes"] / 1e6, 1),
+                            fmt(ix["rss_kb"] / 1024, 0)]
+                else:
+                    row += ["(same index)", "", ""]
             else:
                 row += ["", "", "", ""]
             rss = None
@@ -584,11 +605,14 @@ def cmd_report(args):
                     cell[3] += f" ({r['errors']} errors)"
                 row += cell
                 rss = max(rss or 0, r["client_rss_kb"])
-            if engine in memory:
+            if engine == "strata-bare":
+                row.append("(same server)" if mode == "plain" else "")
+            elif engine in memory:
                 row.append(fmt(memory[engine]["kb"] / 1024, 0) + " (server)" if mode == "plain" else "")
             elif rss is not None:
-                py = max(r["python_rss_kb"] for k, r in loads.items() if k[0] == engine)
-                row.append(f"{fmt(rss / 1024, 0)} ({'a quest process' if engine == 'quest' else f'Python alone {py / 1024:.0f}'})")
+                py = max(v["python_rss_kb"] for k, v in loads.items() if k[0] == engine)
+                what = "a quest process" if engine == "quest" else f"Python alone {py / 1024:.0f}"
+                row.append(f"{fmt(rss / 1024, 0)} ({what})")
             else:
                 row.append("n/a")
             row.append(NOTES[engine] if mode == "plain" else "")
@@ -636,8 +660,11 @@ def main():
     p.add_argument("meta")
     p.add_argument("checks", help="directory of the check.ENGINE.tsv files")
     args = ap.parse_args()
-    {"corpus": cmd_corpus, "xmlpipe": cmd_xmlpipe, "sphinx-charset": cmd_sphinx_charset, "fts5-index": cmd_fts5_index, "wait-sphinx": cmd_wait_sphinx,
-     "check": cmd_check, "load": cmd_load, "report": cmd_report}[args.cmd](args)
+    try:
+        {"corpus": cmd_corpus, "xmlpipe": cmd_xmlpipe, "sphinx-charset": cmd_sphinx_charset, "fts5-index": cmd_fts5_index,
+         "wait-sphinx": cmd_wait_sphinx, "check": cmd_check, "load": cmd_load, "report": cmd_report}[args.cmd](args)
+    except KeyboardInterrupt:
+        sys.exit(130)
 
 
 if __name__ == "__main__":

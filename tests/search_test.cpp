@@ -73,6 +73,31 @@ TEST_F(Search, FacetCountsEqualTheCountsOfFilteredSearches) {
     }
 }
 
+TEST_F(Search, FacetColumnsCountExactlyLikeXapiansValueCountMatchSpy) {
+    SearcherOptions opt{{(*dir_ / "idx").string()}, {}};
+    opt.facet_columns = false;
+    const Searcher spy_only(opt, load_reference(test::test_corpus()));
+    const std::vector<ParamMap> requests = {
+        {},
+        {{"q", {"data"}}},
+        {{"q", {"data"}}, {"group", {"passage"}}},
+        {{"q", {"intelligence OR inteligencia"}}, {"country", {"ES", "FR"}}},
+        {{"q", {"ethics"}}, {"crosslingual", {"true"}}, {"theme", {"ethics"}}},
+        {{"country", {"ES", "MX"}}, {"year", {"2018.."}}, {"group", {"passage"}}},
+        {{"q", {"zzzznothing"}}},
+    };
+    for (const ParamMap& p : requests) {
+        ParamMap with_facets = p;
+        with_facets["facets"] = {"country,theme,year,lang,type,region"};
+        nlohmann::json a = run(with_facets);
+        nlohmann::json b = spy_only.search(SearchRequest::from_params(with_facets));
+        a.erase("took_ms");
+        b.erase("took_ms");
+        EXPECT_EQ(a, b) << a["query"].dump();
+        EXPECT_GT(a["facets"].size(), 0u);
+    }
+}
+
 TEST_F(Search, ThemesAreMultiValuedAndCountedExactly) {
     const auto r = run({{"q", {"data"}}, {"group", {"passage"}}});
     std::size_t sum_of_hits_with_data = 0;

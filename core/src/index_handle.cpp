@@ -28,6 +28,8 @@ bool is_remote(const std::string& shard) {
 
 }  // namespace
 
+bool IndexHandle::single_local() const { return shards_.size() == 1 && !is_remote(shards_[0]); }
+
 IndexHandle::IndexHandle(std::vector<std::string> shards, std::chrono::milliseconds check_every)
     : shards_(std::move(shards)), check_every_(check_every) {
     if (shards_.empty()) throw ConfigError("no index configured");

@@ -1,5 +1,6 @@
 #include "strata/search.h"
 
+#include "facet_table.h"
 #include "response_json.h"
 #include "snippet.h"
 #include "strata/errors.h"
@@ -7,6 +8,7 @@
 #include "strata/text.h"
 
 #include <algorithm>
+#include <array>
 #include <chrono>
 #include <set>
 #include <unordered_map>
@@ -30,41 +32,68 @@ const std::map<std::string, std::string>& language_names() {
     return names;
 }
 
-// The facet fields packed in kSlotFacetKey, in order after the document id.
-constexpr const char* kKeyFields[] = {"country", "region", "year", "lang", "type", "theme"};
-
 struct FacetTally {
     std::map<std::string, std::map<std::string, std::size_t>> counts;  // facet → value → count
-    std::unordered_map<std::string, std::size_t> passages_per_doc;
-    std::size_t passages = 0;
+    std::size_t passages = 0, documents = 0;
+    const FacetTable* table = nullptr;
+    std::vector<std::size_t> doc_passages;  // by the table's document number
+
+    /// Matching passages of document @p id.
+    [[nodiscard]] std::size_t passages_of(const std::string& id) const {
+        // The table's documents are in key order, that is sorted.
+        std::size_t lo = 0, hi = table ? table->docs() : 0;
+        while (lo < hi) {
+            const std::size_t mid = (lo + hi) / 2;
+            if (table->doc(static_cast<std::uint32_t>(mid)) < id) lo = mid + 1;
+            else hi = mid;
+        }
+        return lo < (table ? table->docs() : 0) && table->doc(static_cast<std::uint32_t>(lo)) == id ? doc_passages[lo] : 0;
+    }
 };
 
-// Turns the spy's (facet key → passage count) table into per-facet counts of passages or
-// of distinct documents.
-FacetTally tally(const Xapian::ValueCountMatchSpy& spy, bool documents, const std::set<std::string>& wanted) {
+// Turns the counter's passages per facet key into per-facet counts of passages or of
+// distinct documents (the rows of one document are adjacent in the table).
+FacetTally tally(FacetCounter& counter, bool documents, const std::set<std::string>& wanted) {
     FacetTally t;
-    std::unordered_set<std::string> seen;
-    for (auto it = spy.values_begin(); it != spy.values_end(); ++it) {
-        const std::string key = *it;
-        const std::size_t n = it.get_termfreq();
-        const std::vector<std::string> f = text::split(key, '\x1f');
-        if (f.size() < 7) continue;
-        const std::string& doc = f[0];
-        t.passages += n;
-        t.passages_per_doc[doc] += n;
-        for (std::size_t i = 0; i < 6; ++i) {
-            const std::string facet = kKeyFields[i];
-            if (!wanted.count(facet)) continue;
-            std::vector<std::string> values = facet == "theme" ? text::split(f[6], ',') : std::vector<std::string>{f[i + 1]};
-            for (const std::string& v : values) {
-                if (v.empty()) continue;
-                if (!documents) {
-                    t.counts[facet][v] += n;
-                } else if (seen.insert(facet + '\x1f' + v + '\x1f' + doc).second) {
-                    ++t.counts[facet][v];
-                }
+    const FacetTable& table = counter.table();
+    const std::vector<std::uint32_t>& counts = counter.counts();
+    t.table = &table;
+    t.doc_passages.assign(table.docs(), 0);
+    std::array<std::vector<std::size_t>, kFacetFields> n;
+    std::array<std::vector<std::uint32_t>, kFacetFields> last_doc;  // per value: document counted last, + 1
+    std::array<bool, kFacetFields> want{};
+    for (std::size_t f = 0; f < kFacetFields; ++f) {
+        want[f] = wanted.count(std::string(kFacetFieldNames[f])) > 0;
+        if (!want[f]) continue;
+        n[f].assign(table.values(static_cast<FacetField>(f)), 0);
+        if (documents) last_doc[f].assign(n[f].size(), 0);
+    }
+    const std::vector<FacetTable::Row>& rows = table.rows();
+    for (std::size_t r = 0; r < rows.size(); ++r) {
+        const std::uint32_t c = counts[r];
+        if (c == 0) continue;
+        const FacetTable::Row& row = rows[r];
+        t.passages += c;
+        if (t.doc_passages[row.doc] == 0) ++t.documents;
+        t.doc_passages[row.doc] += c;
+        auto add = [&](std::size_t f, std::uint32_t v) {
+            if (!documents) {
+                n[f][v] += c;
+            } else if (last_doc[f][v] != row.doc + 1) {
+                last_doc[f][v] = row.doc + 1;
+                ++n[f][v];
             }
-        }
+        };
+        for (std::size_t f = 0; f < kThemeField; ++f)
+            if (want[f] && row.value[f] != FacetTable::kNone) add(f, row.value[f]);
+        if (want[kThemeField])
+            for (std::uint32_t v : table.themes(row)) add(kThemeField, v);
+    }
+    for (std::size_t f = 0; f < kFacetFields; ++f) {
+        if (!want[f]) continue;
+        auto& out = t.counts[std::string(kFacetFieldNames[f])];
+        for (std::uint32_t v = 0; v < n[f].size(); ++v)
+            if (n[f][v]) out[table.value(static_cast<FacetField>(f), v)] = n[f][v];
     }
     return t;
 }
@@ -100,7 +129,21 @@ Searcher::Searcher(SearcherOptions options, ReferenceData reference)
 }
 
 void Searcher::check_ready() const {
-    index_.with_db([](Xapian::Database& db) { return db.get_doccount(); });
+    index_.with_db([&](Xapian::Database& db) { return facet_column(db) != nullptr; });
+}
+
+std::shared_ptr<const FacetColumn> Searcher::facet_column(Xapian::Database& db) const {
+    if (!options_.facet_columns || !index_.single_local()) return nullptr;
+    // A new generation has a new UUID; an update in place a new revision.
+    const std::string version = db.get_uuid() + ':' + std::to_string(db.get_revision());
+    std::lock_guard lock(columns_mu_);
+    for (const auto& [v, column] : columns_)
+        if (v == version) return column;
+    auto column = std::make_shared<const FacetColumn>(db);
+    // Threads switch to a new revision one by one: keep the previous column too.
+    if (columns_.size() >= 2) columns_.erase(columns_.begin());
+    columns_.emplace_back(version, column);
+    return column;
 }
 
 QueryContext Searcher::query_context(Xapian::Database& db, const SearchRequest& r) const {
@@ -197,11 +240,11 @@ nlohmann::json Searcher::facet_counts(Xapian::Database& db, const Xapian::Query&
         const Xapian::Query filter = r.filters.to_query(facet);
         Xapian::Enquire enq(db);
         enq.set_query(filter.empty() ? text : Xapian::Query(Xapian::Query::OP_FILTER, text, filter));
-        Xapian::ValueCountMatchSpy spy(schema::kSlotFacetKey);
-        enq.add_matchspy(&spy);
+        FacetCounter counter(facet_column(db));
+        enq.add_matchspy(counter.spy());
         enq.set_time_limit(options_.limits.max_seconds);
         enq.get_mset(0, 0, db.get_doccount());
-        const FacetTally t = tally(spy, documents, {facet});
+        const FacetTally t = tally(counter, documents, {facet});
         facets[facet] = t.counts.count(facet) ? nlohmann::json(t.counts.at(facet)) : nlohmann::json::object();
     }
     return facets;
@@ -241,15 +284,15 @@ nlohmann::json Searcher::search(const SearchRequest& req) const {
         enq.set_query(full);
         configure(enq);
         enq.set_time_limit(options_.limits.max_seconds);
-        Xapian::ValueCountMatchSpy spy(schema::kSlotFacetKey);
-        enq.add_matchspy(&spy);
+        FacetCounter counter(facet_column(db));
+        enq.add_matchspy(counter.spy());
         const bool tiered = !pq.expansions.empty();
         const Xapian::MSet mset = enq.get_mset(tiered ? 0 : first, tiered ? 0 : per_page, all);
 
         std::set<std::string> unselected;
         std::vector<std::string> selected;
         for (const std::string& f : r.facets) (r.filters.selects(f) ? selected.push_back(f) : void(unselected.insert(f)));
-        const FacetTally tallied = tally(spy, documents, unselected);
+        const FacetTally tallied = tally(counter, documents, unselected);
 
         nlohmann::json hits = nlohmann::json::array();
         std::size_t rank = first;
@@ -298,8 +341,7 @@ nlohmann::json Searcher::search(const SearchRequest& req) const {
                 hit["rank"] = ++rank;
                 hit["score"] = std::round(h.weight * 1000) / 1000;
                 if (documents) {
-                    auto pc = tallied.passages_per_doc.find(h.id);
-                    hit["matching_passages"] = pc != tallied.passages_per_doc.end() ? pc->second : 0;
+                    hit["matching_passages"] = tallied.passages_of(h.id);
                     auto b = best.find(h.id);
                     hit["passages"] = b == best.end() ? nlohmann::json::array() : std::move(b->second);
                 } else {
@@ -376,7 +418,7 @@ nlohmann::json Searcher::search(const SearchRequest& req) const {
 
 
         nlohmann::json did_you_mean = nullptr;
-        const std::size_t total_docs = tallied.passages_per_doc.size();
+        const std::size_t total_docs = tallied.documents;
         if (tallied.passages == 0 && !pq.words.empty()) {
             std::string suggestion;
             bool changed = false;

@@ -45,6 +45,8 @@ public:
     [[nodiscard]] std::string version() const;
 
     [[nodiscard]] const std::vector<std::string>& shards() const { return shards_; }
+    /// Whether the index is one local database (no shards, no remote server).
+    [[nodiscard]] bool single_local() const;
 
 private:
     Xapian::Database& database(bool force_reopen) const;

@@ -17,10 +17,13 @@
 
 #include <map>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
 namespace strata {
+
+class FacetColumn;
 
 /// Request parameters as they come from a URL or a command line: name → values.
 using ParamMap = std::map<std::string, std::vector<std::string>>;
@@ -87,6 +90,9 @@ struct CompareRequest {
 struct SearcherOptions {
     std::vector<std::string> shards;   ///< index directories or host:port
     SearchLimits limits;
+    /// Count facets from an in-memory column per index revision (one local index only;
+    /// shards always count with Xapian's ValueCountMatchSpy). Off only to compare the two.
+    bool facet_columns = true;
 };
 
 /// Answers searches, document look-ups and index descriptions. Thread-safe.
@@ -117,12 +123,16 @@ private:
     [[nodiscard]] nlohmann::json facet_counts(Xapian::Database& db, const Xapian::Query& text, const SearchRequest& r,
                                               const std::vector<std::string>& wanted) const;
     [[nodiscard]] std::string label(const std::string& facet, const std::string& value) const;
+    /// The facet column of @p db's revision, loaded on first use; null when not applicable.
+    [[nodiscard]] std::shared_ptr<const FacetColumn> facet_column(Xapian::Database& db) const;
 
     SearcherOptions options_;
     ReferenceData ref_;
     Analyzer analyzer_;
     std::unique_ptr<LexiconMatcher> lexicon_;
     IndexHandle index_;
+    mutable std::mutex columns_mu_;
+    mutable std::vector<std::pair<std::string, std::shared_ptr<const FacetColumn>>> columns_;  // by version
 };
 
 }  // namespace strata

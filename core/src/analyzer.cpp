@@ -47,9 +47,18 @@ struct StemCache {
 };
 constexpr std::size_t kStemCacheMax = 200000;
 
+// Normal and accent-folded forms of recent non-ASCII words (ICU normalisation is the
+// costly part of tokenising), for other languages [0] and for Turkic ones [1].
+struct NormalForm {
+    std::string normalized, folded;
+};
+using NormalFormCache = std::unordered_map<std::string, NormalForm, TransparentHash, std::equal_to<>>;
+constexpr std::size_t kNormalFormCacheMax = 200000;
+
 struct ThreadCaches {
     std::unordered_map<std::string, std::unique_ptr<icu::BreakIterator>> breakers;
     std::unordered_map<std::string, StemCache> stemmers;
+    NormalFormCache normal_forms[2];
 };
 
 ThreadCaches& caches() {
@@ -422,6 +431,7 @@ std::vector<Token> Analyzer::tokenize_impl(std::string_view input, std::string_v
         segments = icu_segments(input, lang);
     }
     tokens.reserve(segments.size());
+    const bool turkic_lang = turkic(lang);
     Xapian::termpos pos = first_pos;
     for (const Segment& seg : segments) {
         Token t;
@@ -437,15 +447,25 @@ std::vector<Token> Analyzer::tokenize_impl(std::string_view input, std::string_v
                 word = word.substr(cut);
             }
         }
-        t.text = normalize(word, lang);
+        if (is_ascii(word) && !turkic_lang) {
+            t.text = text::ascii_lower(word);  // its own folded form
+        } else {
+            NormalFormCache& cache = caches().normal_forms[turkic_lang];
+            auto nf = cache.find(word);
+            if (nf == cache.end()) {
+                if (cache.size() >= kNormalFormCacheMax) cache.clear();
+                std::string normalized = normalize(word, lang);
+                std::string folded = fold(normalized);
+                nf = cache.emplace(std::string(word), NormalForm{std::move(normalized), std::move(folded)}).first;
+            }
+            t.text = nf->second.normalized;
+            if (t.kind == TokenKind::kWord && nf->second.folded != t.text) t.folded = nf->second.folded;
+        }
         if (t.text.empty() || t.text.size() > kMaxTermBytes) continue;
         t.start = b_start;
         t.end = seg.end;
         t.pos = pos;
-        if (t.kind == TokenKind::kWord) {
-            std::string f = fold(t.text);
-            if (f != t.text) t.folded = std::move(f);
-        } else if (t.kind == TokenKind::kHangul) {
+        if (t.kind == TokenKind::kHangul) {
             t.base = strip_korean_particle(t.text);
         }
         pos += t.kind == TokenKind::kCjk ? static_cast<Xapian::termpos>(code_points(t.text)) : 1;

@@ -1,6 +1,7 @@
 // The search service against a real index of tests/data/corpus.
 #include "strata/errors.h"
 #include "strata/reference.h"
+#include "passage_data.h"
 #include "strata/search.h"
 #include "support.h"
 
@@ -96,6 +97,27 @@ TEST_F(Search, FacetColumnsCountExactlyLikeXapiansValueCountMatchSpy) {
         EXPECT_EQ(a, b) << a["query"].dump();
         EXPECT_GT(a["facets"].size(), 0u);
     }
+}
+
+TEST_F(Search, PassageDataIsReadLikeAFullJsonParse) {
+    const Xapian::Database db((*dir_ / "idx").string());
+    for (Xapian::docid id = 1; id <= db.get_lastdocid(); ++id) {
+        const std::string data = db.get_document(id).get_data();
+        const nlohmann::json full = nlohmann::json::parse(data);
+        const PassageData p = read_passage_data(data);
+        ASSERT_TRUE(p.ok) << id;
+        EXPECT_EQ(p.text, full["text"]) << id;
+        EXPECT_EQ(p.lang, full["lang"]) << id;
+        EXPECT_EQ(p.to_json(), (nlohmann::json{{"n", full["n"]}, {"section", full["section"]}, {"page", full["page"]},
+                                              {"page_end", full["page_end"]}, {"lang", full["lang"]},
+                                              {"themes", full["themes"]}}))
+            << id;
+    }
+    const PassageData escaped = read_passage_data(R"({"n":2,"text":"\"q\" \u00e9\n","themes":{"ethics":1.5}})");
+    EXPECT_TRUE(escaped.ok);
+    EXPECT_EQ(escaped.text, "\"q\" \u00e9\n");
+    for (const char* bad : {"", "not json", "[1,2]", R"({"n":"two"})", R"({"text":1})", R"({"themes":{"x":"y"}})", "{\"text\":\"\xff\"}"})
+        EXPECT_FALSE(read_passage_data(bad).ok) << bad;
 }
 
 TEST_F(Search, ThemesAreMultiValuedAndCountedExactly) {

@@ -1,6 +1,7 @@
 #include "strata/search.h"
 
 #include "facet_table.h"
+#include "passage_data.h"
 #include "response_json.h"
 #include "snippet.h"
 #include "strata/errors.h"
@@ -100,15 +101,6 @@ FacetTally tally(FacetCounter& counter, bool documents, const std::set<std::stri
 
 nlohmann::json parse_data(const Xapian::Document& d) {
     return nlohmann::json::parse(d.get_data(), nullptr, false);
-}
-
-nlohmann::json passage_json(const nlohmann::json& data) {
-    return {{"n", data.value("n", 0)},
-            {"section", data.value("section", "")},
-            {"page", data.value("page", 0)},
-            {"page_end", data.value("page_end", 0)},
-            {"lang", data.value("lang", "")},
-            {"themes", data.value("themes", nlohmann::json::object())}};
 }
 
 const std::set<std::string> kRecordFields = {"id",    "title", "title_en", "country", "country_name", "region", "year",
@@ -296,10 +288,10 @@ nlohmann::json Searcher::search(const SearchRequest& req) const {
 
         nlohmann::json hits = nlohmann::json::array();
         std::size_t rank = first;
-        auto passage_hit = [&](const nlohmann::json& d, double weight) {
-            nlohmann::json p = passage_json(d);
+        auto passage_hit = [&](const PassageData& d, double weight) {
+            nlohmann::json p = d.to_json();
             p["score"] = std::round(weight * 1000) / 1000;
-            p["snippet"] = make_snippet(analyzer_, d.value("text", ""), d.value("lang", ""), pq.highlight);
+            p["snippet"] = make_snippet(analyzer_, d.text, d.lang, pq.highlight);
             return p;
         };
         auto append_hits = [&](const Xapian::MSet& m) {
@@ -328,8 +320,8 @@ nlohmann::json Searcher::search(const SearchRequest& req) const {
                     inner.get_mset(0, static_cast<Xapian::doccount>(page.size() * static_cast<std::size_t>(r.passages_per_document)));
                 for (auto b = bm.begin(); b != bm.end(); ++b) {
                     const Xapian::Document bd = b.get_document();
-                    const nlohmann::json d = parse_data(bd);
-                    if (d.is_discarded()) continue;
+                    const PassageData d = read_passage_data(bd.get_data());
+                    if (!d.ok) continue;
                     nlohmann::json& list = best[bd.get_value(schema::kSlotDocId)];
                     if (list.is_null()) list = nlohmann::json::array();
                     list.push_back(passage_hit(d, b.get_weight()));
@@ -345,9 +337,9 @@ nlohmann::json Searcher::search(const SearchRequest& req) const {
                     auto b = best.find(h.id);
                     hit["passages"] = b == best.end() ? nlohmann::json::array() : std::move(b->second);
                 } else {
-                    const nlohmann::json d = parse_data(h.doc);
+                    const PassageData d = read_passage_data(h.doc.get_data());
                     hit["passages"] = nlohmann::json::array();
-                    if (!d.is_discarded()) hit["passages"].push_back(passage_hit(d, h.weight));
+                    if (d.ok) hit["passages"].push_back(passage_hit(d, h.weight));
                 }
                 hits.push_back(std::move(hit));
             }

@@ -1,0 +1,65 @@
+#include "passage_data.h"
+
+#include <simdjson.h>
+
+namespace strata {
+
+namespace {
+
+bool read_string(simdjson::ondemand::value v, std::string& out) {
+    std::string_view s;
+    if (v.get_string().get(s)) return false;
+    out.assign(s);
+    return true;
+}
+
+bool read_fields(simdjson::ondemand::object obj, PassageData& p) {
+    for (auto field : obj) {
+        std::string_view key;
+        if (field.unescaped_key().get(key)) return false;
+        simdjson::ondemand::value v;
+        if (field.value().get(v)) return false;
+        if (key == "n") {
+            if (v.get_int64().get(p.n)) return false;
+        } else if (key == "page") {
+            if (v.get_int64().get(p.page)) return false;
+        } else if (key == "page_end") {
+            if (v.get_int64().get(p.page_end)) return false;
+        } else if (key == "section") {
+            if (!read_string(v, p.section)) return false;
+        } else if (key == "lang") {
+            if (!read_string(v, p.lang)) return false;
+        } else if (key == "text") {
+            if (!read_string(v, p.text)) return false;
+        } else if (key == "themes") {
+            simdjson::ondemand::object themes;
+            if (v.get_object().get(themes)) return false;
+            for (auto t : themes) {
+                std::string_view name;
+                double score = 0;
+                if (t.unescaped_key().get(name) || t.value().get_double().get(score)) return false;
+                p.themes[std::string(name)] = score;
+            }
+        }
+    }
+    return true;
+}
+
+}  // namespace
+
+nlohmann::json PassageData::to_json() const {
+    return {{"n", n}, {"section", section}, {"page", page}, {"page_end", page_end}, {"lang", lang}, {"themes", themes}};
+}
+
+PassageData read_passage_data(const std::string& data) {
+    thread_local simdjson::ondemand::parser parser;
+    PassageData p;
+    const simdjson::padded_string padded(data);
+    simdjson::ondemand::document doc;
+    simdjson::ondemand::object obj;
+    if (parser.iterate(padded).get(doc) || doc.get_object().get(obj) || !read_fields(obj, p)) return PassageData{};
+    p.ok = true;
+    return p;
+}
+
+}  // namespace strata

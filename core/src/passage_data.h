@@ -1,0 +1,30 @@
+/** @file passage_data.h
+ *  @brief The fields of a passage's stored data (Xapian document data, JSON) that a search
+ *         hit shows, read without building a JSON tree.
+ *
+ *  A page of results reads dozens of passages of about 2 kB each; simdjson's on-demand
+ *  parser reads only the fields named here and skips the rest (the document record on
+ *  passage 0), several times faster than parsing the whole JSON.
+ */
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <cstdint>
+#include <string>
+
+namespace strata {
+
+struct PassageData {
+    bool ok = false;  ///< false when the data is not a JSON object of the expected shape
+    std::int64_t n = 0, page = 0, page_end = 0;
+    std::string section, lang, text;
+    nlohmann::json themes = nlohmann::json::object();  ///< theme → score
+
+    /// The passage as hits show it (without score and snippet).
+    [[nodiscard]] nlohmann::json to_json() const;
+};
+
+[[nodiscard]] PassageData read_passage_data(const std::string& data);
+
+}  // namespace strata

@@ -3,6 +3,8 @@
 #include "strata/text.h"
 
 #include <algorithm>
+#include <string_view>
+#include <unordered_set>
 
 namespace strata {
 
@@ -41,6 +43,9 @@ std::vector<Range> match_ranges(const Analyzer& analyzer, const std::string& tex
                                 const std::set<std::string>& terms) {
     std::vector<Range> out;
     if (terms.empty() || text.empty()) return out;
+    // Every token is looked up several times: hash the terms once.
+    const std::unordered_set<std::string_view> term_set(terms.begin(), terms.end());
+    auto has = [&](std::string_view t) { return term_set.count(t) > 0; };
     std::vector<Token> tokens = analyzer.tokenize(text, lang);
     std::string stem_prefix("Z");
     stem_prefix.append(Analyzer::stem_language(lang)).append(":");
@@ -58,16 +63,17 @@ std::vector<Range> match_ranges(const Analyzer& analyzer, const std::string& tex
     auto flush_run = [&] {
         for (std::size_t k = 0; k < run_chars.size(); ++k) {
             const std::string one = text.substr(run_chars[k].first, run_chars[k].second - run_chars[k].first);
-            if (terms.count(one)) out.push_back(run_chars[k]);
+            if (has(one)) out.push_back(run_chars[k]);
             if (k + 1 < run_chars.size()) {
                 const std::string two = text.substr(run_chars[k].first, run_chars[k + 1].second - run_chars[k].first);
                 // Bigrams are of normalised text; the source may differ (full width) — compare normalised.
-                if (terms.count(analyzer.normalize(two, lang))) out.emplace_back(run_chars[k].first, run_chars[k + 1].second);
+                if (has(analyzer.normalize(two, lang))) out.emplace_back(run_chars[k].first, run_chars[k + 1].second);
             }
         }
         run_chars.clear();
     };
     std::uint32_t run_end = 0;
+    std::string stem = stem_prefix;
     for (const Token& t : tokens) {
         if (t.kind == TokenKind::kCjk) {
             if (!run_chars.empty() && t.start != run_end) flush_run();
@@ -77,12 +83,17 @@ std::vector<Range> match_ranges(const Analyzer& analyzer, const std::string& tex
                 run_chars.emplace_back(static_cast<std::uint32_t>(b), static_cast<std::uint32_t>(i));
             }
             run_end = t.end;
-            if (terms.count(t.text)) out.emplace_back(t.start, t.end);
+            if (has(t.text)) out.emplace_back(t.start, t.end);
             continue;
         }
         flush_run();
-        const bool hit = terms.count(t.text) || (!t.folded.empty() && terms.count(t.folded)) ||
-                         (!t.base.empty() && terms.count(t.base)) || (!t.stem.empty() && terms.count(stem_prefix + t.stem)) ||
+        bool stem_hit = false;
+        if (!t.stem.empty()) {
+            stem.resize(stem_prefix.size());
+            stem += t.stem;
+            stem_hit = has(stem);
+        }
+        const bool hit = has(t.text) || (!t.folded.empty() && has(t.folded)) || (!t.base.empty() && has(t.base)) || stem_hit ||
                          (has_wildcards && (prefix_match(terms, t.text) || (!t.folded.empty() && prefix_match(terms, t.folded))));
         if (hit) out.emplace_back(t.start, t.end);
     }

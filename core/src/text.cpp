@@ -163,7 +163,8 @@ std::vector<std::string> split(std::string_view s, char sep) {
 
 std::string ascii_lower(std::string_view s) {
     std::string out(s);
-    for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    for (char& c : out)
+        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c + ('a' - 'A'));  // not std::tolower: no locale
     return out;
 }
 

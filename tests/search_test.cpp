@@ -342,6 +342,26 @@ TEST_F(Compare, RejectsBadShapes) {
     EXPECT_THROW(compare({{"by", {"theme,country"}}}), InvalidRequest);
     EXPECT_THROW(compare({{"by", {"country"}}}), InvalidRequest);
     EXPECT_THROW(compare({{"rows", {"x"}}}), InvalidRequest);
+    // The query's year filter and the parameter leave no year: refused, as search does.
+    EXPECT_THROW(compare({{"year", {"2018..2019"}}, {"q", {"year:2021 ethics"}}}), InvalidRequest);
+}
+
+TEST_F(Compare, FacetColumnsGiveTheSameMatrixAsXapiansValueCountMatchSpy) {
+    SearcherOptions opt{{(*dir_ / "idx").string()}, {}};
+    opt.facet_columns = false;
+    const Searcher spy_only(opt, load_reference(test::test_corpus()));
+    for (const char* by : {"country,theme", "country,year", "region,lang", "region,theme"}) {
+        for (const char* q : {"", "data", "ethics OR ética"}) {
+            ParamMap p{{"by", {by}}};
+            if (*q) p["q"] = {q};
+            nlohmann::json a = compare(p);
+            nlohmann::json b = spy_only.compare(CompareRequest::from_params(p));
+            a.erase("took_ms");
+            b.erase("took_ms");
+            EXPECT_EQ(a, b) << by << " q=" << q;
+            EXPECT_GT(a["cells"].size(), 0u) << by << " q=" << q;
+        }
+    }
 }
 
 TEST(CompareCsv, IsTidyWithAByteOrderMarkAndDefusedFormulas) {

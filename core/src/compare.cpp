@@ -1,4 +1,5 @@
 // GET /v1/compare: country (or region) × theme (or year, or language) matrices.
+#include "facet_table.h"
 #include "response_json.h"
 #include "snippet.h"
 #include "strata/errors.h"
@@ -15,9 +16,6 @@ namespace strata {
 
 namespace {
 
-// Positions of the fields in kSlotFacetKey.
-enum KeyField { kDoc = 0, kCountry = 1, kRegion = 2, kYear = 3, kLang = 4, kType = 5, kThemes = 6 };
-
 std::vector<std::string> list_param(const ParamMap& p, const std::string& name) {
     std::vector<std::string> out;
     auto it = p.find(name);
@@ -31,32 +29,53 @@ std::vector<std::string> list_param(const ParamMap& p, const std::string& name) 
 }
 
 struct Cell {
-    std::size_t passages = 0;
-    std::set<std::string> documents;
+    std::size_t passages = 0, documents = 0;
+    std::uint32_t last_doc = FacetTable::kNone;
+
+    // Counts @p n passages of document @p doc; the rows of one document come together.
+    void add(std::uint32_t doc, std::size_t n) {
+        passages += n;
+        if (doc != last_doc) {
+            last_doc = doc;
+            ++documents;
+        }
+    }
 };
 
-// (row, column) → cell, and row → passages/documents, from one ValueCountMatchSpy.
+// (row, column) → cell, and row → passages/documents.
 struct Matrix {
     std::map<std::pair<std::string, std::string>, Cell> cells;
     std::map<std::string, Cell> rows;
 };
 
-Matrix tally(const Xapian::ValueCountMatchSpy& spy, KeyField row, KeyField col) {
-    Matrix m;
-    for (auto it = spy.values_begin(); it != spy.values_end(); ++it) {
-        const std::vector<std::string> f = text::split(*it, '\x1f');
-        if (f.size() < 7) continue;
-        const std::size_t n = it.get_termfreq();
-        Cell& r = m.rows[f[row]];
-        r.passages += n;
-        r.documents.insert(f[kDoc]);
-        const std::vector<std::string> cols = col == kThemes ? text::split(f[kThemes], ',') : std::vector<std::string>{f[col]};
-        for (const std::string& c : cols) {
-            if (c.empty()) continue;
-            Cell& cell = m.cells[{f[row], c}];
-            cell.passages += n;
-            cell.documents.insert(f[kDoc]);
+Matrix tally(FacetCounter& counter, FacetField row, FacetField col) {
+    const FacetTable& table = counter.table();
+    const std::vector<std::uint32_t>& counts = counter.counts();
+    // Accumulate by dictionary id (the last row id stands for an empty value), name at the end.
+    const std::size_t nr = table.values(row) + 1, nc = table.values(col);
+    std::vector<Cell> rows(nr), cells(nr * nc);
+    std::vector<std::uint32_t> cols;
+    for (std::size_t i = 0; i < table.rows().size(); ++i) {
+        const std::uint32_t n = counts[i];
+        if (n == 0) continue;
+        const FacetTable::Row& x = table.rows()[i];
+        const std::size_t r = x.value[row] == FacetTable::kNone ? nr - 1 : x.value[row];
+        rows[r].add(x.doc, n);
+        cols.clear();
+        if (col == kThemeField) {
+            for (std::uint32_t t : table.themes(x)) cols.push_back(t);
+        } else if (x.value[col] != FacetTable::kNone) {
+            cols.push_back(x.value[col]);
         }
+        for (std::uint32_t c : cols) cells[r * nc + c].add(x.doc, n);
+    }
+    Matrix m;
+    auto name = [&](std::size_t r) { return r == nr - 1 ? std::string() : table.value(row, static_cast<std::uint32_t>(r)); };
+    for (std::size_t r = 0; r < nr; ++r) {
+        if (rows[r].passages == 0) continue;
+        m.rows[name(r)] = rows[r];
+        for (std::size_t c = 0; c < nc; ++c)
+            if (cells[r * nc + c].passages) m.cells[{name(r), table.value(col, static_cast<std::uint32_t>(c))}] = cells[r * nc + c];
     }
     return m;
 }
@@ -147,11 +166,13 @@ nlohmann::json Searcher::compare(const CompareRequest& req) const {
         const ParsedQuery pq = parse_query(req.q, query_context(db, sr));
         Filters filters = req.filters;
         filters.intersect(pq.filters);
+        if (filters.year_from && filters.year_to && *filters.year_from > *filters.year_to)
+            throw InvalidRequest("invalid_filter", "the year filters exclude every year");
         // Selected rows narrow the search; selected columns only choose what is shown.
         for (const std::string& v : req.row_values) filters.add(req.rows, v);
 
-        const KeyField row = req.rows == "country" ? kCountry : kRegion;
-        const KeyField col = req.columns == "theme" ? kThemes : req.columns == "year" ? kYear : kLang;
+        const FacetField row = req.rows == "country" ? kCountryField : kRegionField;
+        const FacetField col = req.columns == "theme" ? kThemeField : req.columns == "year" ? kYearField : kLangField;
         const Xapian::Query filter = filters.to_query();
         auto filtered = [&](const Xapian::Query& q) {
             return filter.empty() ? q : Xapian::Query(Xapian::Query::OP_FILTER, q, filter);
@@ -159,11 +180,11 @@ nlohmann::json Searcher::compare(const CompareRequest& req) const {
         auto count = [&](const Xapian::Query& q) {
             Xapian::Enquire enq(db);
             enq.set_query(q);
-            Xapian::ValueCountMatchSpy spy(schema::kSlotFacetKey);
-            enq.add_matchspy(&spy);
+            FacetCounter counter(facet_column(db));
+            enq.add_matchspy(counter.spy());
             enq.set_time_limit(options_.limits.max_seconds);
             enq.get_mset(0, 0, db.get_doccount());
-            return tally(spy, row, col);
+            return tally(counter, row, col);
         };
         const Matrix matched = count(filtered(pq.query));
         const Matrix universe = pq.has_text ? count(filtered(match_all())) : matched;
@@ -183,18 +204,18 @@ nlohmann::json Searcher::compare(const CompareRequest& req) const {
         }
 
         auto row_term = [&](const std::string& r) {
-            return row == kCountry ? Xapian::Query(std::string(schema::kCountry) + r) : Xapian::Query(schema::term(schema::kRegion, r));
+            return row == kCountryField ? Xapian::Query(std::string(schema::kCountry) + r) : Xapian::Query(schema::term(schema::kRegion, r));
         };
         auto col_term = [&](const std::string& c) {
-            if (col == kThemes) return Xapian::Query(schema::term(schema::kTheme, c));
-            if (col == kYear) return Xapian::Query(std::string(schema::kYear) + c);
+            if (col == kThemeField) return Xapian::Query(schema::term(schema::kTheme, c));
+            if (col == kYearField) return Xapian::Query(std::string(schema::kYear) + c);
             return Xapian::Query(std::string(schema::kLanguage) + c);
         };
         auto best_passage = [&](const std::string& r, const std::string& c) -> nlohmann::json {
             Xapian::Enquire enq(db);
             const Xapian::Query cell(Xapian::Query::OP_AND, row_term(r), col_term(c));
             enq.set_query(Xapian::Query(Xapian::Query::OP_FILTER, filtered(pq.query), cell));
-            if (!pq.has_text && col == kThemes) {
+            if (!pq.has_text && col == kThemeField) {
                 const auto ti = std::find_if(ref_.themes.begin(), ref_.themes.end(), [&](const Theme& t) { return t.id == c; });
                 if (ti != ref_.themes.end())
                     enq.set_sort_by_value(schema::kSlotThemeScoreBase + static_cast<Xapian::valueno>(ti - ref_.themes.begin()), true);
@@ -221,21 +242,21 @@ nlohmann::json Searcher::compare(const CompareRequest& req) const {
             const Cell& u = universe.rows.at(r);
             auto m = matched.rows.find(r);
             rows_json.push_back({{"value", r}, {"label", label(row_facet, r)}, {"passages", u.passages},
-                                 {"documents", u.documents.size()},
+                                 {"documents", u.documents},
                                  {"matching_passages", m == matched.rows.end() ? 0 : m->second.passages},
-                                 {"matching_documents", m == matched.rows.end() ? 0 : m->second.documents.size()}});
+                                 {"matching_documents", m == matched.rows.end() ? 0 : m->second.documents}});
         }
         for (const std::string& c : cols) cols_json.push_back({{"value", c}, {"label", label(col_facet, c)}});
         for (const std::string& r : rows) {
             for (const std::string& c : cols) {
                 auto m = matched.cells.find({r, c});
                 const std::size_t passages = m == matched.cells.end() ? 0 : m->second.passages;
-                const std::size_t documents = m == matched.cells.end() ? 0 : m->second.documents.size();
+                const std::size_t documents = m == matched.cells.end() ? 0 : m->second.documents;
                 // Themes overlap, so a theme cell is a share of the row's passages. Years and
                 // languages partition a row: with a query, a cell is the share of that slice
                 // that matches; without one, the slice's share of the row.
                 std::size_t denominator = universe.rows.at(r).passages;
-                if (col != kThemes && pq.has_text) {
+                if (col != kThemeField && pq.has_text) {
                     auto u = universe.cells.find({r, c});
                     denominator = u == universe.cells.end() ? 0 : u->second.passages;
                 }

@@ -120,6 +120,35 @@ TEST_F(Search, PassageDataIsReadLikeAFullJsonParse) {
         EXPECT_FALSE(read_passage_data(bad).ok) << bad;
 }
 
+// Cross-language expansion ANDs a concept's multi-word forms under the concept term instead
+// of reading positions; that is only right if every passage where such a form occurs as a
+// phrase (in the text, a heading or a title) carries the concept term.
+TEST_F(Search, EveryPassageMatchingAConceptPhraseCarriesTheConceptTerm) {
+    const Xapian::Database db((*dir_ / "idx").string());
+    const ReferenceData ref = load_reference(test::test_corpus());
+    std::size_t checked = 0;
+    for (const Concept& c : ref.concepts)
+        for (const auto& [lang, forms] : c.terms)
+            for (const std::string& form : forms) {
+                if (form.find(' ') == std::string::npos) continue;
+                const auto r = run({{"q", {"\"" + form + "\""}}, {"group", {"passage"}}, {"per_page", {"100"}}, {"facets", {"none"}}});
+                for (const auto& h : r["hits"]) {
+                    std::string unique = "Q";
+                    unique.append(h["id"].get<std::string>()).append("#").append(std::to_string(h["passages"][0]["n"].get<int>()));
+                    Xapian::PostingIterator p = db.postlist_begin(unique);
+                    ASSERT_NE(p, db.postlist_end(unique)) << unique;
+                    const Xapian::Document d = db.get_document(*p);
+                    std::string tag = "XC";
+                    tag.append(c.id);
+                    auto t = d.termlist_begin();
+                    t.skip_to(tag);
+                    EXPECT_TRUE(t != d.termlist_end() && *t == tag) << form << " in " << unique;
+                    ++checked;
+                }
+            }
+    EXPECT_GT(checked, 5u);
+}
+
 TEST_F(Search, ThemesAreMultiValuedAndCountedExactly) {
     const auto r = run({{"q", {"data"}}, {"group", {"passage"}}});
     std::size_t sum_of_hits_with_data = 0;

@@ -89,6 +89,17 @@ BuiltDocument build_document(const DocumentMeta& meta, const BuildContext& ctx, 
     std::set<std::string> languages;
     std::size_t words = 0;
 
+    // Concepts named in a title belong to every passage, as the title's words do: the
+    // concept term then covers every passage a concept phrase matches (query.cpp relies on it).
+    std::set<std::string> title_concepts;
+    for (const std::string* title : {&meta.title, &meta.title_en}) {
+        if (title->empty()) continue;
+        const std::string& title_lang = title == &meta.title ? doc_lang : std::string("en");
+        std::vector<Token> toks = ctx.analyzer.tokenize(*title, title_lang);
+        ctx.analyzer.stem_tokens(toks, title_lang);
+        for (const auto& [concept_id, count] : ctx.lexicon.match(toks, title_lang).concepts) title_concepts.insert(concept_id);
+    }
+
     for (std::size_t n = 0; n < passages.size(); ++n) {
         const Passage& p = passages[n];
         std::string lang = doc_lang;
@@ -120,7 +131,8 @@ BuiltDocument build_document(const DocumentMeta& meta, const BuildContext& ctx, 
 
         LexiconHits hits = ctx.lexicon.match(tokens, lang);
         // A theme named in the section heading says what the whole passage is about.
-        for (const auto& [k, v] : ctx.lexicon.match(heading, lang).themes) hits.themes[k] += 2 * v;
+        const LexiconHits heading_hits = ctx.lexicon.match(heading, lang);
+        for (const auto& [k, v] : heading_hits.themes) hits.themes[k] += 2 * v;
         nlohmann::json themes = nlohmann::json::object();
         std::string theme_value;
         for (const auto& [theme, count] : hits.themes) {
@@ -139,7 +151,10 @@ BuiltDocument build_document(const DocumentMeta& meta, const BuildContext& ctx, 
             theme_value += theme;
             theme_passages[theme] += 1;
         }
-        for (const auto& [concept_id, count] : hits.concepts) xd.add_boolean_term(schema::term(schema::kConcept, concept_id));
+        std::set<std::string> concepts = title_concepts;
+        for (const auto& [concept_id, count] : hits.concepts) concepts.insert(concept_id);
+        for (const auto& [concept_id, count] : heading_hits.concepts) concepts.insert(concept_id);
+        for (const std::string& concept_id : concepts) xd.add_boolean_term(schema::term(schema::kConcept, concept_id));
 
         const std::string passage_no = std::to_string(n);
         xd.add_boolean_term(std::string(schema::kUniqueId) + meta.id + "#" + passage_no);

@@ -212,8 +212,11 @@ private:
                                            Xapian::Query(Xapian::Query::OP_OR, stems.begin(), stems.end()), kStemWeight));
     }
 
-    // Tokens in sequence: a phrase over their forms; Han/Kana runs become bigram items.
-    Xapian::Query phrase(const std::vector<Token>& toks) {
+    // Tokens in sequence: a phrase over their forms; Han/Kana runs become bigram items. With
+    // @p tag (a concept term the indexer put on every passage where one of the concept's
+    // forms occurs), the words are ANDed under the tag instead: the tag already decides the
+    // match, the words give the weight, and no position lists are read.
+    Xapian::Query phrase(const std::vector<Token>& toks, const Xapian::Query& tag = Xapian::Query()) {
         std::vector<Xapian::Query> items;
         Xapian::termpos first = toks.front().pos, last = first;
         std::string run;
@@ -249,6 +252,8 @@ private:
         }
         flush_run();
         if (items.size() == 1) return items.front();
+        if (!tag.empty())
+            return Xapian::Query(Xapian::Query::OP_FILTER, Xapian::Query(Xapian::Query::OP_AND, items.begin(), items.end()), tag);
         const auto window = static_cast<Xapian::termcount>(last - first + 1);
         return Xapian::Query(Xapian::Query::OP_PHRASE, items.begin(), items.end(), std::max<Xapian::termcount>(window, items.size()));
     }
@@ -269,12 +274,13 @@ private:
         for (std::size_t ci : found) {
             const Concept& c = ctx_.ref->concepts[ci];
             Expansion e{raw, c.id, c.label, {}};
-            alternatives.emplace_back(schema::term(schema::kConcept, c.id));
+            const Xapian::Query tag(schema::term(schema::kConcept, c.id));
+            alternatives.push_back(tag);
             for (const auto& [lang, terms] : c.terms) {
                 for (const std::string& term : terms) {
                     std::vector<Token> t = ctx_.analyzer.tokenize(term, lang);
                     if (t.empty()) continue;
-                    alternatives.push_back(t.size() == 1 && t[0].kind != TokenKind::kCjk ? single(t[0], {lang}) : phrase(t));
+                    alternatives.push_back(t.size() == 1 && t[0].kind != TokenKind::kCjk ? single(t[0], {lang}) : phrase(t, tag));
                     e.terms[lang].push_back(term);
                 }
             }

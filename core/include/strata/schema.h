@@ -43,9 +43,10 @@ enum Slot : Xapian::valueno {
     kSlotRegion = 6,    ///< UN M49 region slug of the country
     kSlotPassageNo = 7, ///< Xapian::sortable_serialise(passage number within its document)
     /// Every facet value of the passage with its document id, fields joined by '\x1f':
-    /// doc, country, region, year, lang, type, themes (joined by ','). Counted with
-    /// Xapian's ValueCountMatchSpy, which serialises to remote shards, this gives exact
-    /// passage and distinct-document counts for every facet in one pass.
+    /// doc, country, region, year, lang, type, themes (joined by ','). Counted in one pass
+    /// (see facet_table.h: an in-memory column over one local index, Xapian's
+    /// ValueCountMatchSpy over shards), this gives exact passage and distinct-document
+    /// counts for every facet.
     kSlotFacetKey = 8,
     /// kSlotThemeScoreBase + i: Xapian::sortable_serialise(score) of the i-th theme of the
     /// index's themes.yaml, on passages tagged with it; sorting by it finds a theme's best

@@ -202,6 +202,7 @@ TEST(Indexer, ADiskFullRunFailsClearlyAndTheLastIndexKeepsServing) {
     EXPECT_NE(out.find("cannot write the index"), std::string::npos) << out;
     EXPECT_TRUE(out.find("No space left") != std::string::npos || out.find("File too large") != std::string::npos) << out;
     EXPECT_EQ(unique_terms(idx), before) << "the last good index keeps serving";
+    EXPECT_FALSE(fs::exists(idx / ".scratch")) << "a failed rebuild leaves no sub-indexes behind";
     // With space again (the big documents gone), the next run completes and cleans up.
     for (int d = 0; d < 4; ++d) {
         fs::remove(corpus / "docs" / ("xx-big-" + std::to_string(d) + ".yaml"));

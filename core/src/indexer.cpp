@@ -9,6 +9,7 @@
 
 #include <xapian.h>
 
+#include <algorithm>
 #include <atomic>
 #include <condition_variable>
 #include <ctime>
@@ -259,16 +260,25 @@ IndexSummary run_indexer(const IndexOptions& opt) {
         const unsigned lanes = static_cast<unsigned>(std::min<std::size_t>(threads, scan.documents.size()));
         const std::vector<std::size_t> bounds = split_by_bytes(sizes, lanes);
         const fs::path scratch = store.prepare_scratch();
+        // The sub-indexes are garbage once merged, and after a failure (a full disk, say).
+        struct RemoveScratch {
+            fs::path dir;
+            ~RemoveScratch() {
+                std::error_code ec;
+                fs::remove_all(dir, ec);
+            }
+        } remove_scratch{scratch};
+        auto lane_path = [&](unsigned k) { return (scratch / ("lane-" + std::to_string(k))).string(); };
         std::mutex mu;  // guards summary, progress and the sets above
         std::vector<std::exception_ptr> errors(lanes);
+        std::atomic<bool> failed{false};  // one lane failed: the others stop early
         std::vector<std::thread> workers;
         for (unsigned k = 0; k < lanes; ++k) {
             workers.emplace_back([&, k] {
                 try {
-                    Xapian::WritableDatabase lane((scratch / ("lane-" + std::to_string(k))).string(),
-                                                  Xapian::DB_CREATE_OR_OVERWRITE | Xapian::DB_BACKEND_GLASS |
-                                                      Xapian::DB_NO_SYNC);
-                    for (std::size_t i = bounds[k]; i < bounds[k + 1]; ++i) {
+                    Xapian::WritableDatabase lane(lane_path(k), Xapian::DB_CREATE_OR_OVERWRITE | Xapian::DB_BACKEND_GLASS |
+                                                                    Xapian::DB_NO_SYNC);
+                    for (std::size_t i = bounds[k]; i < bounds[k + 1] && !failed; ++i) {
                         BuiltDocument b = analyse(scan.documents[i], ctx, stored[i], salt);
                         bool write;
                         {
@@ -281,14 +291,19 @@ IndexSummary run_indexer(const IndexOptions& opt) {
                     lane.commit();
                 } catch (...) {
                     errors[k] = std::current_exception();
+                    failed = true;
                 }
             });
         }
         for (std::thread& w : workers) w.join();
         for (const std::exception_ptr& e : errors)
             if (e) std::rethrow_exception(e);
+        // Lanes finish in any order: report failures and warnings in corpus order.
+        std::stable_sort(summary.failures.begin(), summary.failures.end(),
+                         [](const CorpusIssue& a, const CorpusIssue& b) { return a.file < b.file; });
+        std::stable_sort(summary.warnings.begin(), summary.warnings.end());
         Xapian::Database merged;
-        for (unsigned k = 0; k < lanes; ++k) merged.add_database(Xapian::Database((scratch / ("lane-" + std::to_string(k))).string()));
+        for (unsigned k = 0; k < lanes; ++k) merged.add_database(Xapian::Database(lane_path(k)));
         merged.compact(target.string(), Xapian::DBCOMPACT_MULTIPASS);
         merged.close();
         writable.emplace(target.string(), Xapian::DB_OPEN);

@@ -54,20 +54,13 @@ Matrix tally(FacetCounter& counter, FacetField row, FacetField col) {
     // Accumulate by dictionary id (the last row id stands for an empty value), name at the end.
     const std::size_t nr = table.values(row) + 1, nc = table.values(col);
     std::vector<Cell> rows(nr), cells(nr * nc);
-    std::vector<std::uint32_t> cols;
     for (std::size_t i = 0; i < table.rows().size(); ++i) {
         const std::uint32_t n = counts[i];
         if (n == 0) continue;
         const FacetTable::Row& x = table.rows()[i];
         const std::size_t r = x.value[row] == FacetTable::kNone ? nr - 1 : x.value[row];
         rows[r].add(x.doc, n);
-        cols.clear();
-        if (col == kThemeField) {
-            for (std::uint32_t t : table.themes(x)) cols.push_back(t);
-        } else if (x.value[col] != FacetTable::kNone) {
-            cols.push_back(x.value[col]);
-        }
-        for (std::uint32_t c : cols) cells[r * nc + c].add(x.doc, n);
+        table.for_each_value(x, col, [&](std::uint32_t c) { cells[r * nc + c].add(x.doc, n); });
     }
     Matrix m;
     auto name = [&](std::size_t r) { return r == nr - 1 ? std::string() : table.value(row, static_cast<std::uint32_t>(r)); };

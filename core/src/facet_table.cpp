@@ -47,6 +47,11 @@ std::uint32_t FacetTable::append(std::string_view key) {
     return static_cast<std::uint32_t>(rows_.size() - 1);
 }
 
+std::uint32_t FacetTable::find_doc(std::string_view id) const {
+    const auto it = std::lower_bound(docs_.begin(), docs_.end(), id, [](const std::string& d, std::string_view v) { return d < v; });
+    return it != docs_.end() && *it == id ? static_cast<std::uint32_t>(it - docs_.begin()) : kNone;
+}
+
 std::size_t FacetTable::memory_bytes() const {
     std::size_t n = rows_.capacity() * sizeof(Row) + theme_pool_.capacity() * 4;
     for (const std::string& d : docs_) n += sizeof d + d.capacity();

@@ -55,8 +55,21 @@ public:
     [[nodiscard]] std::span<const std::uint32_t> themes(const Row& r) const {
         return {theme_pool_.data() + r.themes_begin, r.themes_end - r.themes_begin};
     }
+    /// Calls @p fn with the dictionary id of every value @p f has in @p r: the themes of
+    /// the row, or its one value of another field (none when empty).
+    template <class Fn>
+    void for_each_value(const Row& r, FacetField f, Fn&& fn) const {
+        if (f == kThemeField) {
+            for (std::uint32_t t : themes(r)) fn(t);
+        } else if (r.value[f] != kNone) {
+            fn(r.value[f]);
+        }
+    }
+
     [[nodiscard]] const std::string& doc(std::uint32_t id) const { return docs_[id]; }
     [[nodiscard]] std::size_t docs() const { return docs_.size(); }
+    /// The number of document @p id (documents are in key order, so sorted), or kNone.
+    [[nodiscard]] std::uint32_t find_doc(std::string_view id) const;
     [[nodiscard]] const std::string& value(FacetField f, std::uint32_t id) const { return dict_[f].values[id]; }
     [[nodiscard]] std::size_t values(FacetField f) const { return dict_[f].values.size(); }
     [[nodiscard]] std::size_t memory_bytes() const;

@@ -13,7 +13,6 @@
 #include <chrono>
 #include <set>
 #include <unordered_map>
-#include <unordered_set>
 
 namespace strata {
 
@@ -41,14 +40,8 @@ struct FacetTally {
 
     /// Matching passages of document @p id.
     [[nodiscard]] std::size_t passages_of(const std::string& id) const {
-        // The table's documents are in key order, that is sorted.
-        std::size_t lo = 0, hi = table ? table->docs() : 0;
-        while (lo < hi) {
-            const std::size_t mid = (lo + hi) / 2;
-            if (table->doc(static_cast<std::uint32_t>(mid)) < id) lo = mid + 1;
-            else hi = mid;
-        }
-        return lo < (table ? table->docs() : 0) && table->doc(static_cast<std::uint32_t>(lo)) == id ? doc_passages[lo] : 0;
+        const std::uint32_t d = table->find_doc(id);
+        return d == FacetTable::kNone ? 0 : doc_passages[d];
     }
 };
 
@@ -85,10 +78,8 @@ FacetTally tally(FacetCounter& counter, bool documents, const std::set<std::stri
                 ++n[f][v];
             }
         };
-        for (std::size_t f = 0; f < kThemeField; ++f)
-            if (want[f] && row.value[f] != FacetTable::kNone) add(f, row.value[f]);
-        if (want[kThemeField])
-            for (std::uint32_t v : table.themes(row)) add(kThemeField, v);
+        for (std::size_t f = 0; f < kFacetFields; ++f)
+            if (want[f]) table.for_each_value(row, static_cast<FacetField>(f), [&](std::uint32_t v) { add(f, v); });
     }
     for (std::size_t f = 0; f < kFacetFields; ++f) {
         if (!want[f]) continue;

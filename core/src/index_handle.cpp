@@ -56,7 +56,9 @@ Xapian::Database& IndexHandle::database(bool force_reopen) const {
     if (!t.db || force_reopen || now - t.checked >= check_every_) {
         t.checked = now;
         const std::string live = live_key();
-        if (!t.db || live != t.live) {
+        // A retry connects afresh: reopen() on a remote shard whose server died can fail with
+        // a network error that does not say which shard it was; a new connection names it.
+        if (!t.db || live != t.live || force_reopen) {
             auto db = std::make_unique<Xapian::Database>();
             for (const std::string& s : shards_) {
                 if (is_remote(s)) {

@@ -1,7 +1,7 @@
 // The search service against a real index of tests/data/corpus.
 #include "strata/errors.h"
 #include "strata/reference.h"
-#include "passage_data.h"
+#include "index/passage_data.h"
 #include "strata/search.h"
 #include "support.h"
 

@@ -1,5 +1,5 @@
 // Searcher routes other than search: documents, similar documents, and index descriptions.
-#include "snippet.h"
+#include "search/snippet.h"
 #include "strata/corpus.h"
 #include "strata/errors.h"
 #include "strata/schema.h"

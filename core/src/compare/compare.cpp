@@ -1,7 +1,7 @@
 // GET /v1/compare: country (or region) × theme (or year, or language) matrices.
-#include "facet_table.h"
-#include "response_json.h"
-#include "snippet.h"
+#include "search/facet_table.h"
+#include "search/response_json.h"
+#include "search/snippet.h"
 #include "strata/errors.h"
 #include "strata/schema.h"
 #include "strata/search.h"

@@ -1,4 +1,4 @@
-#include "document_builder.h"
+#include "index/document_builder.h"
 
 #include "strata/extract.h"
 #include "strata/hash.h"

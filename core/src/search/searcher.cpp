@@ -1,9 +1,9 @@
 #include "strata/search.h"
 
-#include "facet_table.h"
-#include "passage_data.h"
-#include "response_json.h"
-#include "snippet.h"
+#include "search/facet_table.h"
+#include "index/passage_data.h"
+#include "search/response_json.h"
+#include "search/snippet.h"
 #include "strata/errors.h"
 #include "strata/schema.h"
 #include "strata/text.h"

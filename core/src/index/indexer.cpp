@@ -1,6 +1,6 @@
 #include "strata/indexer.h"
 
-#include "document_builder.h"
+#include "index/document_builder.h"
 #include "strata/analyzer.h"
 #include "strata/index_store.h"
 #include "strata/lexicon.h"

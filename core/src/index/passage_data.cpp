@@ -1,4 +1,4 @@
-#include "passage_data.h"
+#include "index/passage_data.h"
 
 #include <simdjson.h>
 

@@ -1,4 +1,4 @@
-#include "facet_table.h"
+#include "search/facet_table.h"
 
 #include "strata/schema.h"
 

@@ -53,16 +53,17 @@ TEST_F(Bundled, EveryDocumentIsFoundByItsTitleInItsOwnLanguage) {
 }
 
 TEST_F(Bundled, CrossLingualEthicsReachesManyLanguages) {
-    const auto direct = searcher_->search(SearchRequest::from_params({{"q", {"ethics"}}, {"per_page", {"100"}}}));
-    const auto res = searcher_->search(
-        SearchRequest::from_params({{"q", {"ethics"}}, {"crosslingual", {"true"}}, {"per_page", {"100"}}}));
+    const auto direct = searcher_->search(
+        SearchRequest::from_params({{"q", {"ethics"}}, {"crosslingual", {"false"}}, {"per_page", {"100"}}}));
+    const auto res = searcher_->search(SearchRequest::from_params({{"q", {"ethics"}}, {"per_page", {"100"}}}));
     EXPECT_GE(res["facets"]["lang"].size(), 12u);
     EXPECT_GT(res["total"].get<int>(), direct["total"].get<int>());
-    // Direct matches rank above documents reached only through expansions.
+    // Fair ranking: documents reached through translation reach the first page.
     std::set<std::string> direct_ids;
     for (const auto& h : direct["hits"]) direct_ids.insert(h["id"]);
-    for (std::size_t i = 0; i < direct_ids.size(); ++i)
-        EXPECT_TRUE(direct_ids.count(res["hits"][i]["id"])) << "rank " << i + 1 << ": " << res["hits"][i]["id"];
+    std::size_t translated = 0;
+    for (std::size_t i = 0; i < 10 && i < res["hits"].size(); ++i) translated += direct_ids.count(res["hits"][i]["id"]) ? 0 : 1;
+    EXPECT_GE(translated, 1u);
 }
 
 }  // namespace

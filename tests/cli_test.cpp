@@ -124,7 +124,8 @@ TEST_F(Cli, BatchExitsWithOneWhenSomeQueriesFail) {
     std::string out;
     EXPECT_EQ(test::run(kBin + "/cli/strata --index " + (*dir_ / "idx").string() + " --format csv batch " + (dir / "q.yaml").string() + " 2>&1", &out), 1);
     EXPECT_NE(out.find("query bad: year 'twenty'"), std::string::npos) << out;
-    EXPECT_NE(out.find("good,1,gb-2021-test-strategy"), std::string::npos) << out;
+    EXPECT_NE(out.find("good,"), std::string::npos) << out;
+    EXPECT_NE(out.find("gb-2021-test-strategy"), std::string::npos) << out;
 }
 
 TEST_F(Cli, UsageErrorsExitWithTwo) {

@@ -55,7 +55,7 @@ protected:
 };
 
 TEST_F(Server, SearchAnswersJsonWithRealHits) {
-    const auto r = http(port_, "GET", "/v1/search?q=ethics&facets=country,theme");
+    const auto r = http(port_, "GET", "/v1/search?q=ethics&crosslingual=false&facets=country,theme");
     EXPECT_EQ(r.status, 200);
     EXPECT_NE(r.headers.at("Content-Type").find("application/json"), std::string::npos);
     const auto j = nlohmann::json::parse(r.body);
@@ -422,7 +422,7 @@ TEST_F(ServerUnderAttack, HostileRequestsGetAClearAnswerAndServingGoesOn) {
     EXPECT_EQ(http(port_, "GET", "/v1/search?q=" + test::url_encode(terms.substr(0, 4000))).status, 413);
     EXPECT_EQ(http(port_, "GET", "/v1/search?q=" + test::url_encode(terms.substr(0, 2000))).status, 400);
     EXPECT_EQ(http(port_, "GET", "/healthz").status, 200);
-    EXPECT_EQ(get_json("/v1/search?q=ethics")["hits"].size(), 1u);
+    EXPECT_EQ(get_json("/v1/search?q=ethics&crosslingual=false")["hits"].size(), 1u);
 }
 
 }  // namespace

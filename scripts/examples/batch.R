@@ -9,7 +9,7 @@ base <- if (length(args) > 0) args[[1]] else "http://127.0.0.1:8765"
 body <- toJSON(list(
   queries = list(
     list(id = "ethics-es", q = "ética", country = list("ES", "MX")),
-    list(id = "data", q = "\"open data\" OR datos"),
+    list(id = "data", q = "\"open data\" OR datos", crosslingual = FALSE),
     list(id = "compute", q = "supercomputer", per_page = 3)
   ),
   defaults = list(facets = "none", per_page = 5)

@@ -25,7 +25,7 @@ def get(path, **params):
 batch = post("/v1/batch", {
     "queries": [
         {"id": "ethics-es", "q": "ética", "country": ["ES", "MX"]},
-        {"id": "data", "q": '"open data" OR datos'},
+        {"id": "data", "q": '"open data" OR datos', "crosslingual": False},
         {"id": "compute", "q": "supercomputer", "per_page": 3},
     ],
     "defaults": {"facets": "none", "per_page": 5},

@@ -8,7 +8,7 @@ BASE="${1:-http://127.0.0.1:8765}"
 curl -sf -X POST "$BASE/v1/batch" -H 'Content-Type: application/json' -d '{
   "queries": [
     {"id": "ethics-es", "q": "ética", "country": ["ES", "MX"]},
-    {"id": "data",      "q": "\"open data\" OR datos"},
+    {"id": "data",      "q": "\"open data\" OR datos", "crosslingual": false},
     {"id": "compute",   "q": "supercomputer", "per_page": 3}
   ],
   "defaults": {"facets": "none", "per_page": 5}

@@ -4,7 +4,8 @@
  *  Syntax: words, "phrases", AND / OR / NOT (upper case), -word, +word, (grouping),
  *  word* (bounded prefix expansion), and field filters country:MX, region:europe,
  *  theme:ethics, lang:es, type:strategy, year:2018..2021 (also 2019.. and ..2020).
- *  Adjacent words are ANDed. A query that does not parse is searched as plain words, and a
+ *  Documents match as wholes (see Clause and doc_match.h). Stop words of the query's
+ *  language are dropped outside phrases. A query that does not parse is searched as plain words, and a
  *  warning says so.
  */
 #pragma once
@@ -48,9 +49,22 @@ struct Expansion {
     std::map<std::string, std::vector<std::string>> terms;  ///< language → terms added
 };
 
+/// One part of the text of a query, for matching documents as wholes (see doc_match.h).
+struct Clause {
+    enum class Role { kOptional, kRequired, kExcluded };
+    Xapian::Query query;  ///< the passages that carry this part
+    Role role = Role::kOptional;
+};
+
 /// The outcome of parsing.
 struct ParsedQuery {
-    Xapian::Query query;              ///< the text part; MatchAll when there is none
+    /// The passages that carry any positive clause and no excluded one; MatchAll when
+    /// there is no text.
+    Xapian::Query query;
+    /// The top level of the text part: bare words (a concept named by several words counts
+    /// as one), phrases and groups are optional; +word and the sides of AND are required;
+    /// -word and NOT exclude. A query with a top-level OR is one required clause.
+    std::vector<Clause> clauses;
     bool has_text = false;            ///< false when q is empty or only filters
     Filters filters;                  ///< field filters found at the top level of q
     std::vector<std::string> warnings;
@@ -73,7 +87,7 @@ struct QueryContext {
     const ReferenceData* ref = nullptr;            ///< concept terms for expansion
     std::vector<std::string> stem_languages;       ///< languages whose stems a word may match
     std::vector<std::string> lang_filter;          ///< lang= narrows stemming to these
-    bool crosslingual = false;
+    bool crosslingual = true;
     QueryLimits limits;
 };
 

@@ -24,6 +24,9 @@
 namespace strata {
 
 class FacetColumn;
+struct FacetTally;
+struct SearchRun;
+struct CompareRun;
 
 /// Request parameters as they come from a URL or a command line: name → values.
 using ParamMap = std::map<std::string, std::vector<std::string>>;
@@ -54,7 +57,7 @@ struct SearchRequest {
     int per_page = 10;
     Sort sort = Sort::kRelevance;
     std::vector<std::string> facets;  ///< names from facet_names()
-    bool crosslingual = false;
+    bool crosslingual = true;  ///< expand free-text words across languages (the default)
     int passages_per_document = 3;
 
     /// Parses parameters (q, country, region, theme, year, lang, type, group, page,
@@ -73,7 +76,7 @@ struct CompareRequest {
     std::string columns = "theme";    ///< theme | year | lang
     std::vector<std::string> row_values;     ///< countries= / regions=: rows to show (all when empty)
     std::vector<std::string> column_values;  ///< themes= / years= / langs=: columns to show
-    bool crosslingual = false;
+    bool crosslingual = true;
     bool best = true;                 ///< include each cell's best passage
 
     /// Parses q, the search filters, by=ROW,COLUMN, countries=, regions=, themes=, years=,
@@ -114,15 +117,16 @@ public:
     [[nodiscard]] const ReferenceData& reference() const { return ref_; }
     [[nodiscard]] const IndexHandle& index() const { return index_; }
     [[nodiscard]] const SearchLimits& limits() const { return options_.limits; }
+    [[nodiscard]] const Analyzer& analyzer() const { return analyzer_; }
 
     /// The document record stored with passage 0 (null when unknown).
     [[nodiscard]] nlohmann::json record(Xapian::Database& db, const std::string& id) const;
 
 private:
     [[nodiscard]] QueryContext query_context(Xapian::Database& db, const SearchRequest& r) const;
-    [[nodiscard]] nlohmann::json facet_counts(Xapian::Database& db, const Xapian::Query& text, const SearchRequest& r,
-                                              const std::vector<std::string>& wanted) const;
-    [[nodiscard]] std::string label(const std::string& facet, const std::string& value) const;
+    [[nodiscard]] SearchRun prepare(Xapian::Database& db, const SearchRequest& req) const;
+    [[nodiscard]] CompareRun prepare_compare(Xapian::Database& db, const CompareRequest& req) const;
+    [[nodiscard]] nlohmann::json did_you_mean(const SearchRun& run, const FacetTally& tallied) const;
     /// The facet column of @p db's revision, loaded on first use; null when not applicable.
     [[nodiscard]] std::shared_ptr<const FacetColumn> facet_column(Xapian::Database& db) const;
 

@@ -1,6 +1,7 @@
 // GET /v1/compare: country (or region) × theme (or year, or language) matrices.
 #include "search/facet_table.h"
 #include "search/response_json.h"
+#include "search/search_steps.h"
 #include "search/snippet.h"
 #include "strata/errors.h"
 #include "strata/schema.h"
@@ -132,11 +133,11 @@ CompareRequest CompareRequest::from_params(const ParamMap& params) {
         auto it = params.find(name);
         if (it == params.end() || it->second.empty()) return fallback;
         const std::string v = text::ascii_lower(it->second.front());
-        if (v == "true" || v == "1") return true;
-        if (v == "false" || v == "0") return false;
+        if (v == "true" || v == "1" || v == "yes" || v == "on") return true;
+        if (v == "false" || v == "0" || v == "no" || v == "off") return false;
         throw InvalidRequest("invalid_parameter", std::string("parameter '") + name + "' must be true or false");
     };
-    r.crosslingual = flag("crosslingual", false);
+    r.crosslingual = flag("crosslingual", true);
     r.best = flag("best", true);
     return r;
 }
@@ -148,127 +149,160 @@ void CompareRequest::validate(const SearchLimits& limits) const {
         throw InvalidRequest("invalid_parameter", "at most 500 rows and 500 columns can be selected");
 }
 
+/// One comparison as it moves through its steps.
+struct CompareRun {
+    const Searcher& searcher;
+    Xapian::Database& db;
+    const CompareRequest& req;
+    ParsedQuery pq;
+    Filters filters;
+    FacetField row = kCountryField, col = kThemeField;
+    DocumentMatch match;
+    Matrix matched, universe;
+};
+
+namespace {
+
+Matrix count(const CompareRun& run, const Xapian::Query& q, const std::shared_ptr<const FacetColumn>& column) {
+    Xapian::Enquire enq(run.db);
+    enq.set_query(q);
+    enq.set_weighting_scheme(Xapian::BoolWeight());
+    FacetCounter counter(column);
+    enq.add_matchspy(counter.spy());
+    enq.set_time_limit(run.searcher.limits().max_seconds);
+    enq.get_mset(0, 0, run.db.get_doccount());
+    return tally(counter, run.row, run.col);
+}
+
+// Rows: every row with text under the filters. Columns: those asked for, all themes, or
+// the years or languages present.
+std::pair<std::vector<std::string>, std::vector<std::string>> rows_and_columns(const CompareRun& run) {
+    std::vector<std::string> rows, cols;
+    for (const auto& [r, c] : run.universe.rows) rows.push_back(r);
+    if (!run.req.column_values.empty()) {
+        cols = run.req.column_values;
+    } else if (run.req.columns == "theme") {
+        for (const Theme& t : run.searcher.reference().themes) cols.push_back(t.id);
+    } else {
+        std::set<std::string> seen;
+        for (const auto& [key, c] : run.universe.cells) seen.insert(key.second);
+        cols.assign(seen.begin(), seen.end());
+    }
+    return {rows, cols};
+}
+
+Xapian::Query cell_query(const CompareRun& run, const std::string& r, const std::string& c) {
+    const Xapian::Query row = run.row == kCountryField ? Xapian::Query(std::string(schema::kCountry) + r)
+                                                       : Xapian::Query(schema::term(schema::kRegion, r));
+    Xapian::Query col;
+    if (run.col == kThemeField) col = Xapian::Query(schema::term(schema::kTheme, c));
+    else if (run.col == kYearField) col = Xapian::Query(std::string(schema::kYear) + c);
+    else col = Xapian::Query(std::string(schema::kLanguage) + c);
+    return Xapian::Query(Xapian::Query::OP_AND, row, col);
+}
+
+// The cell's best passage: by relevance, or with no query by the theme's own score.
+nlohmann::json best_passage(const CompareRun& run, const std::string& r, const std::string& c) {
+    Xapian::Enquire enq(run.db);
+    enq.set_query(Xapian::Query(Xapian::Query::OP_FILTER, run.match.passages, cell_query(run, r, c)));
+    const std::vector<Theme>& themes = run.searcher.reference().themes;
+    if (!run.pq.has_text && run.col == kThemeField) {
+        const auto ti = std::find_if(themes.begin(), themes.end(), [&](const Theme& t) { return t.id == c; });
+        if (ti != themes.end())
+            enq.set_sort_by_value(schema::kSlotThemeScoreBase + static_cast<Xapian::valueno>(ti - themes.begin()), true);
+    }
+    const Xapian::MSet m = enq.get_mset(0, 1);
+    if (m.empty()) return nullptr;
+    const nlohmann::json d = nlohmann::json::parse(m.begin().get_document().get_data(), nullptr, false);
+    if (d.is_discarded()) return nullptr;
+    const nlohmann::json rec = run.searcher.record(run.db, d.value("doc", ""));
+    return {{"doc", d.value("doc", "")},
+            {"title", rec.is_null() ? "" : rec.value("title", "")},
+            {"year", rec.is_null() ? 0 : rec.value("year", 0)},
+            {"n", d.value("n", 0)},
+            {"section", d.value("section", "")},
+            {"page", d.value("page", 0)},
+            {"score", std::round(m.begin().get_weight() * 1000) / 1000},
+            {"snippet", make_snippet(run.searcher.analyzer(), d.value("text", ""), d.value("lang", ""), run.pq.highlight)}};
+}
+
+nlohmann::json cell_json(const CompareRun& run, const std::string& r, const std::string& c) {
+    auto m = run.matched.cells.find({r, c});
+    const std::size_t passages = m == run.matched.cells.end() ? 0 : m->second.passages;
+    const std::size_t documents = m == run.matched.cells.end() ? 0 : m->second.documents;
+    // Themes overlap, so a theme cell is a share of the row's passages. Years and
+    // languages partition a row: with a query, a cell is the share of that slice that
+    // matches; without one, the slice's share of the row.
+    std::size_t denominator = run.universe.rows.at(r).passages;
+    if (run.col != kThemeField && run.pq.has_text) {
+        auto u = run.universe.cells.find({r, c});
+        denominator = u == run.universe.cells.end() ? 0 : u->second.passages;
+    }
+    const double share = denominator ? static_cast<double>(passages) / static_cast<double>(denominator) : 0.0;
+    nlohmann::json cell = {{"row", r}, {"column", c}, {"passages", passages}, {"documents", documents},
+                           {"share", std::round(share * 10000) / 10000}, {"best", nullptr}};
+    if (run.req.best && passages > 0) cell["best"] = best_passage(run, r, c);
+    return cell;
+}
+
+nlohmann::json rows_json(const CompareRun& run, const std::vector<std::string>& rows) {
+    nlohmann::json out = nlohmann::json::array();
+    for (const std::string& r : rows) {
+        const Cell& u = run.universe.rows.at(r);
+        auto m = run.matched.rows.find(r);
+        out.push_back({{"value", r}, {"label", facet_label(run.searcher.reference(), run.req.rows, r)}, {"passages", u.passages},
+                       {"documents", u.documents},
+                       {"matching_passages", m == run.matched.rows.end() ? 0 : m->second.passages},
+                       {"matching_documents", m == run.matched.rows.end() ? 0 : m->second.documents}});
+    }
+    return out;
+}
+
+}  // namespace
+
+// Step 1 of a comparison: parse q, join its filters, and narrow to the selected rows.
+CompareRun Searcher::prepare_compare(Xapian::Database& db, const CompareRequest& req) const {
+    SearchRequest sr;
+    sr.q = req.q;
+    sr.filters = req.filters;
+    sr.crosslingual = req.crosslingual;
+    CompareRun run{*this, db, req, parse_query(req.q, query_context(db, sr)), req.filters};
+    run.filters.intersect(run.pq.filters);
+    if (run.filters.year_from && run.filters.year_to && *run.filters.year_from > *run.filters.year_to)
+        throw InvalidRequest("invalid_filter", "the year filters exclude every year");
+    // Selected rows narrow the search; selected columns only choose what is shown.
+    for (const std::string& v : req.row_values) run.filters.add(req.rows, v);
+    run.row = req.rows == "country" ? kCountryField : kRegionField;
+    run.col = req.columns == "theme" ? kThemeField : req.columns == "year" ? kYearField : kLangField;
+    return run;
+}
+
 nlohmann::json Searcher::compare(const CompareRequest& req) const {
     const auto t0 = std::chrono::steady_clock::now();
     req.validate(options_.limits);
     return index_.with_db([&](Xapian::Database& db) {
-        SearchRequest sr;
-        sr.q = req.q;
-        sr.filters = req.filters;
-        sr.crosslingual = req.crosslingual;
-        const ParsedQuery pq = parse_query(req.q, query_context(db, sr));
-        Filters filters = req.filters;
-        filters.intersect(pq.filters);
-        if (filters.year_from && filters.year_to && *filters.year_from > *filters.year_to)
-            throw InvalidRequest("invalid_filter", "the year filters exclude every year");
-        // Selected rows narrow the search; selected columns only choose what is shown.
-        for (const std::string& v : req.row_values) filters.add(req.rows, v);
-
-        const FacetField row = req.rows == "country" ? kCountryField : kRegionField;
-        const FacetField col = req.columns == "theme" ? kThemeField : req.columns == "year" ? kYearField : kLangField;
-        const Xapian::Query filter = filters.to_query();
-        auto filtered = [&](const Xapian::Query& q) {
-            return filter.empty() ? q : Xapian::Query(Xapian::Query::OP_FILTER, q, filter);
-        };
-        auto count = [&](const Xapian::Query& q) {
-            Xapian::Enquire enq(db);
-            enq.set_query(q);
-            FacetCounter counter(facet_column(db));
-            enq.add_matchspy(counter.spy());
-            enq.set_time_limit(options_.limits.max_seconds);
-            enq.get_mset(0, 0, db.get_doccount());
-            return tally(counter, row, col);
-        };
-        const Matrix matched = count(filtered(pq.query));
-        const Matrix universe = pq.has_text ? count(filtered(match_all())) : matched;
-
-        // Rows: every row with text under the filters. Columns: all themes, or the years or
-        // languages present.
-        std::vector<std::string> rows, cols;
-        for (const auto& [r, c] : universe.rows) rows.push_back(r);
-        if (!req.column_values.empty()) {
-            cols = req.column_values;
-        } else if (req.columns == "theme") {
-            for (const Theme& t : ref_.themes) cols.push_back(t.id);
-        } else {
-            std::set<std::string> seen;
-            for (const auto& [key, c] : universe.cells) seen.insert(key.second);
-            cols.assign(seen.begin(), seen.end());
-        }
-
-        auto row_term = [&](const std::string& r) {
-            return row == kCountryField ? Xapian::Query(std::string(schema::kCountry) + r) : Xapian::Query(schema::term(schema::kRegion, r));
-        };
-        auto col_term = [&](const std::string& c) {
-            if (col == kThemeField) return Xapian::Query(schema::term(schema::kTheme, c));
-            if (col == kYearField) return Xapian::Query(std::string(schema::kYear) + c);
-            return Xapian::Query(std::string(schema::kLanguage) + c);
-        };
-        auto best_passage = [&](const std::string& r, const std::string& c) -> nlohmann::json {
-            Xapian::Enquire enq(db);
-            const Xapian::Query cell(Xapian::Query::OP_AND, row_term(r), col_term(c));
-            enq.set_query(Xapian::Query(Xapian::Query::OP_FILTER, filtered(pq.query), cell));
-            if (!pq.has_text && col == kThemeField) {
-                const auto ti = std::find_if(ref_.themes.begin(), ref_.themes.end(), [&](const Theme& t) { return t.id == c; });
-                if (ti != ref_.themes.end())
-                    enq.set_sort_by_value(schema::kSlotThemeScoreBase + static_cast<Xapian::valueno>(ti - ref_.themes.begin()), true);
-            }
-            const Xapian::MSet m = enq.get_mset(0, 1);
-            if (m.empty()) return nullptr;
-            const nlohmann::json d = nlohmann::json::parse(m.begin().get_document().get_data(), nullptr, false);
-            if (d.is_discarded()) return nullptr;
-            const nlohmann::json rec = record(db, d.value("doc", ""));
-            return {{"doc", d.value("doc", "")},
-                    {"title", rec.is_null() ? "" : rec.value("title", "")},
-                    {"year", rec.is_null() ? 0 : rec.value("year", 0)},
-                    {"n", d.value("n", 0)},
-                    {"section", d.value("section", "")},
-                    {"page", d.value("page", 0)},
-                    {"score", std::round(m.begin().get_weight() * 1000) / 1000},
-                    {"snippet", make_snippet(analyzer_, d.value("text", ""), d.value("lang", ""), pq.highlight)}};
-        };
-
-        const std::string row_facet = req.rows;
-        const std::string col_facet = req.columns;
-        nlohmann::json rows_json = nlohmann::json::array(), cols_json = nlohmann::json::array(), cells = nlohmann::json::array();
-        for (const std::string& r : rows) {
-            const Cell& u = universe.rows.at(r);
-            auto m = matched.rows.find(r);
-            rows_json.push_back({{"value", r}, {"label", label(row_facet, r)}, {"passages", u.passages},
-                                 {"documents", u.documents},
-                                 {"matching_passages", m == matched.rows.end() ? 0 : m->second.passages},
-                                 {"matching_documents", m == matched.rows.end() ? 0 : m->second.documents}});
-        }
-        for (const std::string& c : cols) cols_json.push_back({{"value", c}, {"label", label(col_facet, c)}});
-        for (const std::string& r : rows) {
-            for (const std::string& c : cols) {
-                auto m = matched.cells.find({r, c});
-                const std::size_t passages = m == matched.cells.end() ? 0 : m->second.passages;
-                const std::size_t documents = m == matched.cells.end() ? 0 : m->second.documents;
-                // Themes overlap, so a theme cell is a share of the row's passages. Years and
-                // languages partition a row: with a query, a cell is the share of that slice
-                // that matches; without one, the slice's share of the row.
-                std::size_t denominator = universe.rows.at(r).passages;
-                if (col != kThemeField && pq.has_text) {
-                    auto u = universe.cells.find({r, c});
-                    denominator = u == universe.cells.end() ? 0 : u->second.passages;
-                }
-                const double share = denominator ? static_cast<double>(passages) / static_cast<double>(denominator) : 0.0;
-                nlohmann::json cell = {{"row", r}, {"column", c}, {"passages", passages}, {"documents", documents},
-                                       {"share", std::round(share * 10000) / 10000}, {"best", nullptr}};
-                if (req.best && passages > 0) cell["best"] = best_passage(r, c);
-                cells.push_back(std::move(cell));
-            }
-        }
+        CompareRun run = prepare_compare(db, req);
+        const Xapian::Query filter = run.filters.to_query();
+        // The one match set: documents match as wholes, as in search.
+        const auto column = facet_column(db);
+        run.match = match_documents(db, run.pq, filter, column, options_.limits.max_seconds);
+        run.matched = count(run, run.match.passages, column);
+        run.universe = run.pq.has_text ? count(run, filter.empty() ? match_all() : Xapian::Query(Xapian::Query::OP_FILTER, match_all(), filter), column)
+                                       : run.matched;
+        const auto [rows, cols] = rows_and_columns(run);
+        nlohmann::json cols_json = nlohmann::json::array(), cells = nlohmann::json::array();
+        for (const std::string& c : cols) cols_json.push_back({{"value", c}, {"label", facet_label(ref_, req.columns, c)}});
+        for (const std::string& r : rows)
+            for (const std::string& c : cols) cells.push_back(cell_json(run, r, c));
         const double took = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
         return nlohmann::json{{"query", {{"q", req.q}, {"by", {req.rows, req.columns}}, {"crosslingual", req.crosslingual},
-                                         {"filters", filters_json(filters)}}},
-                              {"mode", pq.has_text ? "query" : "coverage"},
-                              {"rows", rows_json},
+                                         {"filters", filters_json(run.filters)}}},
+                              {"mode", run.pq.has_text ? "query" : "coverage"},
+                              {"rows", rows_json(run, rows)},
                               {"columns", cols_json},
                               {"cells", cells},
-                              {"expansions", expansions_json(pq.expansions)},
-                              {"warnings", pq.warnings},
+                              {"expansions", expansions_json(run.pq.expansions)},
+                              {"warnings", run.pq.warnings},
                               {"generation", std::atoll(db.get_metadata("strata:generation").c_str())},
                               {"took_ms", std::round(took * 100) / 100}};
     });

@@ -4,6 +4,7 @@
 #include "strata/reference.h"
 #include "strata/schema.h"
 #include "strata/text.h"
+#include "text/stopwords.h"
 
 #include <algorithm>
 #include <charconv>
@@ -14,8 +15,6 @@ namespace strata {
 
 namespace {
 
-constexpr double kStemWeight = 0.6;       // a stem-only match counts less than the word itself
-constexpr double kExpansionWeight = 0.05;  // cross-language expansions rank below direct matches
 
 // ---------------------------------------------------------------- lexer
 enum class Tok { kWord, kPhrase, kField, kAnd, kOr, kNot, kMinus, kPlus, kLParen, kRParen };
@@ -104,44 +103,45 @@ class Builder {
 public:
     Builder(const QueryContext& ctx, ParsedQuery& out) : ctx_(ctx), out_(out) {}
 
-    // A bare word or a field-less chunk: one token → alternatives and stems; several → phrase.
-    /// Consecutive bare words: with cross-language expansion, the longest runs of up to four
-    /// words that name a concept ("inteligencia artificial") expand as one; the rest word by
-    /// word. Without it, each word as word() makes it.
-    Xapian::Query word_run(const std::vector<std::string>& words) {
+    /// Consecutive bare words, one query per part: with cross-language expansion, the
+    /// longest runs of up to four words that name a concept ("inteligencia artificial")
+    /// make one part; every other word makes its own. Stop words make none.
+    std::vector<Xapian::Query> word_run(const std::vector<std::string>& words) {
         std::vector<Xapian::Query> parts;
         for (std::size_t i = 0; i < words.size();) {
-            std::size_t used = 0;
-            if (ctx_.crosslingual && ctx_.lexicon) {
-                for (std::size_t len = std::min<std::size_t>(4, words.size() - i); len >= 2 && !used; --len) {
-                    bool plain = true;
-                    std::string joined;
-                    for (std::size_t k = i; k < i + len; ++k) {
-                        plain = plain && words[k].back() != '*';
-                        joined += (k > i ? " " : "") + words[k];
-                    }
-                    if (!plain) continue;
-                    const std::vector<Token> toks = ctx_.analyzer.tokenize(joined, single_lang());
-                    if (toks.empty() || ctx_.lexicon->concepts_for_query(toks).empty()) continue;
-                    std::vector<Xapian::Query> direct;
-                    for (std::size_t k = i; k < i + len; ++k) {
-                        Xapian::Query w = word(words[k], true, false);
-                        if (!w.empty()) direct.push_back(w);
-                    }
-                    if (direct.empty()) continue;
-                    parts.push_back(expand(joined, toks, Xapian::Query(Xapian::Query::OP_AND, direct.begin(), direct.end())));
-                    used = len;
-                }
-            }
-            if (!used) {
+            const std::size_t used = concept_run(words, i, parts);
+            if (!used && !is_stop_word(words[i])) {
                 Xapian::Query w = word(words[i], true);
                 if (!w.empty()) parts.push_back(w);
-                used = 1;
             }
-            i += used;
+            i += used ? used : 1;
         }
-        if (parts.empty()) return Xapian::Query();
-        return parts.size() == 1 ? parts.front() : Xapian::Query(Xapian::Query::OP_AND, parts.begin(), parts.end());
+        return parts;
+    }
+
+    /// Decides which languages' stop words a query drops: those whose lists hold the most
+    /// of its bare words (with lang=, those languages). A query made only of stop words
+    /// keeps them.
+    void choose_stop_languages(const std::vector<std::string>& bare_words) {
+        std::map<std::string, std::size_t> hits;
+        std::size_t stops = 0, words = 0;
+        for (const std::string& w : bare_words) {
+            for (const Token& t : ctx_.analyzer.tokenize(w, single_lang())) {
+                ++words;
+                const auto& langs = StopWords::builtin().languages_of(t.text);
+                stops += langs.empty() ? 0 : 1;
+                for (const std::string& l : langs) ++hits[l];
+            }
+        }
+        if (stops == words) return;
+        std::size_t best = 0;
+        for (const auto& [l, n] : hits) best = std::max(best, n);
+        for (const auto& [l, n] : hits)
+            if (n == best) stop_langs_.insert(l);
+        if (!ctx_.lang_filter.empty()) {
+            stop_langs_.clear();
+            for (const std::string& l : ctx_.lang_filter) stop_langs_.insert(Analyzer::stem_language(l));
+        }
     }
 
     Xapian::Query word(const std::string& raw, bool positive, bool may_expand = true) {
@@ -158,13 +158,12 @@ public:
         return q;
     }
 
-    Xapian::Query phrase_text(const std::string& body, bool positive) {
+    Xapian::Query phrase_text(const std::string& body) {
         count_term();
         std::vector<Token> toks = ctx_.analyzer.tokenize(body, single_lang());
         if (toks.empty()) return Xapian::Query();
-        Xapian::Query q = toks.size() == 1 && toks[0].kind != TokenKind::kCjk ? single(toks[0], {}) : phrase(toks);
-        if (positive && ctx_.crosslingual) q = expand(body, toks, q);
-        return q;
+        // Quoted phrases stay exact: no stems, no translations.
+        return toks.size() == 1 && toks[0].kind != TokenKind::kCjk ? single(toks[0], {}) : phrase(toks);
     }
 
 private:
@@ -191,7 +190,7 @@ private:
 
     Xapian::Query single(const Token& t, const std::vector<std::string>& langs) {
         const std::vector<std::string> f = forms(t);
-        Xapian::Query q(Xapian::Query::OP_OR, f.begin(), f.end());
+        Xapian::Query q(Xapian::Query::OP_SYNONYM, f.begin(), f.end());
         if (t.kind != TokenKind::kWord) return q;
         std::vector<std::string> stems;
         for (const std::string& lang : langs) {
@@ -207,9 +206,11 @@ private:
         }
         for (const std::string& s : stems) out_.highlight.insert(s);
         if (stems.empty()) return q;
-        return Xapian::Query(Xapian::Query::OP_OR, q,
-                             Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT,
-                                           Xapian::Query(Xapian::Query::OP_OR, stems.begin(), stems.end()), kStemWeight));
+        // One word, one synonym group: its forms and stems weigh as one term (the exact
+        // form, indexed beside its stem, still counts twice).
+        std::vector<std::string> all = f;
+        all.insert(all.end(), stems.begin(), stems.end());
+        return Xapian::Query(Xapian::Query::OP_SYNONYM, all.begin(), all.end());
     }
 
     // Tokens in sequence: a phrase over their forms; Han/Kana runs become bigram items. With
@@ -286,20 +287,70 @@ private:
             }
             out_.expansions.push_back(std::move(e));
         }
-        Xapian::Query expansions(Xapian::Query::OP_OR, alternatives.begin(), alternatives.end());
-        return Xapian::Query(Xapian::Query::OP_OR, direct,
-                             Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, expansions, kExpansionWeight));
+        // Pirkola's structured translation: the word and all its translations form one
+        // synonym group, so a translated match competes on its own weight and a word with
+        // many translations weighs as one word.
+        alternatives.insert(alternatives.begin(), direct);
+        return Xapian::Query(Xapian::Query::OP_SYNONYM, alternatives.begin(), alternatives.end());
+    }
+
+    bool is_stop_word(const std::string& raw) const {
+        if (stop_langs_.empty() || raw.back() == '*') return false;
+        const std::vector<Token> toks = ctx_.analyzer.tokenize(raw, single_lang());
+        if (toks.size() != 1) return false;
+        for (const std::string& l : StopWords::builtin().languages_of(toks[0].text))
+            if (stop_langs_.count(l)) return true;
+        return false;
+    }
+
+    /// The run of words from @p i that names a concept, as one part; returns the number of
+    /// words used (0 when none does).
+    std::size_t concept_run(const std::vector<std::string>& words, std::size_t i, std::vector<Xapian::Query>& parts) {
+        if (!ctx_.crosslingual || !ctx_.lexicon) return 0;
+        for (std::size_t len = std::min<std::size_t>(4, words.size() - i); len >= 2; --len) {
+            std::string joined;
+            bool plain = true;
+            for (std::size_t k = i; k < i + len; ++k) {
+                plain = plain && words[k].back() != '*';
+                joined += (k > i ? " " : "") + words[k];
+            }
+            if (!plain) continue;
+            const std::vector<Token> toks = ctx_.analyzer.tokenize(joined, single_lang());
+            if (toks.empty() || ctx_.lexicon->concepts_for_query(toks).empty()) continue;
+            std::vector<Xapian::Query> direct;
+            for (std::size_t k = i; k < i + len; ++k) {
+                if (is_stop_word(words[k])) continue;
+                Xapian::Query w = word(words[k], true, false);
+                if (!w.empty()) direct.push_back(w);
+            }
+            if (direct.empty()) continue;
+            parts.push_back(expand(joined, toks, Xapian::Query(Xapian::Query::OP_AND, direct.begin(), direct.end())));
+            return len;
+        }
+        return 0;
     }
 
     const QueryContext& ctx_;
     ParsedQuery& out_;
     std::size_t terms_ = 0;
+    std::set<std::string> stop_langs_;
 
 public:
     std::vector<std::string> prefixes_;  // wildcard prefixes, for highlighting
 };
 
 // ---------------------------------------------------------------- parser
+/// The passages that carry the positive items (any of them at the top level, where
+/// documents are matched as wholes; all of them inside parentheses) and no excluded one.
+Xapian::Query combine(const std::vector<Clause>& items, bool top) {
+    std::vector<Xapian::Query> pos, neg;
+    for (const Clause& c : items) (c.role == Clause::Role::kExcluded ? neg : pos).push_back(c.query);
+    if (pos.empty() && neg.empty()) return Xapian::Query();
+    Xapian::Query p = pos.empty() ? match_all() : Xapian::Query(top ? Xapian::Query::OP_OR : Xapian::Query::OP_AND, pos.begin(), pos.end());
+    if (neg.empty()) return p;
+    return Xapian::Query(Xapian::Query::OP_AND_NOT, p, Xapian::Query(Xapian::Query::OP_OR, neg.begin(), neg.end()));
+}
+
 class Parser {
 public:
     Parser(std::vector<Lexeme> lx, Builder& b, Filters& top_filters)
@@ -317,6 +368,7 @@ public:
         }
         Xapian::Query q = or_expr(0, !top_or);
         if (pos_ != lx_.size()) throw SyntaxError{"unexpected '" + lx_[pos_].text + "'"};
+        if (top_or && !q.empty()) clauses_ = {Clause{q, Clause::Role::kRequired}};
         return q;
     }
 
@@ -339,49 +391,55 @@ private:
         return Xapian::Query(Xapian::Query::OP_OR, alts.begin(), alts.end());
     }
 
+    /// A sequence of items joined by adjacency, AND or NOT. At the top level each item
+    /// becomes a clause (see Clause); inside parentheses the items are ANDed.
     Xapian::Query and_expr(int depth, bool top) {
-        std::vector<Xapian::Query> must, must_not;
-        bool expect = true;
+        std::vector<Clause> items;
+        bool expect = true, and_pending = false;
         while (pos_ < lx_.size() && !at(Tok::kOr) && !at(Tok::kRParen)) {
             if (at(Tok::kAnd)) {
                 if (expect) throw SyntaxError{"AND needs something on its left"};
                 ++pos_;
-                expect = true;
                 if (pos_ >= lx_.size() || at(Tok::kRParen) || at(Tok::kOr)) throw SyntaxError{"AND needs something on its right"};
+                // Both sides of an explicit AND are required.
+                if (!items.empty() && items.back().role == Clause::Role::kOptional) items.back().role = Clause::Role::kRequired;
+                expect = and_pending = true;
                 continue;
             }
+            const Clause::Role role = and_pending ? Clause::Role::kRequired : Clause::Role::kOptional;
+            and_pending = false;
+            expect = false;
             if (at(Tok::kWord)) {
                 // A run of bare words is built together, so that a concept named by several
                 // words can expand as one.
                 std::vector<std::string> run;
                 while (at(Tok::kWord)) run.push_back(lx_[pos_++].text);
-                Xapian::Query q = b_.word_run(run);
-                if (!q.empty()) must.push_back(q);
-                expect = false;
+                for (Xapian::Query& q : b_.word_run(run)) items.push_back({std::move(q), role});
                 continue;
             }
-            bool negate = false;
+            Clause::Role r = role;
             if (at(Tok::kNot) || at(Tok::kMinus)) {
-                negate = true;
+                r = Clause::Role::kExcluded;
                 ++pos_;
                 if (pos_ >= lx_.size() || at(Tok::kRParen) || at(Tok::kOr) || at(Tok::kAnd))
                     throw SyntaxError{"NOT needs something on its right"};
             } else if (at(Tok::kPlus)) {
+                r = Clause::Role::kRequired;
                 ++pos_;
             }
+            const bool negate = r == Clause::Role::kExcluded;
             Xapian::Query q = unary(depth, top && !negate, !negate);
-            if (!q.empty()) (negate ? must_not : must).push_back(q);
-            expect = false;
+            if (!q.empty()) items.push_back({std::move(q), r});
         }
-        if (must.empty() && must_not.empty()) {
-            if (pos_ < lx_.size() && at(Tok::kRParen) && depth == 0) throw SyntaxError{"unbalanced ')'"};
-            return Xapian::Query();
+        if (items.empty() && pos_ < lx_.size() && at(Tok::kRParen) && depth == 0) throw SyntaxError{"unbalanced ')'"};
+        if (top) {
+            for (Clause& c : items) clauses_.push_back(c);
+            return combine(items, true);
         }
-        Xapian::Query pos = must.empty() ? match_all()
-                                         : Xapian::Query(Xapian::Query::OP_AND, must.begin(), must.end());
-        if (must_not.empty()) return pos;
-        return Xapian::Query(Xapian::Query::OP_AND_NOT, pos,
-                             Xapian::Query(Xapian::Query::OP_OR, must_not.begin(), must_not.end()));
+        // Inside parentheses, or beside a top-level OR, every positive item is required.
+        for (Clause& c : items)
+            if (c.role == Clause::Role::kOptional) c.role = Clause::Role::kRequired;
+        return combine(items, false);
     }
 
     Xapian::Query unary(int depth, bool top, bool positive) {
@@ -395,7 +453,7 @@ private:
                 return q;
             }
             case Tok::kPhrase:
-                return b_.phrase_text(l.text, positive);
+                return b_.phrase_text(l.text);
             case Tok::kField:
                 if (top) {
                     top_.add(l.field, l.text);
@@ -416,6 +474,9 @@ private:
     Builder& b_;
     Filters& top_;
     std::size_t pos_ = 0;
+
+public:
+    std::vector<Clause> clauses_;  // the top level's clauses (none when it has an OR)
 };
 
 int parse_year(const std::string& s) {
@@ -519,8 +580,14 @@ ParsedQuery parse_query(std::string_view q, const QueryContext& ctx) {
     Builder builder(ctx, out);
     Xapian::Query text_query;
     try {
-        Parser parser(lex(q), builder, out.filters);
+        std::vector<Lexeme> lexemes = lex(q);
+        std::vector<std::string> bare;
+        for (const Lexeme& l : lexemes)
+            if (l.type == Tok::kWord) bare.push_back(l.text);
+        builder.choose_stop_languages(bare);
+        Parser parser(std::move(lexemes), builder, out.filters);
         text_query = parser.parse();
+        out.clauses = std::move(parser.clauses_);
     } catch (const SyntaxError& e) {
         // Search the words instead: operators and punctuation become plain words.
         out.filters = Filters{};
@@ -528,20 +595,21 @@ ParsedQuery parse_query(std::string_view q, const QueryContext& ctx) {
         out.highlight.clear();
         out.expansions.clear();
         out.warnings.push_back("query syntax: " + e.message + "; searched for the words instead");
-        std::vector<Xapian::Query> words;
+        std::vector<std::string> words;
         std::string cur;
-        auto flush = [&] {
-            if (cur.empty()) return;
-            Xapian::Query w = builder.word(cur, true);
-            if (!w.empty()) words.push_back(w);
-            cur.clear();
-        };
         for (char c : q) {
-            if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '(' || c == ')' || c == '"') flush();
-            else cur += c;
+            if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '(' || c == ')' || c == '"') {
+                if (!cur.empty()) words.push_back(std::move(cur));
+                cur.clear();
+            } else {
+                cur += c;
+            }
         }
-        flush();
-        text_query = words.empty() ? Xapian::Query() : Xapian::Query(Xapian::Query::OP_AND, words.begin(), words.end());
+        if (!cur.empty()) words.push_back(std::move(cur));
+        builder.choose_stop_languages(words);
+        out.clauses.clear();
+        for (Xapian::Query& w : builder.word_run(words)) out.clauses.push_back({std::move(w), Clause::Role::kOptional});
+        text_query = combine(out.clauses, true);
     }
     // Wildcards: highlight every indexed form that starts with a prefix is too costly; mark
     // the prefixes themselves so the snippet code can match by prefix.

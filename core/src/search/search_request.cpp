@@ -31,10 +31,11 @@ int integer(const ParamMap& p, const std::string& name, int fallback) {
     return static_cast<int>(n);
 }
 
-bool boolean(const ParamMap& p, const std::string& name) {
+bool boolean(const ParamMap& p, const std::string& name, bool fallback) {
     const std::string v = text::ascii_lower(single(p, name));
-    if (v.empty() || v == "false" || v == "0" || v == "no") return false;
-    if (v == "true" || v == "1" || v == "yes") return true;
+    if (v.empty()) return fallback;
+    if (v == "false" || v == "0" || v == "no" || v == "off") return false;
+    if (v == "true" || v == "1" || v == "yes" || v == "on") return true;
     throw InvalidRequest("invalid_parameter", "parameter '" + name + "' must be true or false");
 }
 
@@ -92,7 +93,7 @@ SearchRequest SearchRequest::from_params(const ParamMap& params) {
             }
         }
     }
-    r.crosslingual = boolean(params, "crosslingual");
+    r.crosslingual = boolean(params, "crosslingual", true);
     return r;
 }
 

@@ -1,0 +1,50 @@
+/** @file doc_match.h
+ *  @brief Match and rank: documents match as wholes, and the one match set they define.
+ *
+ *  The words of a query may sit in different passages of one document. A document
+ *  matches when it carries every required clause, no excluded one, and, when there is no
+ *  required clause, at least minimum_should_match() of the optional ones. Documents are
+ *  ranked by BM25 over clauses, where a clause's frequency in a document is the number of
+ *  its passages that carry the clause. The passages of the matching documents that carry
+ *  a positive clause are the one match set that totals, facets, compare cells and batch
+ *  all count.
+ */
+#pragma once
+
+#include "strata/query.h"
+
+#include <xapian.h>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace strata {
+
+class FacetColumn;
+
+/// How many of @p optional clauses a document must carry when no clause is required.
+[[nodiscard]] std::size_t minimum_should_match(std::size_t optional);
+
+struct RankedDocument {
+    std::string id;
+    double score = 0;
+    std::size_t clauses = 0;  ///< positive clauses the document carries
+};
+
+struct DocumentMatch {
+    /// The matching documents, best first; empty when the query has no text (every
+    /// document that passes the filters matches then, and is ranked by Xapian).
+    std::vector<RankedDocument> ranked;
+    /// The one match set, as passages (filters included). Never empty: a query that
+    /// matches nothing gets a query that matches no passage.
+    Xapian::Query passages;
+    bool none = false;  ///< no document matches
+};
+
+/// Matches @p pq's clauses against documents under @p filter (which may be empty).
+/// @p column counts passages over one local index (null over shards).
+[[nodiscard]] DocumentMatch match_documents(Xapian::Database& db, const ParsedQuery& pq, const Xapian::Query& filter,
+                                            const std::shared_ptr<const FacetColumn>& column, double max_seconds);
+
+}  // namespace strata

@@ -1,0 +1,32 @@
+/** @file stopwords.h
+ *  @brief Stop words per language, from Snowball's lists as Debian's Lingua::StopWords ships
+ *  them (compiled into the build's data directory by scripts/dump-stopwords).
+ *
+ *  A stop word is neither required nor counted toward a query's coordination; it still
+ *  matches inside a quoted phrase. Languages without a list have no stop words.
+ */
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+namespace strata {
+
+class StopWords {
+public:
+    /// The lists of the build's data directory (empty when the file is missing).
+    [[nodiscard]] static const StopWords& builtin();
+    /// Reads "lang<TAB>word" lines; a missing file gives no stop words.
+    [[nodiscard]] static StopWords load(const std::string& path);
+
+    /// The languages in whose list the case-folded @p word is (empty when none).
+    [[nodiscard]] const std::vector<std::string>& languages_of(std::string_view word) const;
+    [[nodiscard]] std::size_t size() const { return langs_.size(); }
+
+private:
+    std::unordered_map<std::string, std::vector<std::string>> langs_;  // word → languages
+};
+
+}  // namespace strata

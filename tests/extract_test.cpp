@@ -27,6 +27,30 @@ TEST(Extract, MarkdownInlineMarkersDoNotReachPassageText) {
     EXPECT_EQ(ps[0].text, "Strand 8 uses code and data sharing.");
 }
 
+TEST(Extract, ADocumentOfHeadingsAloneIsOnePassage) {
+    // Two words on a line of their own read like a plain-text heading.
+    const ExtractedDocument txt = extract_plain_text("Knowledge database");
+    ASSERT_EQ(txt.blocks.size(), 1u);
+    EXPECT_TRUE(txt.blocks[0].heading);
+    const std::vector<Passage> ps = split_passages(txt);
+    ASSERT_EQ(ps.size(), 1u);
+    EXPECT_EQ(ps[0].text, "Knowledge database");
+    EXPECT_EQ(ps[0].section, "");
+    EXPECT_EQ(ps[0].words, 2u);
+    EXPECT_EQ(ps[0].start, 0u);
+    EXPECT_EQ(ps[0].end, 18u);
+
+    const std::vector<Passage> md = split_passages(extract_markdown("# Title only\n\n## And a *section*\n"));
+    ASSERT_EQ(md.size(), 1u);
+    EXPECT_EQ(md[0].text, "Title only\n\nAnd a *section*");
+}
+
+TEST(Extract, ADocumentWithoutWordsHasNoPassage) {
+    EXPECT_TRUE(split_passages(extract_plain_text("")).empty());
+    EXPECT_TRUE(split_passages(extract_plain_text(" \n\t\n  \r\n")).empty());
+    EXPECT_TRUE(split_passages(extract_markdown("\n\n```\n```\n")).empty());
+}
+
 TEST(Extract, LongSectionsSplitNearFourHundredWords) {
     std::string md = "## Long\n\n";
     for (int p = 0; p < 12; ++p) {

@@ -3,7 +3,9 @@
 #include "strata/errors.h"
 #include "strata/index_store.h"
 #include "strata/indexer.h"
+#include "strata/reference.h"
 #include "strata/schema.h"
+#include "strata/search.h"
 #include "support.h"
 
 #include <gtest/gtest.h>
@@ -146,6 +148,40 @@ TEST(Indexer, ACorruptPdfFailsAloneAndOthersAreIndexed) {
     ASSERT_EQ(s.failures.size(), 1u);
     EXPECT_NE(s.failures[0].to_string().find("bad.pdf"), std::string::npos);
     EXPECT_EQ(s.added, 10u);
+}
+
+// A corpus of one plain-text document with @p text; the reference data is the bundled one.
+fs::path one_text_corpus(const fs::path& dir, const std::string& text) {
+    const fs::path corpus = dir / "corpus";
+    fs::create_directories(corpus / "docs");
+    test::write_file(corpus / "docs/note.yaml", "id: \"xx-note\"\ncountry: \"GB\"\ntitle: \"Note\"\nyear: 2020\nfile: \"note.txt\"\n");
+    test::write_file(corpus / "docs/note.txt", text);
+    return corpus;
+}
+
+// Two words on one line read like a plain-text heading, and a heading alone made no passage.
+TEST(Indexer, IndexesAVeryShortDocument) {
+    test::TempDir dir;
+    const fs::path corpus = one_text_corpus(dir.path(), "Knowledge database");
+    const IndexSummary s = index(corpus, dir / "idx");
+    ASSERT_EQ(s.failures.size(), 0u) << s.failures.front().to_string();
+    EXPECT_EQ(s.added, 1u);
+    EXPECT_EQ(s.passages, 1u);
+    const Searcher searcher(SearcherOptions{{(dir / "idx").string()}, {}}, load_reference(corpus));
+    const nlohmann::json r = searcher.search(SearchRequest::from_params({{"q", {"database"}}}));
+    ASSERT_EQ(r["total"], 1) << r.dump();
+    EXPECT_EQ(r["hits"][0]["id"], "xx-note");
+}
+
+TEST(Indexer, AnEmptyOrWhitespaceOnlyTextFailsAlone) {
+    for (const std::string text : {"", " \n\t\n  \r\n"}) {
+        test::TempDir dir;
+        const fs::path corpus = one_text_corpus(dir.path(), text);
+        const IndexSummary s = index(corpus, dir / "idx");
+        ASSERT_EQ(s.failures.size(), 1u) << "text '" << text << "'";
+        EXPECT_NE(s.failures[0].to_string().find("no text could be extracted"), std::string::npos);
+        EXPECT_EQ(s.added, 0u);
+    }
 }
 
 TEST(Indexer, ASecondWriterGetsALockedError) {

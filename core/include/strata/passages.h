@@ -29,7 +29,8 @@ struct PassageLimits {
 };
 
 /// Splits at headings, then packs paragraphs up to max_words; a paragraph longer than
-/// max_words is cut at sentence ends.
+/// max_words is cut at sentence ends. A document with headings but no paragraphs is one
+/// passage of its headings, so the result is empty only when the document has no words.
 [[nodiscard]] std::vector<Passage> split_passages(const ExtractedDocument& doc, PassageLimits limits = {});
 
 }  // namespace strata

@@ -127,6 +127,15 @@ std::vector<Passage> split_passages(const ExtractedDocument& doc, PassageLimits 
         flush();
     }
     flush();
+    // A document of headings alone (a two-word note reads like a plain-text heading, a
+    // markdown file may be a title only) still has text: its headings become its passage.
+    // Only a document without words has no passage.
+    if (out.empty()) {
+        heading_path.clear();
+        for (const Block& b : doc.blocks)
+            if (b.heading) add_piece(b.start, b.end, b.page);
+        flush();
+    }
     return out;
 }
 

@@ -2,6 +2,8 @@
 
 #include "strata/text.h"
 
+#include <algorithm>
+
 namespace strata {
 
 namespace {
@@ -38,105 +40,139 @@ std::string strip_inline_markdown(std::string_view s) {
     return out;
 }
 
-}  // namespace
+// Packs pieces of paragraphs into passages under the current heading path.
+class PassagePacker {
+public:
+    PassagePacker(const ExtractedDocument& doc, PassageLimits limits) : doc_(doc), limits_(limits) {}
 
-std::vector<Passage> split_passages(const ExtractedDocument& doc, PassageLimits limits) {
-    std::vector<Passage> out;
-    std::vector<std::string> heading_path;  // by level
-    Passage cur;
-    bool open = false;
+    // A heading ends the open passage and becomes part of the next ones' section name.
+    void heading(const Block& b) {
+        flush();
+        const std::size_t level = static_cast<std::size_t>(b.level < 1 ? 1 : b.level);
+        // The document title (level 1) is not a section of its own.
+        heading_path_.resize(level);
+        heading_path_[level - 1] = text::squeeze_space(std::string_view(doc_.text).substr(b.start, b.end - b.start));
+        if (level == 1) heading_path_[0].clear();
+    }
 
-    auto section_name = [&] {
+    // Adds doc.text[s, e) to the open passage, first closing it when the piece would take
+    // it past max_words and it already has min_words.
+    void piece(std::uint32_t s, std::uint32_t e, int page) {
+        const std::string_view chunk(doc_.text.data() + s, e - s);
+        const std::size_t w = text::approx_words(chunk);
+        if (w == 0) return;
+        if (open_ && cur_.words + w > limits_.max_words && cur_.words >= limits_.min_words) flush();
+        if (!open_) {
+            cur_.section = section_name();
+            cur_.page = page;
+            cur_.start = s;
+            open_ = true;
+        } else {
+            cur_.text += "\n\n";
+        }
+        cur_.text += doc_.format == "md" ? strip_inline_markdown(text::trim(chunk)) : std::string(text::trim(chunk));
+        cur_.end = e;
+        cur_.page_end = page;
+        cur_.words += w;
+    }
+
+    void flush() {
+        if (open_ && cur_.words > 0) out_.push_back(std::move(cur_));
+        cur_ = Passage{};
+        open_ = false;
+    }
+
+    void forget_headings() { heading_path_.clear(); }
+    [[nodiscard]] bool empty() const { return out_.empty() && !open_; }
+
+    std::vector<Passage> take() {
+        flush();
+        return std::move(out_);
+    }
+
+private:
+    std::string section_name() const {
         std::string s;
-        for (const std::string& h : heading_path) {
+        for (const std::string& h : heading_path_) {
             if (h.empty()) continue;
             if (!s.empty()) s += " \xE2\x80\xBA ";  // ›
             s += h;
         }
         return s;
-    };
-    auto flush = [&] {
-        if (open && cur.words > 0) out.push_back(std::move(cur));
-        cur = Passage{};
-        open = false;
-    };
-    auto add_piece = [&](std::uint32_t s, std::uint32_t e, int page) {
-        const std::string_view piece(doc.text.data() + s, e - s);
-        const std::size_t w = text::approx_words(piece);
-        if (w == 0) return;
-        if (open && cur.words + w > limits.max_words && cur.words >= limits.min_words) flush();
-        if (!open) {
-            cur.section = section_name();
-            cur.page = page;
-            cur.start = s;
-            open = true;
-        } else {
-            cur.text += "\n\n";
-        }
-        cur.text += doc.format == "md" ? strip_inline_markdown(text::trim(piece)) : std::string(text::trim(piece));
-        cur.end = e;
-        cur.page_end = page;
-        cur.words += w;
-    };
+    }
 
+    const ExtractedDocument& doc_;
+    const PassageLimits limits_;
+    std::vector<Passage> out_;
+    std::vector<std::string> heading_path_;  // by level
+    Passage cur_;
+    bool open_ = false;
+};
+
+// Where the piece of a long paragraph that starts at @p s ends: at the sentence end nearest
+// below max_words; @p ci walks @p cuts across calls.
+std::uint32_t next_cut(const std::string& text, std::uint32_t s, std::uint32_t end, const std::vector<std::uint32_t>& cuts,
+                       std::size_t& ci, std::size_t max_words) {
+    std::uint32_t best = 0;
+    for (; ci < cuts.size(); ++ci) {
+        if (cuts[ci] <= s) continue;
+        if (text::approx_words(std::string_view(text.data() + s, cuts[ci] - s)) > max_words) break;
+        best = cuts[ci];
+    }
+    if (best != 0) return best;
+    // No sentence end in reach: cut after max_words spaces.
+    std::size_t words = 0;
+    best = s;
+    while (best < end && words < max_words) {
+        if (text[best] == ' ') ++words;
+        ++best;
+    }
+    // Unspaced scripts: fall back to a byte budget on a character boundary.
+    if (best == end && text::approx_words(std::string_view(text.data() + s, best - s)) > max_words) {
+        best = std::min<std::uint32_t>(end, s + static_cast<std::uint32_t>(max_words) * 6);
+        while (best < end && (static_cast<unsigned char>(text[best]) & 0xC0) == 0x80) ++best;
+    }
+    return best;
+}
+
+// A paragraph longer than max_words: each piece up to a cut is a passage of its own.
+void add_long_paragraph(PassagePacker& packer, const ExtractedDocument& doc, const Block& b, const PassageLimits& limits) {
+    const std::vector<std::uint32_t> cuts = sentence_cuts(doc.text, b.start, b.end);
+    std::size_t ci = 0;
+    std::uint32_t s = b.start;
+    while (s < b.end) {
+        const std::uint32_t cut = next_cut(doc.text, s, b.end, cuts, ci, limits.max_words);
+        packer.flush();
+        packer.piece(s, cut, b.page);
+        s = cut;
+        while (s < b.end && (doc.text[s] == ' ' || doc.text[s] == '\n')) ++s;
+    }
+    packer.flush();
+}
+
+}  // namespace
+
+std::vector<Passage> split_passages(const ExtractedDocument& doc, PassageLimits limits) {
+    PassagePacker packer(doc, limits);
     for (const Block& b : doc.blocks) {
         if (b.heading) {
-            flush();
-            const std::size_t level = static_cast<std::size_t>(b.level < 1 ? 1 : b.level);
-            // The document title (level 1) is not a section of its own.
-            heading_path.resize(level);
-            heading_path[level - 1] = text::squeeze_space(std::string_view(doc.text).substr(b.start, b.end - b.start));
-            if (level == 1) heading_path[0].clear();
-            continue;
+            packer.heading(b);
+        } else if (text::approx_words(std::string_view(doc.text.data() + b.start, b.end - b.start)) <= limits.max_words) {
+            packer.piece(b.start, b.end, b.page);
+        } else {
+            add_long_paragraph(packer, doc, b, limits);
         }
-        const std::string_view para(doc.text.data() + b.start, b.end - b.start);
-        if (text::approx_words(para) <= limits.max_words) {
-            add_piece(b.start, b.end, b.page);
-            continue;
-        }
-        // Long paragraph: cut at the sentence end nearest below max_words.
-        std::uint32_t s = b.start;
-        const std::vector<std::uint32_t> cuts = sentence_cuts(doc.text, b.start, b.end);
-        std::size_t ci = 0;
-        while (s < b.end) {
-            std::uint32_t best = 0;
-            for (; ci < cuts.size(); ++ci) {
-                if (cuts[ci] <= s) continue;
-                if (text::approx_words(std::string_view(doc.text.data() + s, cuts[ci] - s)) > limits.max_words) break;
-                best = cuts[ci];
-            }
-            if (best == 0) {
-                // No sentence end in reach: cut after max_words spaces.
-                std::size_t words = 0;
-                best = s;
-                while (best < b.end && words < limits.max_words) {
-                    if (doc.text[best] == ' ') ++words;
-                    ++best;
-                }
-                // Unspaced scripts: fall back to a byte budget on a character boundary.
-                if (best == b.end && text::approx_words(std::string_view(doc.text.data() + s, best - s)) > limits.max_words) {
-                    best = std::min<std::uint32_t>(b.end, s + static_cast<std::uint32_t>(limits.max_words) * 6);
-                    while (best < b.end && (static_cast<unsigned char>(doc.text[best]) & 0xC0) == 0x80) ++best;
-                }
-            }
-            flush();
-            add_piece(s, best, b.page);
-            s = best;
-            while (s < b.end && (doc.text[s] == ' ' || doc.text[s] == '\n')) ++s;
-        }
-        flush();
     }
-    flush();
+    packer.flush();
     // A document of headings alone (a two-word note reads like a plain-text heading, a
     // markdown file may be a title only) still has text: its headings become its passage.
     // Only a document without words has no passage.
-    if (out.empty()) {
-        heading_path.clear();
+    if (packer.empty()) {
+        packer.forget_headings();
         for (const Block& b : doc.blocks)
-            if (b.heading) add_piece(b.start, b.end, b.page);
-        flush();
+            if (b.heading) packer.piece(b.start, b.end, b.page);
     }
-    return out;
+    return packer.take();
 }
 
 }  // namespace strata

@@ -115,6 +115,80 @@ YAML::Node parse_yaml(const std::string& content, const fs::path& name) {
 
 YAML::Node parse_yaml_file(const fs::path& file) { return parse_yaml(read_meta_file(file), file); }
 
+// The field steps of parse_document_meta, in the order its errors are reported.
+
+void reject_unknown_keys(const MetaReader& r) {
+    for (const auto& kv : r.root()) {
+        const std::string key = kv.first.IsScalar() ? kv.first.Scalar() : std::string("?");
+        if (!known_keys().count(key)) r.fail(kv.first, key, "is not a known metadata field");
+    }
+}
+
+// The string fields, each checked for its form.
+void read_text_fields(const MetaReader& r, DocumentMeta& m) {
+    m.id = r.string("id", true, 128);
+    r.check("id", m.id, is_valid_document_id(m.id),
+            "a valid id (lower-case letters, digits, '.', '_' and '-', no '..', at most 128 characters)");
+    m.country = r.string("country", true, 2);
+    r.check("country", m.country, m.country.size() == 2 && is_upper(m.country[0]) && is_upper(m.country[1]),
+            "an ISO 3166-1 alpha-2 code (upper case) or EU");
+    m.title = r.string("title", true, 1000);
+    m.title_en = r.string("title_en", false, 1000);
+    m.language = r.string("language", false, 35);
+    r.check("language", m.language, is_language_tag(m.language), "a BCP 47 language tag");
+    m.issuer = r.string("issuer", false, 1000);
+    m.source_url = r.string("source_url", false, 4000);
+    r.check("source_url", m.source_url, is_http_url(m.source_url), "an http(s) URL");
+    m.file = r.string("file", true, 1000);
+}
+
+int read_year(const MetaReader& r) {
+    const YAML::Node year = r.root()["year"];
+    if (!year) r.fail(r.root(), "year", "is required");
+    int value = 0;
+    try {
+        if (!year.IsScalar()) throw YAML::Exception(year.Mark(), "");
+        value = year.as<int>();
+    } catch (const YAML::Exception&) {
+        r.fail(year, "year", "must be a whole number");
+    }
+    if (value < 1900 || value > 2100) r.fail(year, "year", std::to_string(value) + " is outside 1900..2100");
+    return value;
+}
+
+// type, digest and themes: each checked only when present.
+void read_optional_fields(const MetaReader& r, DocumentMeta& m) {
+    const YAML::Node& root = r.root();
+    if (const YAML::Node t = root["type"]) {
+        m.type = r.string("type", true, 40);
+        const auto& types = document_types();
+        if (std::find(types.begin(), types.end(), m.type) == types.end())
+            r.fail(t, "type", "'" + m.type + "' is not one of strategy, action-plan, ethics-framework, regulation, "
+                              "white-paper, review, other");
+    }
+    if (const YAML::Node d = root["digest"]) {
+        try {
+            m.digest = d.as<bool>();
+        } catch (const YAML::Exception&) {
+            r.fail(d, "digest", "must be true or false");
+        }
+    }
+    if (const YAML::Node th = root["themes"]) {
+        if (!th.IsSequence()) r.fail(th, "themes", "must be a list of theme ids");
+        for (const auto& item : th) {
+            if (!item.IsScalar() || item.Scalar().empty()) r.fail(item, "themes", "must be a list of theme ids");
+            m.themes.push_back(item.Scalar());
+        }
+    }
+}
+
+// The text file sits next to its metadata file, whose directory is the root of `file`.
+fs::path text_path_of(const MetaReader& r, const std::string& file, const fs::path& yaml_file) {
+    const fs::path rel(file);
+    if (rel.is_absolute()) r.fail(r.root()["file"], "file", "must be a path relative to the metadata file");
+    return yaml_file.parent_path() / rel;
+}
+
 }  // namespace
 
 bool is_valid_document_id(std::string_view id) {
@@ -153,64 +227,14 @@ DocumentMeta load_document_meta(const fs::path& yaml_file) {
 DocumentMeta parse_document_meta(const std::string& yaml, const fs::path& yaml_file) {
     const YAML::Node root = parse_yaml(yaml, yaml_file);
     if (!root.IsMap()) throw InputError(yaml_file.string(), line_of(root), "", "metadata must be a YAML mapping");
-    MetaReader r(yaml_file, root);
-    for (const auto& kv : root) {
-        const std::string key = kv.first.IsScalar() ? kv.first.Scalar() : std::string("?");
-        if (!known_keys().count(key)) r.fail(kv.first, key, "is not a known metadata field");
-    }
-
+    const MetaReader r(yaml_file, root);
+    reject_unknown_keys(r);
     DocumentMeta m;
     m.meta_path = yaml_file;
-    m.id = r.string("id", true, 128);
-    r.check("id", m.id, is_valid_document_id(m.id),
-            "a valid id (lower-case letters, digits, '.', '_' and '-', no '..', at most 128 characters)");
-    m.country = r.string("country", true, 2);
-    r.check("country", m.country, m.country.size() == 2 && is_upper(m.country[0]) && is_upper(m.country[1]),
-            "an ISO 3166-1 alpha-2 code (upper case) or EU");
-    m.title = r.string("title", true, 1000);
-    m.title_en = r.string("title_en", false, 1000);
-    m.language = r.string("language", false, 35);
-    r.check("language", m.language, is_language_tag(m.language), "a BCP 47 language tag");
-    m.issuer = r.string("issuer", false, 1000);
-    m.source_url = r.string("source_url", false, 4000);
-    r.check("source_url", m.source_url, is_http_url(m.source_url), "an http(s) URL");
-    m.file = r.string("file", true, 1000);
-
-    const YAML::Node year = root["year"];
-    if (!year) r.fail(root, "year", "is required");
-    try {
-        if (!year.IsScalar()) throw YAML::Exception(year.Mark(), "");
-        m.year = year.as<int>();
-    } catch (const YAML::Exception&) {
-        r.fail(year, "year", "must be a whole number");
-    }
-    if (m.year < 1900 || m.year > 2100) r.fail(year, "year", std::to_string(m.year) + " is outside 1900..2100");
-
-    if (const YAML::Node t = root["type"]) {
-        m.type = r.string("type", true, 40);
-        const auto& types = document_types();
-        if (std::find(types.begin(), types.end(), m.type) == types.end())
-            r.fail(t, "type", "'" + m.type + "' is not one of strategy, action-plan, ethics-framework, regulation, "
-                              "white-paper, review, other");
-    }
-    if (const YAML::Node d = root["digest"]) {
-        try {
-            m.digest = d.as<bool>();
-        } catch (const YAML::Exception&) {
-            r.fail(d, "digest", "must be true or false");
-        }
-    }
-    if (const YAML::Node th = root["themes"]) {
-        if (!th.IsSequence()) r.fail(th, "themes", "must be a list of theme ids");
-        for (const auto& item : th) {
-            if (!item.IsScalar() || item.Scalar().empty()) r.fail(item, "themes", "must be a list of theme ids");
-            m.themes.push_back(item.Scalar());
-        }
-    }
-
-    const fs::path rel(m.file);
-    if (rel.is_absolute()) r.fail(root["file"], "file", "must be a path relative to the metadata file");
-    m.text_path = yaml_file.parent_path() / rel;
+    read_text_fields(r, m);
+    m.year = read_year(r);
+    read_optional_fields(r, m);
+    m.text_path = text_path_of(r, m.file, yaml_file);
     return m;
 }
 

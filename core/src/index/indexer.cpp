@@ -1,6 +1,7 @@
 #include "strata/indexer.h"
 
 #include "index/document_builder.h"
+#include "index/index_writer.h"
 #include "strata/analyzer.h"
 #include "strata/index_store.h"
 #include "strata/lexicon.h"
@@ -10,12 +11,8 @@
 #include <xapian.h>
 
 #include <algorithm>
-#include <atomic>
-#include <condition_variable>
 #include <ctime>
-#include <mutex>
 #include <optional>
-#include <set>
 #include <thread>
 
 namespace fs = std::filesystem;
@@ -23,8 +20,6 @@ namespace fs = std::filesystem;
 namespace strata {
 
 namespace {
-
-constexpr std::size_t kMaxAhead = 64;  // documents analysed ahead of the writer, at most
 
 std::string now_iso() {
     std::time_t t = std::time(nullptr);
@@ -51,107 +46,135 @@ std::uint64_t to_u64(const std::string& s) {
     }
 }
 
-// build_document(), with an unexpected exception turned into a failure of that document.
-BuiltDocument analyse(const DocumentMeta& meta, const BuildContext& ctx, const std::string& stored,
-                      const std::string& salt) {
-    BuiltDocument b;
-    try {
-        b = build_document(meta, ctx, stored, salt);
-    } catch (const std::exception& e) {
-        b = {};
-        b.failed = true;
-        b.issue = {meta.text_path.string(), 0, "", std::string("analysis failed: ") + e.what()};
-    } catch (const Xapian::Error& e) {
-        b = {};
-        b.failed = true;
-        b.issue = {meta.text_path.string(), 0, "", "analysis failed: " + e.get_description()};
-    }
-    b.id = meta.id;
-    return b;
-}
+// The read-only context of a run: the reference data, the one analyzer and the lexicon.
+struct Analysis {
+    explicit Analysis(const fs::path& corpus_dir)
+        : ref(load_reference(corpus_dir)),
+          analyzer(),
+          lexicon(analyzer, ref),
+          ctx{analyzer, ref, lexicon},
+          salt("schema=" + std::to_string(schema::kSchemaVersion) + ";ref=" + ref.hash) {}
 
-// Writes an analysed, changed document: its passages, spelling words and records.
-void write_document(Xapian::WritableDatabase& db, const BuiltDocument& b, const DocumentMeta& meta) {
-    for (const Xapian::Document& p : b.passages) db.add_document(p);
-    for (const auto& [word, freq] : b.spelling) db.add_spelling(word, 1);
-    db.set_metadata(std::string(schema::kMetaHashPrefix) + meta.id, b.hash);
-    db.set_metadata(std::string(schema::kMetaDocPrefix) + meta.id,
-                    b.record.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
-    db.set_metadata("src:" + meta.id, meta.meta_path.string());
-}
-
-// Splits documents 0..sizes.size() into `parts` contiguous ranges of about equal bytes;
-// returns the parts + 1 boundaries.
-std::vector<std::size_t> split_by_bytes(const std::vector<std::uint64_t>& sizes, unsigned parts) {
-    std::uint64_t total = 0;
-    for (std::uint64_t s : sizes) total += s;
-    std::vector<std::size_t> bounds{0};
-    std::uint64_t acc = 0;
-    for (std::size_t i = 0; i < sizes.size() && bounds.size() < parts; ++i) {
-        acc += sizes[i];
-        if (acc * parts >= total * bounds.size()) bounds.push_back(i + 1);
-    }
-    while (bounds.size() <= parts) bounds.push_back(sizes.size());
-    return bounds;
-}
-
-// Analyses documents on worker threads; hands them to the caller in corpus order.
-class Pipeline {
-public:
-    Pipeline(const std::vector<DocumentMeta>& docs, const BuildContext& ctx, const std::vector<std::string>& stored,
-             const std::string& salt, unsigned threads)
-        : docs_(docs), ctx_(ctx), stored_(stored), salt_(salt), results_(docs.size()) {
-        for (unsigned i = 0; i < threads; ++i) workers_.emplace_back([this] { work(); });
-    }
-    ~Pipeline() {
-        {
-            std::lock_guard lock(mu_);
-            stop_ = true;
-        }
-        cv_.notify_all();
-        for (auto& w : workers_) w.join();
-    }
-
-    BuiltDocument take(std::size_t i) {
-        std::unique_lock lock(mu_);
-        cv_.wait(lock, [&] { return results_[i].has_value(); });
-        BuiltDocument out = std::move(*results_[i]);
-        results_[i].reset();
-        taken_ = i + 1;
-        cv_.notify_all();
-        return out;
-    }
-
-private:
-    void work() {
-        for (;;) {
-            std::size_t i;
-            {
-                std::unique_lock lock(mu_);
-                cv_.wait(lock, [&] { return stop_ || next_ >= docs_.size() || next_ < taken_ + kMaxAhead; });
-                if (stop_ || next_ >= docs_.size()) return;
-                i = next_++;
-            }
-            BuiltDocument b = analyse(docs_[i], ctx_, stored_[i], salt_);
-            {
-                std::lock_guard lock(mu_);
-                results_[i] = std::move(b);
-            }
-            cv_.notify_all();
-        }
-    }
-
-    const std::vector<DocumentMeta>& docs_;
-    const BuildContext& ctx_;
-    const std::vector<std::string>& stored_;
-    const std::string& salt_;
-    std::vector<std::optional<BuiltDocument>> results_;
-    std::vector<std::thread> workers_;
-    std::mutex mu_;
-    std::condition_variable cv_;
-    std::size_t next_ = 0, taken_ = 0;
-    bool stop_ = false;
+    const ReferenceData ref;
+    const Analyzer analyzer;
+    const LexiconMatcher lexicon;
+    const BuildContext ctx;
+    const std::string salt;  // hashed with every document: a new schema or reference data changes every hash
 };
+
+// The corpus documents of this shard; the corpus's own issues are failures of the run.
+CorpusScan scan_shard(const IndexOptions& opt, IndexSummary& summary) {
+    if (opt.shards < 1 || opt.shard < 1 || opt.shard > opt.shards)
+        throw ConfigError("--shard must be i/n with 1 <= i <= n");
+    CorpusScan scan = scan_corpus(opt.corpus_dir);
+    summary.failures = scan.issues;
+    if (opt.shards > 1) {
+        std::erase_if(scan.documents, [&](const DocumentMeta& d) { return shard_of(d.id, opt.shards) != opt.shard; });
+    }
+    return scan;
+}
+
+std::optional<Xapian::Database> open_live(const std::optional<fs::path>& live, IndexSummary& summary) {
+    if (!live) return std::nullopt;
+    try {
+        return Xapian::Database(live->string());
+    } catch (const Xapian::Error& e) {
+        summary.warnings.push_back("live index unreadable (" + e.get_description() + "); rebuilding");
+        return std::nullopt;
+    }
+}
+
+// The hashes, ids and metadata paths of what the live generation holds.
+void read_indexed(const Xapian::Database& old, const std::vector<DocumentMeta>& docs, UpdatePlan& plan) {
+    const std::string hash_prefix(schema::kMetaHashPrefix);
+    for (auto it = old.metadata_keys_begin(hash_prefix); it != old.metadata_keys_end(hash_prefix); ++it) {
+        const std::string id = (*it).substr(schema::kMetaHashPrefix.size());
+        plan.indexed_ids.insert(id);
+        plan.source_of[id] = old.get_metadata("src:" + id);
+    }
+    for (std::size_t i = 0; i < docs.size(); ++i) plan.stored[i] = old.get_metadata(hash_prefix + docs[i].id);
+}
+
+// Incremental by hash: an update of the live generation needs it readable and built with
+// this schema and reference data; else, or on --rebuild, the run writes a fresh generation.
+UpdatePlan plan_update(const std::optional<fs::path>& live, const IndexOptions& opt, const ReferenceData& ref,
+                       const std::vector<DocumentMeta>& docs, IndexSummary& summary) {
+    UpdatePlan plan;
+    plan.stored.resize(docs.size());
+    const std::optional<Xapian::Database> old = open_live(live, summary);
+    if (!old) return plan;
+    plan.fresh = opt.rebuild ||
+                 meta_or_empty(*old, std::string(schema::kMetaSchemaVersion)) != std::to_string(schema::kSchemaVersion) ||
+                 meta_or_empty(*old, std::string(schema::kMetaReferenceHash)) != ref.hash;
+    plan.old_generation = to_u64(meta_or_empty(*old, "strata:generation"));
+    if (!plan.fresh) read_indexed(*old, docs, plan);
+    return plan;
+}
+
+std::vector<std::uint64_t> source_sizes(const std::vector<DocumentMeta>& docs) {
+    std::vector<std::uint64_t> sizes;
+    sizes.reserve(docs.size());
+    for (const DocumentMeta& d : docs) {
+        std::error_code ec;
+        const std::uintmax_t n = fs::file_size(d.text_path, ec);
+        sizes.push_back(ec ? 0 : n);
+    }
+    return sizes;
+}
+
+// Deletes the documents of the live generation that left the corpus. A document that failed
+// in this run, or whose metadata file failed to load, keeps its last good version.
+void remove_gone(Xapian::WritableDatabase& db, const CorpusScan& scan, const UpdatePlan& plan, const Tally& tally,
+                 IndexSummary& summary) {
+    std::set<std::string> kept = tally.failed();
+    for (const CorpusIssue& issue : scan.issues)
+        for (const auto& [id, src] : plan.source_of)
+            if (!src.empty() && src == issue.file) kept.insert(id);
+    for (const std::string& id : plan.indexed_ids) {
+        if (tally.present().count(id) || kept.count(id)) continue;
+        db.delete_document(std::string(schema::kDocId) + id);
+        for (const char* prefix : {"hash:", "doc:", "src:"}) db.set_metadata(prefix + id, "");
+        ++summary.deleted;
+    }
+}
+
+bool run_changed(const UpdatePlan& plan, const IndexSummary& summary) {
+    return plan.fresh || summary.added || summary.changed || summary.deleted;
+}
+
+// A run that changed anything makes the next generation, stamped with the schema and
+// reference data it was built with (an update checks them; the daemon reads the references).
+void stamp_generation(Xapian::WritableDatabase& db, const UpdatePlan& plan, const ReferenceData& ref,
+                      IndexSummary& summary) {
+    const bool changed = run_changed(plan, summary);
+    summary.generation = changed ? plan.old_generation + 1 : plan.old_generation;
+    if (!changed) return;
+    db.set_metadata(std::string(schema::kMetaSchemaVersion), std::to_string(schema::kSchemaVersion));
+    db.set_metadata(std::string(schema::kMetaReferenceHash), ref.hash);
+    db.set_metadata("strata:generation", std::to_string(summary.generation));
+    db.set_metadata(std::string(schema::kMetaBuiltAt), now_iso());
+    db.set_metadata(kMetaThemes, ref.sources.themes);
+    db.set_metadata(kMetaConcepts, ref.sources.concepts);
+    db.set_metadata(kMetaCountries, ref.sources.countries);
+}
+
+// A fresh generation goes live by the store's atomic switch; an update commits its
+// transaction, or cancels it when nothing changed.
+void commit_generation(Xapian::WritableDatabase& db, IndexStore& store, const fs::path& target, const UpdatePlan& plan,
+                       IndexSummary& summary) {
+    if (plan.fresh) {
+        db.commit();
+        db.close();
+        store.publish(target);
+        summary.rebuilt = true;
+    } else if (run_changed(plan, summary)) {
+        db.commit_transaction();
+        db.close();
+    } else {
+        db.cancel_transaction();
+        db.close();
+    }
+}
 
 }  // namespace
 
@@ -169,197 +192,24 @@ IndexSummary run_indexer(const IndexOptions& opt) {
     IndexSummary summary;
     IndexLock lock(opt.index_dir);
     IndexStore store(opt.index_dir);
-
-    const ReferenceData ref = load_reference(opt.corpus_dir);
-    const Analyzer analyzer;
-    const LexiconMatcher lexicon(analyzer, ref);
-    const BuildContext ctx{analyzer, ref, lexicon};
-    const std::string salt = "schema=" + std::to_string(schema::kSchemaVersion) + ";ref=" + ref.hash;
-
-    if (opt.shards < 1 || opt.shard < 1 || opt.shard > opt.shards)
-        throw ConfigError("--shard must be i/n with 1 <= i <= n");
-    CorpusScan scan = scan_corpus(opt.corpus_dir);
-    summary.failures = scan.issues;
-    if (opt.shards > 1) {
-        std::erase_if(scan.documents, [&](const DocumentMeta& d) { return shard_of(d.id, opt.shards) != opt.shard; });
-    }
-
-    // Decide between an update of the live generation and a fresh one.
+    const Analysis analysis(opt.corpus_dir);
+    const CorpusScan scan = scan_shard(opt, summary);
     const std::optional<fs::path> live = store.live();
-    std::optional<Xapian::Database> old;
-    if (live) {
-        try {
-            old.emplace(live->string());
-        } catch (const Xapian::Error& e) {
-            summary.warnings.push_back("live index unreadable (" + e.get_description() + "); rebuilding");
-        }
-    }
-    bool fresh = opt.rebuild || !old ||
-                 meta_or_empty(*old, std::string(schema::kMetaSchemaVersion)) != std::to_string(schema::kSchemaVersion) ||
-                 meta_or_empty(*old, std::string(schema::kMetaReferenceHash)) != ref.hash;
-    const std::uint64_t old_generation = old ? to_u64(meta_or_empty(*old, "strata:generation")) : 0;
+    const UpdatePlan plan = plan_update(live, opt, analysis.ref, scan.documents, summary);
+    const std::vector<std::uint64_t> sizes = source_sizes(scan.documents);
 
-    std::vector<std::string> stored(scan.documents.size());
-    std::set<std::string> indexed_ids;
-    std::map<std::string, std::string> source_of;  // id → metadata path as last indexed
-    if (old && !fresh) {
-        for (auto it = old->metadata_keys_begin(std::string(schema::kMetaHashPrefix));
-             it != old->metadata_keys_end(std::string(schema::kMetaHashPrefix)); ++it) {
-            const std::string id = (*it).substr(schema::kMetaHashPrefix.size());
-            indexed_ids.insert(id);
-            source_of[id] = old->get_metadata("src:" + id);
-        }
-        for (std::size_t i = 0; i < scan.documents.size(); ++i)
-            stored[i] = old->get_metadata(std::string(schema::kMetaHashPrefix) + scan.documents[i].id);
-    }
-    old.reset();
-
-    std::vector<std::uint64_t> sizes;
-    sizes.reserve(scan.documents.size());
-    for (const DocumentMeta& d : scan.documents) {
-        std::error_code ec;
-        const std::uintmax_t n = fs::file_size(d.text_path, ec);
-        sizes.push_back(ec ? 0 : n);
-    }
-    IndexProgress progress{0, scan.documents.size(), 0, 0, 0};
-    for (std::uint64_t n : sizes) progress.bytes_total += n;
-
-    // Counts a document's outcome; true when it is to be written.
-    std::set<std::string> present;
-    std::set<std::string> protected_ids;  // failed now, but an older good version stays
-    auto account = [&](BuiltDocument& b, const DocumentMeta& meta) {
-        present.insert(meta.id);
-        for (std::string& w : b.warnings) summary.warnings.push_back(std::move(w));
-        ++progress.done;
-        progress.bytes_done += b.bytes;
-        progress.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-        if (b.failed) {
-            ++summary.failed;
-            summary.failures.push_back(b.issue);
-            protected_ids.insert(meta.id);
-            return false;
-        }
-        if (b.unchanged) {
-            ++summary.unchanged;
-            return false;
-        }
-        summary.passages += b.passages.size();
-        summary.bytes += b.bytes;
-        ++(indexed_ids.count(meta.id) ? summary.changed : summary.added);
-        return true;
-    };
-
+    const WriteJob job{scan.documents, plan, sizes, analysis.ctx, analysis.salt, opt};
+    Tally tally(summary, job, t0);
     const unsigned threads = opt.threads ? opt.threads : std::max(1u, std::thread::hardware_concurrency());
-    const fs::path target = fresh ? store.prepare_next() : *live;
-    std::optional<Xapian::WritableDatabase> writable;
-    if (fresh && threads > 1 && scan.documents.size() >= 2) {
-        // A rebuild on several cores: each lane analyses and writes a contiguous range of
-        // documents into its own sub-index (a single Xapian writer would be the bottleneck),
-        // then the sub-indexes are merged in lane order, so document ids come out as a single
-        // writer would number them. Lanes skip fsync: they are scratch until merged.
-        const unsigned lanes = static_cast<unsigned>(std::min<std::size_t>(threads, scan.documents.size()));
-        const std::vector<std::size_t> bounds = split_by_bytes(sizes, lanes);
-        const fs::path scratch = store.prepare_scratch();
-        // The sub-indexes are garbage once merged, and after a failure (a full disk, say).
-        struct RemoveScratch {
-            fs::path dir;
-            ~RemoveScratch() {
-                std::error_code ec;
-                fs::remove_all(dir, ec);
-            }
-        } remove_scratch{scratch};
-        auto lane_path = [&](unsigned k) { return (scratch / ("lane-" + std::to_string(k))).string(); };
-        std::mutex mu;  // guards summary, progress and the sets above
-        std::vector<std::exception_ptr> errors(lanes);
-        std::atomic<bool> failed{false};  // one lane failed: the others stop early
-        std::vector<std::thread> workers;
-        for (unsigned k = 0; k < lanes; ++k) {
-            workers.emplace_back([&, k] {
-                try {
-                    Xapian::WritableDatabase lane(lane_path(k), Xapian::DB_CREATE_OR_OVERWRITE | Xapian::DB_BACKEND_GLASS |
-                                                                    Xapian::DB_NO_SYNC);
-                    for (std::size_t i = bounds[k]; i < bounds[k + 1] && !failed; ++i) {
-                        BuiltDocument b = analyse(scan.documents[i], ctx, stored[i], salt);
-                        bool write;
-                        {
-                            std::lock_guard lock(mu);
-                            write = account(b, scan.documents[i]);
-                            if (opt.on_progress) opt.on_progress(progress);
-                        }
-                        if (write) write_document(lane, b, scan.documents[i]);
-                    }
-                    lane.commit();
-                } catch (...) {
-                    errors[k] = std::current_exception();
-                    failed = true;
-                }
-            });
-        }
-        for (std::thread& w : workers) w.join();
-        for (const std::exception_ptr& e : errors)
-            if (e) std::rethrow_exception(e);
-        // Lanes finish in any order: report failures and warnings in corpus order.
-        std::stable_sort(summary.failures.begin(), summary.failures.end(),
-                         [](const CorpusIssue& a, const CorpusIssue& b) { return a.file < b.file; });
-        std::stable_sort(summary.warnings.begin(), summary.warnings.end());
-        Xapian::Database merged;
-        for (unsigned k = 0; k < lanes; ++k) merged.add_database(Xapian::Database(lane_path(k)));
-        merged.compact(target.string(), Xapian::DBCOMPACT_MULTIPASS);
-        merged.close();
-        writable.emplace(target.string(), Xapian::DB_OPEN);
-    } else {
-        writable.emplace(target.string(), fresh ? (Xapian::DB_CREATE_OR_OVERWRITE | Xapian::DB_BACKEND_GLASS)
-                                                : Xapian::DB_OPEN);
-        Xapian::WritableDatabase& db = *writable;
-        if (!fresh) db.begin_transaction();
-        Pipeline pipeline(scan.documents, ctx, stored, salt, threads);
-        for (std::size_t i = 0; i < scan.documents.size(); ++i) {
-            BuiltDocument b = pipeline.take(i);
-            const DocumentMeta& meta = scan.documents[i];
-            const bool existed = indexed_ids.count(meta.id) > 0;
-            if (account(b, meta)) {
-                if (existed) db.delete_document(std::string(schema::kDocId) + meta.id);
-                write_document(db, b, meta);
-            }
-            if (opt.on_progress) opt.on_progress(progress);
-        }
-    }
-    Xapian::WritableDatabase& db = *writable;
+    const fs::path target = plan.fresh ? store.prepare_next() : *live;
+    // Parallel lanes when a rebuild has cores to spare; one writer otherwise (every update).
+    Xapian::WritableDatabase db = plan.fresh && threads > 1 && scan.documents.size() >= 2
+                                      ? write_in_lanes(job, tally, store, target, threads)
+                                      : write_in_order(job, tally, target, threads);
 
-    // A metadata file that failed to load keeps its document's last good version.
-    for (const CorpusIssue& issue : scan.issues)
-        for (const auto& [id, src] : source_of)
-            if (!src.empty() && src == issue.file) protected_ids.insert(id);
-    for (const std::string& id : indexed_ids) {
-        if (present.count(id) || protected_ids.count(id)) continue;
-        db.delete_document(std::string(schema::kDocId) + id);
-        for (const char* prefix : {"hash:", "doc:", "src:"}) db.set_metadata(prefix + id, "");
-        ++summary.deleted;
-    }
-
-    const bool changed = fresh || summary.added || summary.changed || summary.deleted;
-    summary.generation = changed ? old_generation + 1 : old_generation;
-    if (changed) {
-        db.set_metadata(std::string(schema::kMetaSchemaVersion), std::to_string(schema::kSchemaVersion));
-        db.set_metadata(std::string(schema::kMetaReferenceHash), ref.hash);
-        db.set_metadata("strata:generation", std::to_string(summary.generation));
-        db.set_metadata(std::string(schema::kMetaBuiltAt), now_iso());
-        db.set_metadata(kMetaThemes, ref.sources.themes);
-        db.set_metadata(kMetaConcepts, ref.sources.concepts);
-        db.set_metadata(kMetaCountries, ref.sources.countries);
-    }
-    if (fresh) {
-        db.commit();
-        db.close();
-        store.publish(target);
-        summary.rebuilt = true;
-    } else if (changed) {
-        db.commit_transaction();
-        db.close();
-    } else {
-        db.cancel_transaction();
-        db.close();
-    }
+    remove_gone(db, scan, plan, tally, summary);
+    stamp_generation(db, plan, analysis.ref, summary);
+    commit_generation(db, store, target, plan, summary);
     summary.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     return summary;
 }

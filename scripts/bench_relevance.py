@@ -23,6 +23,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from types import SimpleNamespace
 
@@ -167,9 +168,11 @@ def check_judged(judged, docs):
         if unknown:
             p.append(f"{q.id}: judged documents not in the corpus: {', '.join(unknown[:5])}"
                      + (f" and {len(unknown) - 5} more" if len(unknown) > 5 else ""))
-        if missing:
-            p.append(f"{q.id}: {len(missing)} of {len(stems)} documents not judged"
-                     + (f" ({', '.join(missing[:3])}...)" if len(missing) < len(stems) else ""))
+        if len(missing) == len(stems):
+            p.append(f"{q.id}: no judgments")
+        elif missing:
+            p.append(f"{q.id}: {len(missing)} of {len(stems)} documents not judged ({', '.join(missing[:3])}"
+                     + (", ...)" if len(missing) > 3 else ")"))
 
 
 # --- the corpus each engine reads -----------------------------------------------------------------
@@ -209,6 +212,8 @@ def run(argv, what):
 # --- systems: each maps a query text to its ranked document stems ---------------------------------
 
 class Strata:
+    one_process_per_query = True
+
     def __init__(self, cli, index, ids, extra):
         self.cli, self.index, self.ids, self.extra = cli, index, ids, extra
         self.warnings = {}  # query -> warnings Strata returned, kept for --per-query
@@ -246,23 +251,43 @@ class Fts5:
 
 
 class Quest:
+    one_process_per_query = True
+
     def __init__(self, db):
         self.db = db
+        self.warnings = {}  # query -> quest's complaint, for --per-query
 
     def search(self, text):
         # quest's defaults: QueryParser default flags, OR, English stemmer (STEM_SOME), BM25.
-        out = run([QUEST, "-d", self.db, "-m", str(DEPTH), text], "quest")
+        argv = [QUEST, "-d", self.db, "-m", str(DEPTH), "--", text]
+        p = subprocess.run(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, errors="replace")
+        if p.returncode != 0:
+            said = (p.stdout + p.stderr).strip()
+            if "Couldn't parse query" not in said:
+                die(f"quest failed (exit {p.returncode}): {shlex.join(argv)}\n{said[-3000:]}")
+            self.warnings[text] = [said]  # what a quest user gets for, say, a dangling AND: nothing
+            return []
         # The MSet lists each hit's data in rank order; omindex stores url=/<file name>.
-        return [os.path.splitext(u)[0] for u in re.findall(r"^url=/(.*)$", out, re.M)]
+        return [os.path.splitext(u)[0] for u in re.findall(r"^url=/(.*)$", p.stdout, re.M)]
 
 
-def setup_strata(docs, work, cli_args, variants, build_dir):
-    """Indexes the corpus once; returns one (name, label, Strata) per variant."""
-    indexer, cli = (os.path.join(work, "bin", b) for b in ("strata-index", "strata"))
+def copy_binaries(build_dir, work):
+    """Copies of strata-index and strata, so that a rebuild of build/ during the run changes
+    nothing, and when they were built (their modification time, which the copies keep)."""
     os.makedirs(os.path.join(work, "bin"))
-    # Copies: a rebuild of build/ during the run must not change the binaries mid-way.
-    shutil.copy2(os.path.join(build_dir, "indexer", "strata-index"), indexer)
-    shutil.copy2(os.path.join(build_dir, "cli", "strata"), cli)
+    copies = []
+    for b in ("indexer/strata-index", "cli/strata"):
+        src = os.path.join(build_dir, b)
+        if not os.access(src, os.X_OK):
+            die(f"no {src}: build Strata first (scripts/setup); this benchmark never builds")
+        copies.append(shutil.copy2(src, os.path.join(work, "bin")))
+    built = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(max(os.path.getmtime(c) for c in copies)))
+    return copies, built
+
+
+def setup_strata(docs, work, binaries, cli_args, variants):
+    """Indexes the corpus once; returns one (name, label, Strata) per variant."""
+    indexer, cli = binaries
     corpus, index = os.path.join(work, "strata-corpus"), os.path.join(work, "strata-index")
     ids = write_strata_corpus(docs, corpus)
     run([indexer, "--check", corpus], "strata-index --check")
@@ -270,7 +295,7 @@ def setup_strata(docs, work, cli_args, variants, build_dir):
     run([indexer, corpus, index, "--rebuild", "--quiet"], "strata-index")
     out = [("strata", "Strata" + (f" `{cli_args}`" if cli_args else ""), Strata(cli, index, ids, shlex.split(cli_args)))]
     for name, args in variants:
-        out.append((name, f"Strata {name} `{args}`", Strata(cli, index, ids, shlex.split(args))))
+        out.append(("strata-" + name, f"Strata [{name}] `{args}`", Strata(cli, index, ids, shlex.split(args))))
     return out
 
 
@@ -299,11 +324,20 @@ def setup_quest(docs, work):
 
 
 def rank_all(systems, queries):
-    """{system name: {query id: [stems]}} and the seconds each system spent querying."""
+    """{system name: {query id: [stems]}} and the wall seconds each system spent querying.
+
+    Engines run as one process per query (strata, quest) are called from a few threads at once:
+    most of a strata call is process start-up (about 0.2 s), not search."""
     rankings, seconds = {}, {}
     for name, _, engine in systems:
         t0 = time.monotonic()
-        rankings[name] = {q.id: engine.search(q.text) for q in queries}
+        texts = [q.text for q in queries]
+        if getattr(engine, "one_process_per_query", False):
+            with ThreadPoolExecutor(max_workers=(os.cpu_count() or 1) + 1) as pool:
+                ranked = list(pool.map(engine.search, texts))
+        else:  # in-process (sqlite3 connections stay in the thread that opened them)
+            ranked = [engine.search(t) for t in texts]
+        rankings[name] = {q.id: r for q, r in zip(queries, ranked)}
         seconds[name] = time.monotonic() - t0
         say(f"{name}: {len(queries)} queries in {seconds[name]:.1f} s")
     return rankings, seconds
@@ -350,6 +384,31 @@ def query_metrics(q, ranking, grades, lang_of):
     return m
 
 
+def ideal_ranking(grades, first=lambda d: False):
+    """The judged relevant documents by grade, those for which `first` holds ahead of the rest."""
+    order = sorted(grades.items(), key=lambda x: (not first(x[0]), -x[1], x[0]))
+    return [d for d, g in order if g >= 1][:DEPTH]
+
+
+def perfect_metrics(q, grades, lang_of):
+    """The ceiling of each metric, each on the ranking best for it: no one ranking is (a perfect
+    nDCG@10 puts the grade-2 documents of every language before a grade-1 one in Spanish).
+    R@20 stays below 1 for a query with more than 20 relevant documents."""
+    m = query_metrics(q, ideal_ranking(grades), grades, lang_of)
+    foreign = query_metrics(q, ideal_ranking(grades, lambda d: lang_of.get(d) != "en"), grades, lang_of)
+    native = query_metrics(q, ideal_ranking(grades, lambda d: lang_of.get(d) == q.lang), grades, lang_of)
+    m.update({k: v for k, v in foreign.items() if k == "nonen_recall20"})
+    m.update({k: v for k, v in native.items() if k.startswith("lang_")})
+    return m
+
+
+def add_perfect(systems, queries, rankings, scores, qrels, lang_of):
+    """A last row: what the judgments allow at best."""
+    systems.append(("perfect", "(perfect ranking, from the judgments)", None))
+    rankings["perfect"] = {q.id: ideal_ranking(qrels.get(q.id, {})) for q in queries}
+    scores["perfect"] = {q.id: perfect_metrics(q, qrels.get(q.id, {}), lang_of) for q in queries}
+
+
 def evaluate(systems, queries, rankings, qrels, lang_of):
     """{system: {query id: metrics}}."""
     return {name: {q.id: query_metrics(q, rankings[name][q.id], qrels.get(q.id, {}), lang_of) for q in queries}
@@ -389,9 +448,10 @@ def main_table(systems, scores, queries, rankings):
             column("non-en R@20", systems, scores, queries, "nonen_recall20")]
     for lang in NATIVE_LANGS:
         cols.append(column(f"{lang} nDCG@10", systems, scores, queries, "lang_ndcg10", lambda q, l=lang: q.lang == l))
+    hits = [f"{mean(len(r) for r in rankings[s].values())[0]:.1f}" for s, _, _ in systems]
     empty = [str(sum(1 for r in rankings[s].values() if not r)) for s, _, _ in systems]
-    head = ["system"] + [c[0] for c in cols] + ["no hit"]
-    rows = [[label] + [c[1][i] for c in cols] + [empty[i]] for i, (_, label, _) in enumerate(systems)]
+    head = ["system"] + [c[0] for c in cols] + [f"hits/query (≤{DEPTH})", "no hit"]
+    rows = [[label] + [c[1][i] for c in cols] + [hits[i], empty[i]] for i, (_, label, _) in enumerate(systems)]
     return table(head, rows)
 
 
@@ -419,7 +479,8 @@ def git_version():
         return p.stdout.strip() if p.returncode == 0 else ""
     head = git("rev-parse", "--short", "HEAD") or "unknown"
     dirty = git("status", "--porcelain", "--untracked-files=no")
-    return head + (f" with uncommitted changes to {len(dirty.splitlines())} tracked files" if dirty else " (clean)")
+    n = len(dirty.splitlines())
+    return head + (f" with uncommitted changes to {n} tracked file{'s' if n > 1 else ''}" if dirty else " (clean)")
 
 
 def command_line(argv):
@@ -434,13 +495,21 @@ FOOTNOTES = f"""\
   document; "non-en R@20" over English queries with a relevant non-English document, counting only those;
   "xx nDCG@10 / R@20" over queries in language xx with a relevant document in xx, on the ranking and
   judgments restricted to documents in xx (with one document in a language, both say whether it is in
-  the top {DEPTH}). "no hit": queries for which the system returned nothing. Unjudged documents count as grade 0.
+  the top {DEPTH}). "hits/query": mean length of the ranked lists; "no hit": queries with an empty one.
+  Unjudged documents count as grade 0. The "perfect ranking" row is the ceiling of each column, from the
+  judgments (R@20 < 1 where a query has more than {DEPTH} relevant documents).
 - Strata: `strata search QUERY --index DIR --format json --group document --per-page {DEPTH}` (embedded),
   plus the row's arguments; one metadata YAML per document from manifest.tsv (title, country, year, language).
 - SQLite FTS5: table fts5(title, body), tokenize "unicode61 remove_diacritics 2", no stemming, ranked by
   bm25(); each query word quoted; AND = FTS5's implicit AND of the words, OR = the words joined by OR.
 - Xapian omindex + quest: omindex over the text files (title from the text itself), quest with its defaults
   (OR of the words, English stemmer for every language, BM25)."""
+
+
+def shown_path(path):
+    """Relative to the repository when inside it, else absolute."""
+    rel = os.path.relpath(os.path.realpath(path), REPO)
+    return os.path.realpath(path) if rel.startswith("..") else rel
 
 
 def print_report(ctx, systems, scores, queries, rankings, seconds):
@@ -452,10 +521,10 @@ def print_report(ctx, systems, scores, queries, rankings, seconds):
     print("# bench-relevance\n\n```\n" + command_line(ctx.argv) + "\n```\n")
     print(f"- {time.strftime('%Y-%m-%dT%H:%M:%SZ', time.gmtime())}; Strata git HEAD {git_version()};"
           f" binaries built {ctx.built}; total run {time.monotonic() - ctx.t0:.1f} s"
-          f" (querying: {', '.join(f'{s} {seconds[s]:.1f} s' for s, _, _ in systems)})")
+          f" (querying: {', '.join(f'{s} {t:.1f} s' for s, t in seconds.items())})")
     print(f"- corpus: {ctx.corpus}, {len(ctx.docs)} documents"
           f" ({', '.join(f'{n} {l}' for l, n in sorted(langs.items(), key=lambda x: -x[1]))})")
-    print(f"- judged set: {', '.join(os.path.relpath(p, REPO) for p in judged.sources)}; {len(queries)} queries,"
+    print(f"- judged set: {', '.join(shown_path(p) for p in judged.sources)}; {len(queries)} queries,"
           f" {rel} with a relevant document"
           + (f"; {len(judged.problems)} problems (see --judge-check)" if judged.problems else "; complete"))
     print(f"- {ctx.omega}; SQLite {sqlite3.sqlite_version}\n")
@@ -483,7 +552,7 @@ def write_per_query(path, systems, queries, rankings, scores, qrels):
 # --- main -----------------------------------------------------------------------------------------
 
 def parse_args(argv):
-    ap = argparse.ArgumentParser(prog="scripts/bench-relevance", description=__doc__.split("\n")[0])
+    ap = argparse.ArgumentParser(prog="scripts/bench-relevance", description=__doc__.split("\n\n")[0].replace("\n", " "))
     ap.add_argument("corpus", nargs="?", default=os.path.join(REPO, "..", "shared", "corpus-real"),
                     help="directory with manifest.tsv and the text files (default ../shared/corpus-real)")
     ap.add_argument("--queries", help="queries TSV (default tests/relevance/real/queries.tsv, else parts/*.queries.tsv)")
@@ -502,7 +571,9 @@ def parse_args(argv):
         name, sep, extra = v.partition("=")
         if not sep or not re.fullmatch(r"[A-Za-z0-9_.+-]+", name):
             ap.error(f"--strata-variant {v!r}: expected NAME=ARGS, e.g. xl='--crosslingual'")
-        args.variants.append(("strata-" + name, extra))
+        if name in [n for n, _ in args.variants]:
+            ap.error(f"--strata-variant {name} is given twice")
+        args.variants.append((name, extra))
     args.build_dir = os.path.join(REPO, args.build_dir)  # an absolute path stays as it is
     args.systems = [s.strip() for s in args.systems.split(",") if s.strip()]
     if set(args.systems) - {"strata", "fts5", "quest"}:
@@ -520,25 +591,28 @@ def judge_check(judged):
     return 0
 
 
-def check_binaries(args):
-    """When the binaries were built; exits if they are missing (this benchmark never builds)."""
-    paths = [os.path.join(args.build_dir, b) for b in ("indexer/strata-index", "cli/strata")]
-    for p in paths:
-        if not os.access(p, os.X_OK):
-            die(f"no {p}: build Strata first (scripts/setup)")
-    newest = max(os.path.getmtime(p) for p in paths)
-    return time.strftime("%Y-%m-%d %H:%M", time.localtime(newest))
-
-
 def build_systems(args, ctx, work):
     systems = []
     if "strata" in args.systems:
-        systems += setup_strata(ctx.docs, work, os.environ.get("STRATA_ARGS", ""), args.variants, args.build_dir)
+        binaries, ctx.built = copy_binaries(args.build_dir, work)
+        systems += setup_strata(ctx.docs, work, binaries, os.environ.get("STRATA_ARGS", ""), args.variants)
     if "fts5" in args.systems:
         systems += setup_fts5(ctx.docs, work)
     if "quest" in args.systems:
         systems += setup_quest(ctx.docs, work)
     return systems
+
+
+def benchmark(args, ctx, work):
+    systems = build_systems(args, ctx, work)
+    queries = ctx.judged.queries
+    rankings, seconds = rank_all(systems, queries)
+    lang_of = {d.stem: d.lang for d in ctx.docs}
+    scores = evaluate(systems, queries, rankings, ctx.judged.qrels, lang_of)
+    add_perfect(systems, queries, rankings, scores, ctx.judged.qrels, lang_of)
+    if args.per_query:  # first: a reader of the report may stop reading (| head) before its end
+        write_per_query(args.per_query, systems, queries, rankings, scores, ctx.judged.qrels)
+    print_report(ctx, systems, scores, queries, rankings, seconds)
 
 
 def main(argv):
@@ -551,18 +625,11 @@ def main(argv):
         return judge_check(ctx.judged)
     if ctx.judged.problems:
         say(f"the judged set has {len(ctx.judged.problems)} problems (--judge-check lists them); scoring anyway")
-    ctx.built = check_binaries(args) if "strata" in args.systems else "(Strata not run)"
+    ctx.built = "(Strata not run)"
     ctx.omega = run([OMINDEX, "--version"], "omindex --version").splitlines()[0] if "quest" in args.systems else "no omindex"
     work = tempfile.mkdtemp(prefix="strata-bench-relevance.")
     try:
-        systems = build_systems(args, ctx, work)
-        queries = ctx.judged.queries
-        rankings, seconds = rank_all(systems, queries)
-        lang_of = {d.stem: d.lang for d in ctx.docs}
-        scores = evaluate(systems, queries, rankings, ctx.judged.qrels, lang_of)
-        print_report(ctx, systems, scores, queries, rankings, seconds)
-        if args.per_query:
-            write_per_query(args.per_query, systems, queries, rankings, scores, ctx.judged.qrels)
+        benchmark(args, ctx, work)
     finally:
         if args.keep:
             say(f"kept {work}")
@@ -572,8 +639,11 @@ def main(argv):
 
 
 if __name__ == "__main__":
-    signal.signal(signal.SIGPIPE, signal.SIG_DFL)  # `| head` ends the output quietly, as a shell tool does
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # unwinds, so the temporary directory goes too
     try:
         sys.exit(main(sys.argv[1:]))
     except KeyboardInterrupt:
         sys.exit(130)
+    except BrokenPipeError:  # `| head` stopped reading: end quietly (the temporary directory is gone already)
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no second error when Python flushes
+        sys.exit(141)

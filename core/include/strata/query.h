@@ -54,6 +54,10 @@ struct Clause {
     enum class Role { kOptional, kRequired, kExcluded };
     Xapian::Query query;  ///< the passages that carry this part
     Role role = Role::kOptional;
+    /// The part as typed, without its translations (empty when it has none): ranking
+    /// weighs a match of the typed words and a match through translation each on its own
+    /// statistics.
+    Xapian::Query direct;
 };
 
 /// The outcome of parsing.

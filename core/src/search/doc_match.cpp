@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdlib>
 #include <unordered_map>
 
 namespace strata {
@@ -14,11 +15,22 @@ namespace {
 // BM25 over clauses, with passages as the unit of frequency (chosen on the judged set,
 // scripts/bench-relevance): k1 saturates repeated passages, b normalises by the number of
 // passages a document has.
-constexpr double kK1 = 1.2;
-constexpr double kB = 0.5;
+double tune(const char* name, double fallback) {
+    const char* v = std::getenv(name);
+    return v ? std::atof(v) : fallback;
+}
+const double kK1 = tune("STRATA_K1", 1.2);
+const double kB = tune("STRATA_B", 0.5);
+// A match through translation only weighs this much of the same match of the typed words.
+const double kTranslated = tune("STRATA_WT", 0.7);
+
+const int kIdf = static_cast<int>(tune("STRATA_IDF", 0));  // 0 documents, 1 passages, 2 passages of the language
 
 struct ClauseCounts {
     std::unordered_map<std::string, std::uint32_t> passages;  // document id → passages carrying the clause
+    std::unordered_map<std::string, std::string> lang;        // document id → language of those passages
+    std::unordered_map<std::string, std::uint32_t> by_lang;   // language → passages carrying the clause
+    std::uint32_t total = 0;                                  // passages carrying the clause
 };
 
 Xapian::Query filtered(const Xapian::Query& q, const Xapian::Query& filter) {
@@ -38,8 +50,16 @@ ClauseCounts count_clause(Xapian::Database& db, const Xapian::Query& q, const Xa
     ClauseCounts out;
     const FacetTable& table = counter.table();
     const std::vector<std::uint32_t>& counts = counter.counts();
-    for (std::size_t r = 0; r < table.rows().size(); ++r)
-        if (counts[r]) out.passages[table.doc(table.rows()[r].doc)] += counts[r];
+    for (std::size_t r = 0; r < table.rows().size(); ++r) {
+        if (!counts[r]) continue;
+        const FacetTable::Row& row = table.rows()[r];
+        const std::string& id = table.doc(row.doc);
+        out.passages[id] += counts[r];
+        const std::string& lang = row.value[kLangField] == FacetTable::kNone ? std::string() : table.value(kLangField, row.value[kLangField]);
+        out.lang.emplace(id, lang);
+        out.by_lang[lang] += counts[r];
+        out.total += counts[r];
+    }
     return out;
 }
 
@@ -67,8 +87,30 @@ bool qualifies(const std::vector<const Clause*>& clauses, const std::vector<Clau
     return required > 0 || optional_hits >= minimum_should_match(optional);
 }
 
+// BM25 of one clause in one document of @p len passages, or 0 when it lacks the clause.
+double idf_of(Xapian::Database& db, const ClauseCounts& cc, const std::string& id, double n_docs) {
+    double n = n_docs, df = static_cast<double>(cc.passages.size());
+    if (kIdf == 1) {
+        n = db.get_doccount();
+        df = cc.total;
+    } else if (kIdf == 2) {
+        const std::string& lang = cc.lang.at(id);
+        n = db.get_termfreq(std::string(schema::kLanguage) + lang);
+        df = cc.by_lang.at(lang);
+    }
+    return std::log(1 + (n - df + 0.5) / (df + 0.5));
+}
+
+double clause_weight(Xapian::Database& db, const ClauseCounts& cc, const std::string& id, double len, double n_docs, double avg_passages) {
+    const auto it = cc.passages.find(id);
+    if (it == cc.passages.end()) return 0;
+    const double idf = idf_of(db, cc, id, n_docs);
+    const double tf = it->second;
+    return idf * tf * (kK1 + 1) / (tf + kK1 * (1 - kB + kB * len / avg_passages));
+}
+
 std::vector<RankedDocument> rank(Xapian::Database& db, const std::vector<const Clause*>& clauses,
-                                 const std::vector<ClauseCounts>& counts) {
+                                 const std::vector<ClauseCounts>& counts, const std::vector<ClauseCounts>& direct) {
     const double n_docs = static_cast<double>(document_count(db));
     const double avg_passages = static_cast<double>(db.get_doccount()) / n_docs;
     std::unordered_map<std::string, RankedDocument> docs;
@@ -79,15 +121,12 @@ std::vector<RankedDocument> rank(Xapian::Database& db, const std::vector<const C
         std::size_t optional_hits = 0;
         if (!qualifies(clauses, counts, id, optional_hits)) continue;
         const double len = static_cast<double>(db.get_termfreq(std::string(schema::kDocId) + id));
-        const double norm = kK1 * (1 - kB + kB * len / avg_passages);
         for (std::size_t c = 0; c < clauses.size(); ++c) {
-            if (clauses[c]->role == Clause::Role::kExcluded) continue;
-            const auto it = counts[c].passages.find(id);
-            if (it == counts[c].passages.end()) continue;
-            const double df = static_cast<double>(counts[c].passages.size());
-            const double idf = std::log(1 + (n_docs - df + 0.5) / (df + 0.5));
-            const double tf = it->second;
-            doc.score += idf * tf * (kK1 + 1) / (tf + norm);
+            if (clauses[c]->role == Clause::Role::kExcluded || !counts[c].passages.count(id)) continue;
+            // The typed words on their own statistics, or through translation at a discount.
+            const double all = clause_weight(db, counts[c], id, len, n_docs, avg_passages);
+            const double typed = clauses[c]->direct.empty() ? all : clause_weight(db, direct[c], id, len, n_docs, avg_passages);
+            doc.score += std::max(typed, kTranslated * all);
             ++doc.clauses;
         }
         out.push_back(std::move(doc));
@@ -112,12 +151,13 @@ DocumentMatch match_documents(Xapian::Database& db, const ParsedQuery& pq, const
         return m;
     }
     std::vector<const Clause*> clauses;
-    std::vector<ClauseCounts> counts;
+    std::vector<ClauseCounts> counts, direct;
     for (const Clause& c : pq.clauses) {
         clauses.push_back(&c);
         counts.push_back(count_clause(db, c.query, filter, column, max_seconds));
+        direct.push_back(c.direct.empty() ? ClauseCounts{} : count_clause(db, c.direct, filter, column, max_seconds));
     }
-    m.ranked = rank(db, clauses, counts);
+    m.ranked = rank(db, clauses, counts, direct);
     const bool positive = std::any_of(clauses.begin(), clauses.end(), [](const Clause* c) { return c->role != Clause::Role::kExcluded; });
     if (!positive) {
         // Only exclusions: every document without them matches, ranked by Xapian.

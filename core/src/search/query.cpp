@@ -106,13 +106,14 @@ public:
     /// Consecutive bare words, one query per part: with cross-language expansion, the
     /// longest runs of up to four words that name a concept ("inteligencia artificial")
     /// make one part; every other word makes its own. Stop words make none.
-    std::vector<Xapian::Query> word_run(const std::vector<std::string>& words) {
-        std::vector<Xapian::Query> parts;
+    std::vector<Clause> word_run(const std::vector<std::string>& words) {
+        std::vector<Clause> parts;
         for (std::size_t i = 0; i < words.size();) {
             const std::size_t used = concept_run(words, i, parts);
             if (!used && !is_stop_word(words[i])) {
+                last_direct_ = Xapian::Query();
                 Xapian::Query w = word(words[i], true);
-                if (!w.empty()) parts.push_back(w);
+                if (!w.empty()) parts.push_back({w, Clause::Role::kOptional, last_direct_});
             }
             i += used ? used : 1;
         }
@@ -290,6 +291,7 @@ private:
         // Pirkola's structured translation: the word and all its translations form one
         // synonym group, so a translated match competes on its own weight and a word with
         // many translations weighs as one word.
+        last_direct_ = direct;
         alternatives.insert(alternatives.begin(), direct);
         return Xapian::Query(Xapian::Query::OP_SYNONYM, alternatives.begin(), alternatives.end());
     }
@@ -305,7 +307,7 @@ private:
 
     /// The run of words from @p i that names a concept, as one part; returns the number of
     /// words used (0 when none does).
-    std::size_t concept_run(const std::vector<std::string>& words, std::size_t i, std::vector<Xapian::Query>& parts) {
+    std::size_t concept_run(const std::vector<std::string>& words, std::size_t i, std::vector<Clause>& parts) {
         if (!ctx_.crosslingual || !ctx_.lexicon) return 0;
         for (std::size_t len = std::min<std::size_t>(4, words.size() - i); len >= 2; --len) {
             std::string joined;
@@ -324,7 +326,9 @@ private:
                 if (!w.empty()) direct.push_back(w);
             }
             if (direct.empty()) continue;
-            parts.push_back(expand(joined, toks, Xapian::Query(Xapian::Query::OP_AND, direct.begin(), direct.end())));
+            last_direct_ = Xapian::Query();
+            Xapian::Query q = expand(joined, toks, Xapian::Query(Xapian::Query::OP_AND, direct.begin(), direct.end()));
+            parts.push_back({q, Clause::Role::kOptional, last_direct_});
             return len;
         }
         return 0;
@@ -334,6 +338,7 @@ private:
     ParsedQuery& out_;
     std::size_t terms_ = 0;
     std::set<std::string> stop_langs_;
+    Xapian::Query last_direct_;  // the typed part of the last expansion
 
 public:
     std::vector<std::string> prefixes_;  // wildcard prefixes, for highlighting
@@ -414,7 +419,10 @@ private:
                 // words can expand as one.
                 std::vector<std::string> run;
                 while (at(Tok::kWord)) run.push_back(lx_[pos_++].text);
-                for (Xapian::Query& q : b_.word_run(run)) items.push_back({std::move(q), role});
+                for (Clause& c : b_.word_run(run)) {
+                    c.role = role;
+                    items.push_back(std::move(c));
+                }
                 continue;
             }
             Clause::Role r = role;
@@ -429,7 +437,7 @@ private:
             }
             const bool negate = r == Clause::Role::kExcluded;
             Xapian::Query q = unary(depth, top && !negate, !negate);
-            if (!q.empty()) items.push_back({std::move(q), r});
+            if (!q.empty()) items.push_back({std::move(q), r, {}});
         }
         if (items.empty() && pos_ < lx_.size() && at(Tok::kRParen) && depth == 0) throw SyntaxError{"unbalanced ')'"};
         if (top) {
@@ -608,7 +616,7 @@ ParsedQuery parse_query(std::string_view q, const QueryContext& ctx) {
         if (!cur.empty()) words.push_back(std::move(cur));
         builder.choose_stop_languages(words);
         out.clauses.clear();
-        for (Xapian::Query& w : builder.word_run(words)) out.clauses.push_back({std::move(w), Clause::Role::kOptional});
+        out.clauses = builder.word_run(words);
         text_query = combine(out.clauses, true);
     }
     // Wildcards: highlight every indexed form that starts with a prefix is too costly; mark

@@ -3,14 +3,16 @@
  *
  *  Pipeline: ICU word-break segmentation (dictionaries for Han, Kana, Thai, Lao, Khmer,
  *  Burmese) → NFKC case folding (Turkish İ/I handled per language) → accent folding →
- *  Snowball stemming with a language prefix, plus CJK character bigrams and Korean
- *  particle stripping so that a query's segmentation meets a document's.
+ *  stemming with a language prefix (Xapian's Snowball, Snowball 2.2, Hunspell or Voikko:
+ *  see text/morphology.h), plus CJK character bigrams and Korean particle stripping so
+ *  that a query's segmentation meets a document's.
  *
  *  Positions: a space-delimited word takes one position; a character of a Han or Kana run
  *  takes one position each, so that a query's bigram phrase lines up with the document's.
  *
  *  An Analyzer is cheap to share: it holds no per-call state. ICU break iterators and
- *  Xapian stemmers are cached per thread, since neither is thread-safe.
+ *  stemmers are cached per thread, since none is thread-safe (Hunspell and Voikko
+ *  dictionaries are loaded once per process and used under a lock).
  */
 #pragma once
 
@@ -37,7 +39,7 @@ struct Token {
     std::string text;     ///< NFKC case-folded form: the unprefixed, positional term
     std::string folded;   ///< accent-folded form, or empty when it equals @c text
     std::string base;     ///< Korean: the form with its particle stripped; else empty
-    std::string stem;     ///< Snowball stem (filled by Analyzer::stem_tokens); else empty
+    std::string stem;     ///< stem (filled by Analyzer::stem_tokens); else empty
     Xapian::termpos pos = 0;   ///< position (see file comment)
     std::uint32_t start = 0;   ///< byte offset of the token in the analysed text
     std::uint32_t end = 0;     ///< byte offset one past the token
@@ -77,7 +79,7 @@ public:
     /// The stem of a normalised word in @p lang, or "" when the language has no stemmer.
     [[nodiscard]] std::string stem(std::string_view word, std::string_view lang) const;
 
-    /// Whether Xapian has a Snowball stemmer for @p lang.
+    /// Whether @p lang has a stemmer (Snowball, or a Hunspell dictionary that is installed).
     [[nodiscard]] static bool has_stemmer(std::string_view lang);
 
     /// The language part that names stems: "pt-BR" → "pt", "nb" → "nb", "zh-Hans" → "zh".

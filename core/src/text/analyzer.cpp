@@ -1,6 +1,7 @@
 #include "strata/analyzer.h"
 
 #include "strata/text.h"
+#include "text/morphology.h"
 
 #include <unicode/brkiter.h>
 #include <unicode/locid.h>
@@ -11,7 +12,6 @@
 
 #include <algorithm>
 #include <array>
-#include <map>
 #include <memory>
 #include <unordered_map>
 
@@ -21,31 +21,10 @@ namespace {
 
 constexpr std::size_t kMaxTermBytes = 120;  // Xapian's limit is 245; longer "words" are junk
 
-// BCP 47 base language → Snowball algorithm name in Xapian 1.4.
-const std::map<std::string, std::string, std::less<>>& stemmer_names() {
-    static const std::map<std::string, std::string, std::less<>> names = {
-        {"ar", "arabic"},     {"hy", "armenian"},   {"eu", "basque"},   {"ca", "catalan"},
-        {"da", "danish"},     {"nl", "dutch"},      {"en", "english"},  {"fi", "finnish"},
-        {"fr", "french"},     {"de", "german"},     {"hu", "hungarian"}, {"id", "indonesian"},
-        {"ga", "irish"},      {"it", "italian"},    {"lt", "lithuanian"}, {"ne", "nepali"},
-        {"nb", "norwegian"},  {"nn", "norwegian"},  {"no", "norwegian"}, {"pt", "portuguese"},
-        {"ro", "romanian"},   {"ru", "russian"},    {"es", "spanish"},  {"sv", "swedish"},
-        {"ta", "tamil"},      {"tr", "turkish"},
-    };
-    return names;
-}
-
 struct TransparentHash {
     using is_transparent = void;
     std::size_t operator()(std::string_view s) const noexcept { return std::hash<std::string_view>{}(s); }
 };
-
-// Stems of recent words: words repeat so much that a lookup beats the Snowball run.
-struct StemCache {
-    Xapian::Stem stemmer;
-    std::unordered_map<std::string, std::string, TransparentHash, std::equal_to<>> stems;
-};
-constexpr std::size_t kStemCacheMax = 200000;
 
 // Normal and accent-folded forms of recent non-ASCII words (ICU normalisation is the
 // costly part of tokenising), for other languages [0] and for Turkic ones [1].
@@ -57,24 +36,12 @@ constexpr std::size_t kNormalFormCacheMax = 200000;
 
 struct ThreadCaches {
     std::unordered_map<std::string, std::unique_ptr<icu::BreakIterator>> breakers;
-    std::unordered_map<std::string, StemCache> stemmers;
     NormalFormCache normal_forms[2];
 };
 
 ThreadCaches& caches() {
     thread_local ThreadCaches c;
     return c;
-}
-
-// This thread's stemmer and stem cache for a language, or nullptr when it has none.
-StemCache* stem_cache(std::string_view lang);
-
-const std::string& cached_stem(StemCache& cache, std::string_view word) {
-    if (auto hit = cache.stems.find(word); hit != cache.stems.end()) return hit->second;
-    if (cache.stems.size() >= kStemCacheMax) cache.stems.clear();
-    std::string key(word);
-    std::string stemmed = cache.stemmer(key);
-    return cache.stems.emplace(std::move(key), std::move(stemmed)).first->second;
 }
 
 icu::BreakIterator& word_breaker(std::string_view lang) {
@@ -196,19 +163,6 @@ std::size_t elision_length(std::string_view word) {
     return 0;
 }
 
-StemCache* stem_cache(std::string_view lang) {
-    std::string base(lang.substr(0, lang.find('-')));
-    for (char& c : base) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    auto& stemmers = caches().stemmers;
-    auto it = stemmers.find(base);
-    if (it == stemmers.end()) {
-        const auto name = stemmer_names().find(base);
-        if (name == stemmer_names().end()) return nullptr;
-        it = stemmers.emplace(base, StemCache{Xapian::Stem(name->second), {}}).first;
-    }
-    return &it->second;
-}
-
 }  // namespace
 
 bool is_cjk_kind(TokenKind kind) { return kind == TokenKind::kCjk; }
@@ -219,12 +173,12 @@ std::string Analyzer::stem_language(std::string_view lang) {
 }
 
 bool Analyzer::has_stemmer(std::string_view lang) {
-    return stemmer_names().count(stem_language(lang)) > 0;
+    return morphology::has_stemmer(stem_language(lang));
 }
 
 std::string Analyzer::stem(std::string_view word, std::string_view lang) const {
-    StemCache* cache = stem_cache(lang);
-    return cache ? cached_stem(*cache, word) : std::string();
+    morphology::Stemmer* stemmer = morphology::thread_stemmer(stem_language(lang));
+    return stemmer ? (*stemmer)(word) : std::string();
 }
 
 std::string Analyzer::normalize(std::string_view s, std::string_view lang) const {
@@ -475,10 +429,10 @@ std::vector<Token> Analyzer::tokenize_impl(std::string_view input, std::string_v
 }
 
 void Analyzer::stem_tokens(std::vector<Token>& tokens, std::string_view lang) const {
-    StemCache* cache = stem_cache(lang);
-    if (!cache) return;
+    morphology::Stemmer* stemmer = morphology::thread_stemmer(stem_language(lang));
+    if (!stemmer) return;
     for (Token& t : tokens)
-        if (t.kind == TokenKind::kWord) t.stem = cached_stem(*cache, t.text);
+        if (t.kind == TokenKind::kWord) t.stem = (*stemmer)(t.text);
 }
 
 Xapian::termpos Analyzer::index_text(Xapian::Document& doc, std::string_view text, std::string_view lang,

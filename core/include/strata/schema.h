@@ -62,7 +62,7 @@ inline constexpr std::string_view kMetaReferenceHash = "strata:reference"; ///< 
 inline constexpr std::string_view kMetaBuiltAt = "strata:built_at";
 
 /// Bump when the way terms are generated changes; an index of another version is rebuilt.
-inline constexpr int kSchemaVersion = 4;
+inline constexpr int kSchemaVersion = 5;
 
 /// A prefixed term; adds ':' when the body starts with an ASCII capital (Xapian convention).
 inline std::string term(std::string_view prefix, std::string_view body) {

@@ -1,6 +1,7 @@
 // Table-driven analyzer tests: input and language, then the expected tokens as a golden
 // string "text[/folded][{base}]@pos", one case per line.
 #include "strata/analyzer.h"
+#include "text/morphology.h"
 
 #include <gtest/gtest.h>
 
@@ -9,6 +10,8 @@
 #include <random>
 #include <set>
 #include <sstream>
+
+#include <unistd.h>
 
 namespace strata {
 namespace {
@@ -125,6 +128,93 @@ TEST(Analyzer, KoreanParticlesAreStripped) {
     EXPECT_EQ(Analyzer::strip_korean_particle("정부는"), "정부");
     EXPECT_EQ(Analyzer::strip_korean_particle("데이터를"), "데이터");
     EXPECT_EQ(Analyzer::strip_korean_particle("아이"), "");  // too short to strip
+}
+
+// Inflected forms meet on one stem term: the words of a case, then the stem terms they
+// give (one when they meet; none for a language without a stemmer).
+struct StemCase {
+    const char* lang;
+    const char* words;
+    const char* expected;
+};
+
+// clang-format off
+const StemCase kStemCases[] = {
+    {"pl", "cyfrowe cyfrowych cyfrowy",            "Zpl:cyfrowy"},
+    {"pl", "sztuczna sztucznej sztuczną",          "Zpl:sztuczny"},
+    {"pl", "dane danych",                          "Zpl:dać"},   // shortest of dane/dany/dać
+    {"pl", "Warszawa Warszawie",                   "Zpl:warszawa"},  // a capitalised entry
+    {"cs", "umělá umělé umělou",                   "Zcs:umělý"},
+    {"cs", "inteligence inteligenci inteligencí",  "Zcs:inteligence"},
+    {"sk", "umelá umelej umelú",                   "Zsk:umelý"},
+    {"sk", "inteligencia inteligencie inteligenciou", "Zsk:inteligencia"},
+    {"el", "τεχνητή τεχνητής Τεχνητής",            "Zel:τεχνητ"},
+    {"el", "νοημοσύνη νοημοσύνης",                 "Zel:νοημοσυν"},
+    {"bg", "изкуствен изкуствения изкуствени",     "Zbg:изкуствен"},
+    {"bg", "интелект интелекта интелекти",         "Zbg:интелект"},
+    {"lt", "dirbtinis dirbtinio dirbtinį",         "Zlt:dirbtin"},
+    {"lt", "intelektas intelekto intelektą",       "Zlt:intelekt"},
+    {"hr", "umjetna umjetne umjetnu",              "Zhr:umjetni"},
+    {"hr", "inteligencija inteligencije inteligenciju", "Zhr:inteligencija"},
+    {"sl", "umetna umetne umetno",                 "Zsl:umeten"},
+    {"sl", "inteligenca inteligence inteligenco",  "Zsl:inteligenc"},
+    {"uk", "штучний штучного штучному",            "Zuk:штучний"},
+    {"uk", "інтелект інтелекту інтелектом",        "Zuk:інтелект"},
+    {"lv", "mākslīgais mākslīgā mākslīgo",         "Zlv:mākslīgs"},
+    {"lv", "intelekts intelekta intelektu",        "Zlv:intelekts"},
+    {"hi", "सरकार सरकारों सरकारी",                    "Zhi:सरकार"},
+    {"sr", "вештачка вештачке veštačku",           "Zsr:veštačk"},
+    {"fi", "eettinen eettiset eettisesti",         "Zfi:eettin"},
+    {"fi", "tekoäly tekoälyn tekoälyä",            "Zfi:tekoäly"},
+    {"es", "estrategias estrategia",               "Zes:estrategi"},  // Xapian's, unchanged
+    {"vi", "nhân",                                 ""},
+    {"et", "riik riigi",                           ""},
+};
+// clang-format on
+
+TEST(Analyzer, InflectedFormsMeetOnOneStem) {
+    const Analyzer a;
+    for (const StemCase& c : kStemCases) {
+        Xapian::Document doc;
+        a.index_text(doc, c.words, c.lang);
+        std::string stems;
+        for (auto t = doc.termlist_begin(); t != doc.termlist_end(); ++t) {
+            if ((*t)[0] != 'Z') continue;
+            if (!stems.empty()) stems += ' ';
+            stems += *t;
+        }
+        EXPECT_EQ(stems, c.expected) << "lang=" << c.lang << " words=" << c.words;
+        EXPECT_EQ(Analyzer::has_stemmer(c.lang), *c.expected != '\0') << c.lang;
+    }
+}
+
+// A Hunspell dictionary in its own charset (ISO 8859-2): words convert both ways, the
+// shortest stem wins and then the alphabetically first, unknown words stay as they are,
+// and a dictionary that is not there gives no stemmer rather than an error.
+TEST(Analyzer, HunspellStemsAreTheShortestThenFirstAndMissingDictionariesAreHarmless) {
+    const std::filesystem::path dir = std::filesystem::temp_directory_path() /
+                                      ("strata-hunspell-" + std::to_string(::getpid()));
+    std::filesystem::create_directories(dir);
+    {
+        std::ofstream aff(dir / "xx_XX.aff", std::ios::binary);
+        aff << "SET ISO8859-2\n"
+               "SFX A Y 1\nSFX A 0 \xB1 .\n"             // kot → kotą
+               "SFX B Y 1\nSFX B a \xB1 a\n"             // kota → kotą
+               "SFX C Y 1\nSFX C e \xB1 e\n"             // łase → łasą
+               "SFX D Y 1\nSFX D \xF3w owie \xF3w\n";    // Kraków → Krakowie
+        std::ofstream dic(dir / "xx_XX.dic", std::ios::binary);
+        dic << "5\nkot/A\nkota/B\n\xB3" "asa/B\n\xB3" "ase/C\nKrak\xF3w/D\n";
+    }
+    auto dict = morphology::open_hunspell(dir, "xx_XX");
+    ASSERT_TRUE(dict);
+    EXPECT_EQ(morphology::hunspell_stem(*dict, "kotą"), "kot");
+    EXPECT_EQ(morphology::hunspell_stem(*dict, "łasą"), "łasa");
+    EXPECT_EQ(morphology::hunspell_stem(*dict, "krakowie"), "kraków");
+    EXPECT_EQ(morphology::hunspell_stem(*dict, "psa"), "psa");
+    EXPECT_EQ(morphology::hunspell_stem(*dict, "niño"), "niño");  // not in ISO 8859-2
+    EXPECT_FALSE(morphology::open_hunspell(dir, "yy_YY"));
+    EXPECT_FALSE(morphology::open_hunspell(dir / "nowhere", "xx_XX"));
+    std::filesystem::remove_all(dir);
 }
 
 TEST(Analyzer, InvalidUtf8IsReplacedNotFatal) {

@@ -8,6 +8,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <fstream>
 #include <set>
 #include <thread>
 
@@ -187,6 +188,29 @@ TEST_F(Search, IsInsensitiveToAccentsCaseAndDiacritics) {
 TEST_F(Search, StemsMatchOtherFormsOfAWord) {
     EXPECT_TRUE(ids(run({{"q", {"ethical"}}})).count("gb-2021-test-strategy"));
     EXPECT_TRUE(ids(run({{"q", {"éticos"}}})).count("es-2020-test-estrategia"));
+}
+
+// A language stemmed through a Hunspell dictionary: the query's inflection meets the
+// passage's through their common stem term, and the snippet marks the passage's form.
+TEST(SearchMorphology, APolishQueryWordFindsAnotherInflectionOfIt) {
+    const test::TempDir dir;
+    const auto corpus = test::copy_test_corpus(dir.path());
+    std::ofstream(corpus / "countries.yaml", std::ios::app)
+        << "  - {code: \"PL\", name: \"Poland\", native: [\"Polska\"], region: \"Europe\", subregion: \"Eastern Europe\", income: \"high\"}\n";
+    test::write_file(corpus / "docs/pl-2020-test-polityka.yaml",
+                     "id: \"pl-2020-test-polityka\"\ncountry: \"PL\"\ntitle: \"Polityka testowa\"\n"
+                     "title_en: \"Test policy\"\nyear: 2020\nlanguage: \"pl\"\ntype: \"strategy\"\n"
+                     "issuer: \"Ministerstwo\"\nfile: \"pl-2020-test-polityka.md\"\ndigest: true\n");
+    test::write_file(corpus / "docs/pl-2020-test-polityka.md",
+                     "# Polityka testowa\n\n## Dane\n\nKompetencje cyfrowe i sztuczna inteligencja w administracji.\n");
+    test::build_index(corpus, dir / "idx");
+    const Searcher s(SearcherOptions{{(dir / "idx").string()}, {}}, load_reference(corpus));
+    const auto r = s.search(SearchRequest::from_params({{"q", {"cyfrowych"}}}));
+    ASSERT_EQ(r["hits"].size(), 1u) << r.dump();
+    EXPECT_EQ(r["hits"][0]["id"], "pl-2020-test-polityka");
+    const std::string snippet = r["hits"][0]["passages"][0]["snippet"];
+    EXPECT_NE(snippet.find("<mark>cyfrowe</mark>"), std::string::npos) << snippet;
+    EXPECT_EQ(s.search(SearchRequest::from_params({{"q", {"sztucznej inteligencji"}}}))["total"], 1);
 }
 
 TEST_F(Search, CrossLanguageIsTheDefaultAndRanksTranslationsOnTheirOwnWeight) {

@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <map>
 #include <unicode/uchar.h>
 #include <unicode/uscript.h>
 
@@ -93,10 +94,22 @@ bool script_is(const std::string& s, UScriptCode want) {
     return false;
 }
 
-const std::set<std::string>& latin_languages() {
-    static const std::set<std::string> s = {"en", "es", "pt", "fr", "de", "it", "nl", "sv", "da", "nb", "fi", "hu",
-                                            "tr", "id", "ro", "ca", "lt", "eu", "ga"};
-    return s;
+// The script a stemmed language is written in; USCRIPT_COMMON when several (Serbian) or
+// when unlisted. A query word is only stemmed by the languages of its script.
+UScriptCode stem_script(const std::string& base) {
+    static const std::map<std::string, UScriptCode> scripts = [] {
+        std::map<std::string, UScriptCode> m;
+        for (const char* l : {"en", "es", "pt", "fr", "de", "it", "nl", "sv", "da", "nb", "fi", "hu", "tr", "id", "ro",
+                              "ca", "lt", "eu", "ga", "pl", "cs", "sk", "hr", "sl", "lv"})
+            m[l] = USCRIPT_LATIN;
+        for (const char* l : {"ru", "bg", "uk"}) m[l] = USCRIPT_CYRILLIC;
+        m["el"] = USCRIPT_GREEK;
+        m["ar"] = USCRIPT_ARABIC;
+        m["hi"] = USCRIPT_DEVANAGARI;
+        return m;
+    }();
+    const auto it = scripts.find(base);
+    return it == scripts.end() ? USCRIPT_COMMON : it->second;
 }
 
 class Builder {
@@ -198,10 +211,8 @@ private:
             const std::string base = Analyzer::stem_language(lang);
             if (!Analyzer::has_stemmer(base)) continue;
             // A word's script decides which stemmers can apply to it.
-            const bool latin = latin_languages().count(base) > 0;
-            if ((latin && !script_is(t.text, USCRIPT_LATIN)) || (base == "ru" && !script_is(t.text, USCRIPT_CYRILLIC)) ||
-                (base == "ar" && !script_is(t.text, USCRIPT_ARABIC)))
-                continue;
+            const UScriptCode script = stem_script(base);
+            if (script != USCRIPT_COMMON && !script_is(t.text, script)) continue;
             std::string term = std::string(schema::kStem) + base + ":" + ctx_.analyzer.stem(t.text, base);
             if (std::find(stems.begin(), stems.end(), term) == stems.end()) stems.push_back(std::move(term));
         }

@@ -188,6 +188,16 @@ TEST(Analyzer, InflectedFormsMeetOnOneStem) {
     }
 }
 
+TEST(Analyzer, EachLanguageHasTheStemmerOfItsTable) {
+    using morphology::Source;
+    const std::pair<const char*, Source> table[] = {
+        {"en", Source::kXapian},   {"lt", Source::kXapian},   {"ca", Source::kXapian},   {"fi", Source::kVoikko},
+        {"el", Source::kSnowball}, {"hi", Source::kSnowball}, {"sr", Source::kSnowball}, {"pl", Source::kHunspell},
+        {"cs", Source::kHunspell}, {"uk", Source::kHunspell}, {"et", Source::kNone},     {"vi", Source::kNone}};
+    for (const auto& [lang, want] : table)
+        EXPECT_EQ(morphology::source_name(morphology::source(lang)), morphology::source_name(want)) << lang;
+}
+
 // A Hunspell dictionary in its own charset (ISO 8859-2): words convert both ways, the
 // shortest stem wins and then the alphabetically first, unknown words stay as they are,
 // and a dictionary that is not there gives no stemmer rather than an error.

@@ -5,7 +5,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstdlib>
 #include <unordered_map>
 
 namespace strata {
@@ -15,21 +14,19 @@ namespace {
 // BM25 over clauses, with passages as the unit of frequency (chosen on the judged set,
 // scripts/bench-relevance): k1 saturates repeated passages, b normalises by the number of
 // passages a document has.
-double tune(const char* name, double fallback) {
-    const char* v = std::getenv(name);
-    return v ? std::atof(v) : fallback;
-}
-const double kK1 = tune("STRATA_K1", 1.2);
-const double kB = tune("STRATA_B", 0.5);
-// A match through translation only weighs this much of the same match of the typed words.
-const double kTranslated = tune("STRATA_WT", 0.7);
-
-const int kIdf = static_cast<int>(tune("STRATA_IDF", 0));  // 0 documents, 1 passages, 2 passages of the language
+// Chosen on the judged set (scripts/bench-relevance; see the README's relevance table).
+// BM25 over clauses with passages as the unit of frequency: k1 saturates repeated
+// passages, b normalises by the number of passages a document has.
+constexpr double kK1 = 1.2;
+constexpr double kB = 0.5;
+// A match through translation alone weighs this much of the same match of the typed words.
+constexpr double kTranslated = 0.7;
+// Weight of a document's score against the best of its own language (fair ranking).
+constexpr double kFair = 0.8;
 
 struct ClauseCounts {
     std::unordered_map<std::string, std::uint32_t> passages;  // document id → passages carrying the clause
     std::unordered_map<std::string, std::string> lang;        // document id → language of those passages
-    std::unordered_map<std::string, std::uint32_t> by_lang;   // language → passages carrying the clause
     std::uint32_t total = 0;                                  // passages carrying the clause
 };
 
@@ -57,7 +54,6 @@ ClauseCounts count_clause(Xapian::Database& db, const Xapian::Query& q, const Xa
         out.passages[id] += counts[r];
         const std::string& lang = row.value[kLangField] == FacetTable::kNone ? std::string() : table.value(kLangField, row.value[kLangField]);
         out.lang.emplace(id, lang);
-        out.by_lang[lang] += counts[r];
         out.total += counts[r];
     }
     return out;
@@ -88,31 +84,50 @@ bool qualifies(const std::vector<const Clause*>& clauses, const std::vector<Clau
 }
 
 // BM25 of one clause in one document of @p len passages, or 0 when it lacks the clause.
-double idf_of(Xapian::Database& db, const ClauseCounts& cc, const std::string& id, double n_docs) {
-    double n = n_docs, df = static_cast<double>(cc.passages.size());
-    if (kIdf == 1) {
-        n = db.get_doccount();
-        df = cc.total;
-    } else if (kIdf == 2) {
-        const std::string& lang = cc.lang.at(id);
-        n = db.get_termfreq(std::string(schema::kLanguage) + lang);
-        df = cc.by_lang.at(lang);
-    }
+// idf over passages: how specific the clause is, whatever the length of the documents.
+double idf_of(Xapian::Database& db, const ClauseCounts& cc) {
+    const double n = db.get_doccount(), df = cc.total;
     return std::log(1 + (n - df + 0.5) / (df + 0.5));
 }
 
-double clause_weight(Xapian::Database& db, const ClauseCounts& cc, const std::string& id, double len, double n_docs, double avg_passages) {
+double clause_weight(Xapian::Database& db, const ClauseCounts& cc, const std::string& id, double len, double avg_passages) {
     const auto it = cc.passages.find(id);
     if (it == cc.passages.end()) return 0;
-    const double idf = idf_of(db, cc, id, n_docs);
+    const double idf = idf_of(db, cc);
     const double tf = it->second;
     return idf * tf * (kK1 + 1) / (tf + kK1 * (1 - kB + kB * len / avg_passages));
 }
 
+// Fair ranking across languages: a document is also scored against the best document of
+// its own language (times the share of clauses it carries), so the best match in each
+// language competes with the best in English whatever the strength of its channel.
+void share_across_languages(std::vector<RankedDocument>& docs, const std::vector<const Clause*>& clauses,
+                            const std::vector<ClauseCounts>& counts) {
+    if (docs.empty()) return;
+    std::size_t positive = 0;
+    for (const Clause* c : clauses) positive += c->role == Clause::Role::kExcluded ? 0 : 1;
+    std::unordered_map<std::string, double> best;
+    std::vector<std::string> langs;
+    double top = 0;
+    for (const RankedDocument& d : docs) {
+        std::string lang;
+        for (const ClauseCounts& cc : counts)
+            if (auto it = cc.lang.find(d.id); it != cc.lang.end()) { lang = it->second; break; }
+        langs.push_back(lang);
+        best[lang] = std::max(best[lang], d.score);
+        top = std::max(top, d.score);
+    }
+    for (std::size_t i = 0; i < docs.size(); ++i) {
+        RankedDocument& d = docs[i];
+        const double own = best[langs[i]] > 0 ? d.score / best[langs[i]] : 0;
+        const double coord = positive ? static_cast<double>(d.clauses) / static_cast<double>(positive) : 1;
+        d.score = (1 - kFair) * (top > 0 ? d.score / top : 0) + kFair * own * coord;
+    }
+}
+
 std::vector<RankedDocument> rank(Xapian::Database& db, const std::vector<const Clause*>& clauses,
                                  const std::vector<ClauseCounts>& counts, const std::vector<ClauseCounts>& direct) {
-    const double n_docs = static_cast<double>(document_count(db));
-    const double avg_passages = static_cast<double>(db.get_doccount()) / n_docs;
+    const double avg_passages = static_cast<double>(db.get_doccount()) / static_cast<double>(document_count(db));
     std::unordered_map<std::string, RankedDocument> docs;
     for (const ClauseCounts& cc : counts)
         for (const auto& [id, n] : cc.passages) docs[id].id = id;
@@ -124,13 +139,14 @@ std::vector<RankedDocument> rank(Xapian::Database& db, const std::vector<const C
         for (std::size_t c = 0; c < clauses.size(); ++c) {
             if (clauses[c]->role == Clause::Role::kExcluded || !counts[c].passages.count(id)) continue;
             // The typed words on their own statistics, or through translation at a discount.
-            const double all = clause_weight(db, counts[c], id, len, n_docs, avg_passages);
-            const double typed = clauses[c]->direct.empty() ? all : clause_weight(db, direct[c], id, len, n_docs, avg_passages);
+            const double all = clause_weight(db, counts[c], id, len, avg_passages);
+            const double typed = clauses[c]->direct.empty() ? all : clause_weight(db, direct[c], id, len, avg_passages);
             doc.score += std::max(typed, kTranslated * all);
             ++doc.clauses;
         }
         out.push_back(std::move(doc));
     }
+    share_across_languages(out, clauses, counts);
     std::sort(out.begin(), out.end(), [](const RankedDocument& a, const RankedDocument& b) {
         return a.score != b.score ? a.score > b.score : a.id < b.id;
     });

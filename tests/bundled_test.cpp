@@ -7,6 +7,11 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cmath>
+#include <fstream>
+#include <iostream>
+#include <map>
 #include <set>
 
 namespace strata {
@@ -64,6 +69,82 @@ TEST_F(Bundled, CrossLingualEthicsReachesManyLanguages) {
     std::size_t translated = 0;
     for (std::size_t i = 0; i < 10 && i < res["hits"].size(); ++i) translated += direct_ids.count(res["hits"][i]["id"]) ? 0 : 1;
     EXPECT_GE(translated, 1u);
+}
+
+}  // namespace
+}  // namespace strata
+
+namespace strata {
+namespace {
+
+// Floors a little under what the ranking scored when they were set (nDCG@10 0.62, recall@20 0.42).
+constexpr double kNdcgFloor = 0.58;
+constexpr double kRecallFloor = 0.39;
+
+// The judged set of tests/relevance/bundled: query id → document → grade.
+struct Judged {
+    std::vector<std::pair<std::string, std::string>> queries;  // id, query text
+    std::map<std::string, std::map<std::string, int>> grades;
+};
+
+std::vector<std::string> tsv_fields(const std::string& line) {
+    std::vector<std::string> f;
+    std::size_t start = 0;
+    for (std::size_t tab; (tab = line.find('\t', start)) != std::string::npos; start = tab + 1) f.push_back(line.substr(start, tab - start));
+    f.push_back(line.substr(start));
+    return f;
+}
+
+Judged read_judged() {
+    Judged j;
+    const std::string dir = std::string(STRATA_SOURCE_DIR) + "/tests/relevance/bundled/";
+    std::ifstream q(dir + "queries.tsv"), r(dir + "qrels.tsv");
+    for (std::string line; std::getline(q, line);)
+        if (const auto f = tsv_fields(line); f.size() >= 4) j.queries.emplace_back(f[0], f[3]);
+    for (std::string line; std::getline(r, line);)
+        if (const auto f = tsv_fields(line); f.size() >= 3) j.grades[f[0]][f[1]] = std::stoi(f[2]);
+    return j;
+}
+
+// nDCG@10 (gain = grade) and recall@20 (grade >= 1) of one ranking.
+std::pair<double, double> score(const std::vector<std::string>& ranked, const std::map<std::string, int>& grades) {
+    std::vector<int> ideal;
+    std::size_t relevant = 0, found = 0;
+    for (const auto& [doc, g] : grades) {
+        ideal.push_back(g);
+        relevant += g > 0 ? 1 : 0;
+    }
+    std::sort(ideal.rbegin(), ideal.rend());
+    double dcg = 0, idcg = 0;
+    for (std::size_t i = 0; i < 10; ++i) {
+        const auto g = i < ranked.size() && grades.count(ranked[i]) ? grades.at(ranked[i]) : 0;
+        dcg += g / std::log2(i + 2.0);
+        idcg += i < ideal.size() ? ideal[i] / std::log2(i + 2.0) : 0;
+    }
+    for (std::size_t i = 0; i < ranked.size() && i < 20; ++i) found += grades.count(ranked[i]) && grades.at(ranked[i]) > 0 ? 1 : 0;
+    return {idcg > 0 ? dcg / idcg : 0, relevant ? static_cast<double>(found) / static_cast<double>(relevant) : 0};
+}
+
+// A relevance floor on the bundled corpus: a change to matching or ranking that loses
+// relevance fails here (the full benchmark is scripts/bench-relevance).
+TEST_F(Bundled, RankingKeepsItsRelevanceOnTheJudgedQueries) {
+    const Judged j = read_judged();
+    ASSERT_GE(j.queries.size(), 20u);
+    double ndcg = 0, recall = 0;
+    for (const auto& [id, q] : j.queries) {
+        const auto res = searcher_->search(SearchRequest::from_params({{"q", {q}}, {"per_page", {"20"}}, {"facets", {"none"}}}));
+        std::vector<std::string> ranked;
+        for (const auto& h : res["hits"]) ranked.push_back(h["id"]);
+        const auto [n, r] = score(ranked, j.grades.at(id));
+        ndcg += n;
+        recall += r;
+        EXPECT_GT(res["total"].get<int>(), 0) << id << ": " << q;
+    }
+    ndcg /= static_cast<double>(j.queries.size());
+    recall /= static_cast<double>(j.queries.size());
+    std::cout << "bundled judged set: nDCG@10 " << ndcg << ", recall@20 " << recall << "\n";
+    EXPECT_GE(ndcg, kNdcgFloor);
+    EXPECT_GE(recall, kRecallFloor);
 }
 
 }  // namespace

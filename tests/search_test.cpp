@@ -318,6 +318,12 @@ TEST_F(Search, FindsSimilarDocuments) {
     const auto s = searcher_->similar("es-2020-test-estrategia", 3);
     ASSERT_FALSE(s["similar"].empty());
     EXPECT_EQ(s["similar"][0]["id"], "mx-2018-test-estrategia");
+    // Chosen on content words and concepts, never on function words such as "los" or "de".
+    for (const auto& t : s["terms"]) {
+        EXPECT_NE(t, "los");
+        EXPECT_NE(t, "del");
+        EXPECT_NE(t, "las");
+    }
 }
 
 TEST_F(Search, DescribesThemesAndCountries) {

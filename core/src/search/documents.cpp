@@ -1,5 +1,6 @@
 // Searcher routes other than search: documents, similar documents, and index descriptions.
 #include "search/snippet.h"
+#include "text/stopwords.h"
 #include "strata/corpus.h"
 #include "strata/errors.h"
 #include "strata/schema.h"
@@ -17,13 +18,16 @@ void check_id(const std::string& id) {
         throw NotFound("no document with id '" + id.substr(0, 128) + "'");
 }
 
-// Unprefixed terms only (words), for "more like this".
-class WordsOnly : public Xapian::ExpandDecider {
+// "More like this" picks words that are no stop word in any language, and the concept
+// terms, which carry the choice across languages.
+class WordsAndConcepts : public Xapian::ExpandDecider {
 public:
     bool operator()(const std::string& term) const override {
         if (term.empty()) return false;
+        if (term.rfind(schema::kConcept, 0) == 0) return true;
         const auto c = static_cast<unsigned char>(term[0]);
         if (c >= 'A' && c <= 'Z') return false;
+        if (!StopWords::builtin().languages_of(term).empty()) return false;
         return term.size() >= 3 || c >= 0x80;
     }
 };
@@ -83,7 +87,7 @@ nlohmann::json Searcher::similar(const std::string& id, int count) const {
         if (rset.empty()) throw NotFound("no document with id '" + id + "'");
         Xapian::Enquire enq(db);
         enq.set_query(Xapian::Query(term));
-        WordsOnly decider;
+        WordsAndConcepts decider;
         const Xapian::ESet eset = enq.get_eset(40, rset, &decider);
         std::vector<std::string> terms(eset.begin(), eset.end());
         nlohmann::json hits = nlohmann::json::array();

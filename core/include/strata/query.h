@@ -58,6 +58,7 @@ struct Clause {
     /// weighs a match of the typed words and a match through translation each on its own
     /// statistics.
     Xapian::Query direct;
+    std::string text;  ///< the part as the query wrote it, for saying how a hit matched
 };
 
 /// The outcome of parsing.

@@ -136,8 +136,11 @@ std::vector<RankedDocument> rank(Xapian::Database& db, const std::vector<const C
         std::size_t optional_hits = 0;
         if (!qualifies(clauses, counts, id, optional_hits)) continue;
         const double len = static_cast<double>(db.get_termfreq(std::string(schema::kDocId) + id));
+        doc.how.assign(clauses.size(), std::string());
         for (std::size_t c = 0; c < clauses.size(); ++c) {
             if (clauses[c]->role == Clause::Role::kExcluded || !counts[c].passages.count(id)) continue;
+            if (doc.language.empty()) doc.language = counts[c].lang.at(id);
+            doc.how[c] = clauses[c]->direct.empty() || direct[c].passages.count(id) ? "words" : "translation";
             // The typed words on their own statistics, or through translation at a discount.
             const double all = clause_weight(db, counts[c], id, len, avg_passages);
             const double typed = clauses[c]->direct.empty() ? all : clause_weight(db, direct[c], id, len, avg_passages);

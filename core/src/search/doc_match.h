@@ -34,6 +34,10 @@ struct RankedDocument {
     std::string id;
     double score = 0;
     std::size_t clauses = 0;  ///< positive clauses the document carries
+    std::string language;     ///< the language of its matching passages
+    /// How it matched, per clause of the query: "words" (the typed words),
+    /// "translation" (only through a translation), or "" (not at all, or excluded).
+    std::vector<std::string> how;
 };
 
 struct DocumentMatch {

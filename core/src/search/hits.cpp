@@ -77,13 +77,25 @@ std::map<std::string, nlohmann::json> best_passages(const SearchRun& run, const 
 
 }  // namespace
 
+// How a ranked document matched: per clause of the query, its own words or a translation.
+nlohmann::json matched_json(const SearchRun& run, const RankedDocument& d) {
+    nlohmann::json out = nlohmann::json::array();
+    for (std::size_t c = 0; c < d.how.size() && c < run.pq.clauses.size(); ++c) {
+        if (d.how[c].empty()) continue;
+        nlohmann::json m = {{"query", run.pq.clauses[c].text}, {"via", d.how[c]}};
+        if (d.how[c] == "translation") m["language"] = d.language;
+        out.push_back(std::move(m));
+    }
+    return out;
+}
+
 std::vector<PageHit> page_hits(const SearchRun& run) {
     const SearchRequest& r = run.r;
     if (!run.documents() || r.sort != SearchRequest::Sort::kRelevance || run.match.ranked.empty()) return xapian_page(run);
     std::vector<PageHit> page;
     const std::size_t first = static_cast<std::size_t>((r.page - 1) * r.per_page);
     for (std::size_t i = first; i < run.match.ranked.size() && i < first + static_cast<std::size_t>(r.per_page); ++i)
-        page.push_back({run.match.ranked[i].id, run.match.ranked[i].score, {}});
+        page.push_back({run.match.ranked[i].id, run.match.ranked[i].score, {}, matched_json(run, run.match.ranked[i])});
     return page;
 }
 
@@ -97,6 +109,7 @@ nlohmann::json hits_json(const SearchRun& run, const std::vector<PageHit>& page,
         nlohmann::json hit = hit_header(rec.is_null() ? nlohmann::json{{"id", h.id}} : rec);
         hit["rank"] = ++rank;
         hit["score"] = rounded(h.weight);
+        if (!h.matched.is_null()) hit["matched"] = h.matched;
         if (run.documents()) {
             hit["matching_passages"] = tallied.passages_of(h.id);
             auto b = best.find(h.id);

@@ -126,7 +126,7 @@ public:
             if (!used && !is_stop_word(words[i])) {
                 last_direct_ = Xapian::Query();
                 Xapian::Query w = word(words[i], true);
-                if (!w.empty()) parts.push_back({w, Clause::Role::kOptional, last_direct_});
+                if (!w.empty()) parts.push_back({w, Clause::Role::kOptional, last_direct_, words[i]});
             }
             i += used ? used : 1;
         }
@@ -339,7 +339,7 @@ private:
             if (direct.empty()) continue;
             last_direct_ = Xapian::Query();
             Xapian::Query q = expand(joined, toks, Xapian::Query(Xapian::Query::OP_AND, direct.begin(), direct.end()));
-            parts.push_back({q, Clause::Role::kOptional, last_direct_});
+            parts.push_back({q, Clause::Role::kOptional, last_direct_, joined});
             return len;
         }
         return 0;
@@ -384,12 +384,23 @@ public:
         }
         Xapian::Query q = or_expr(0, !top_or);
         if (pos_ != lx_.size()) throw SyntaxError{"unexpected '" + lx_[pos_].text + "'"};
-        if (top_or && !q.empty()) clauses_ = {Clause{q, Clause::Role::kRequired}};
+        if (top_or && !q.empty()) clauses_ = {Clause{q, Clause::Role::kRequired, {}, text_of(0, lx_.size())}};
         return q;
     }
 
 private:
     bool at(Tok t) const { return pos_ < lx_.size() && lx_[pos_].type == t; }
+
+    // The lexemes [from, to) as text: phrases quoted, fields as field:value.
+    std::string text_of(std::size_t from, std::size_t to) const {
+        std::string out;
+        for (std::size_t i = from; i < to && i < lx_.size(); ++i) {
+            if (!out.empty()) out += ' ';
+            const Lexeme& l = lx_[i];
+            out += l.type == Tok::kPhrase ? '"' + l.text + '"' : l.type == Tok::kField ? l.field + ':' + l.text : l.text;
+        }
+        return out;
+    }
 
     Xapian::Query or_expr(int depth, bool top) {
         if (depth > 32) throw SyntaxError{"parentheses nested too deeply"};
@@ -447,8 +458,9 @@ private:
                 ++pos_;
             }
             const bool negate = r == Clause::Role::kExcluded;
+            const std::size_t from = pos_;
             Xapian::Query q = unary(depth, top && !negate, !negate);
-            if (!q.empty()) items.push_back({std::move(q), r, {}});
+            if (!q.empty()) items.push_back({std::move(q), r, {}, text_of(from, pos_)});
         }
         if (items.empty() && pos_ < lx_.size() && at(Tok::kRParen) && depth == 0) throw SyntaxError{"unbalanced ')'"};
         if (top) {

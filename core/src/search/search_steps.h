@@ -65,6 +65,7 @@ struct PageHit {
     std::string id;       ///< document id
     double weight = 0;
     Xapian::Document doc;  ///< the passage, for group=passage
+    nlohmann::json matched;  ///< how the document matched (ranked documents only)
 };
 
 /// Step 4: the page's hits, from the ranked documents or from Xapian's ranking.

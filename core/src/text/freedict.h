@@ -1,0 +1,42 @@
+/** @file freedict.h
+ *  @brief Reading FreeDict dictionaries in dictd form (.index + dictzip .dict.dz): the
+ *         translations of each headword, without grammar, pronunciation or examples.
+ *
+ *  Used at build time only, by tools/compile_dictionaries.cpp; the daemon reads the
+ *  compiled table through translate.h.
+ */
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace strata::freedict {
+
+/// How a dictionary lays out its entries; read from its 00-database-info header.
+enum class Layout {
+    kPlain,    ///< every body line holds translations (Ergane, Piotrowski-Saloni, …)
+    kWikDict,  ///< per sense: one line of translations, then a gloss in the source language
+    kDing,     ///< one line of translations, then examples, "Synonym:", "see:" and "Note:"
+};
+
+/// One index entry with the translations parsed from its article.
+struct Entry {
+    std::string headword;                   ///< the index key (lower-cased by dictfmt)
+    std::vector<std::string> translations;  ///< in article order, cleaned, not yet case-folded
+};
+
+/// The layout named by a dictionary's header text.
+[[nodiscard]] Layout detect_layout(std::string_view header);
+
+/// The translations in one article (headword line first, as dictd stores it).
+[[nodiscard]] std::vector<std::string> parse_article(std::string_view article, Layout layout);
+
+/// Splits one line of translations into cleaned items: drops sense numbers, <grammar>,
+/// [labels], (remarks) and {references}; splits on ',' and ';'.
+[[nodiscard]] std::vector<std::string> split_translations(std::string_view line);
+
+/// Reads <prefix>.index and <prefix>.dict.dz. Throws std::runtime_error when unreadable.
+[[nodiscard]] std::vector<Entry> read_dictionary(const std::string& prefix);
+
+}  // namespace strata::freedict

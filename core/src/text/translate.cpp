@@ -1,0 +1,172 @@
+#include "text/translate.h"
+
+#include "strata/analyzer.h"
+
+#include <algorithm>
+#include <fstream>
+#include <set>
+
+namespace strata {
+
+namespace {
+
+constexpr std::size_t kMaxTranslations = 6;
+constexpr std::size_t kMinBeforePivot = 2;  // fewer direct translations than this: pivot too
+constexpr std::size_t kPivotFanOut = 3;     // intermediate words followed, and words taken from each
+
+std::string language(std::string_view lang) {
+    std::string l(lang.substr(0, lang.find_first_of("-_")));
+    for (char& c : l) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (l == "no" || l == "nn") return "nb";
+    return l;
+}
+
+// Simple singulars of a plural that is not a headword itself: English "policies" →
+// "policy", "taxes" → "tax"; Spanish, Portuguese and French "datos" → "dato".
+std::vector<std::string> singulars(std::string_view w, const std::string& lang) {
+    std::vector<std::string> out;
+    auto ends = [&](std::string_view s) { return w.size() > s.size() + 1 && w.substr(w.size() - s.size()) == s; };
+    if (lang == "en") {
+        if (ends("ies")) out.push_back(std::string(w.substr(0, w.size() - 3)) + "y");
+        if (ends("ses") || ends("xes") || ends("zes") || ends("ches") || ends("shes"))
+            out.emplace_back(w.substr(0, w.size() - 2));
+        if (ends("s") && !ends("ss") && !ends("us") && !ends("is")) out.emplace_back(w.substr(0, w.size() - 1));
+    } else if (lang == "es" || lang == "pt" || lang == "fr") {
+        if (ends("s")) out.emplace_back(w.substr(0, w.size() - 1));
+        if (ends("es")) out.emplace_back(w.substr(0, w.size() - 2));
+        if (lang == "fr" && ends("x")) out.emplace_back(w.substr(0, w.size() - 1));
+    }
+    return out;
+}
+
+void add_unique(std::vector<std::string>& out, const std::vector<std::string>& more) {
+    for (const auto& w : more) {
+        if (out.size() >= kMaxTranslations) return;
+        if (std::find(out.begin(), out.end(), w) == out.end()) out.push_back(w);
+    }
+}
+
+}  // namespace
+
+const Translator& Translator::builtin() {
+    static const Translator t = load(std::string(STRATA_DATA_DIR) + "/translations.tsv");
+    return t;
+}
+
+Translator Translator::load(const std::string& path) {
+    Translator t;
+    std::ifstream in(path, std::ios::binary);
+    if (!in) return t;
+    in.seekg(0, std::ios::end);
+    const std::streamoff size = in.tellg();
+    if (size <= 0 || size >= static_cast<std::streamoff>(UINT32_MAX)) return t;
+    t.data_.resize(static_cast<std::size_t>(size));
+    in.seekg(0);
+    if (!in.read(t.data_.data(), size)) return Translator{};
+    const std::string_view d = t.data_;
+    std::vector<std::uint32_t>* current = nullptr;
+    std::string_view current_from, current_to;
+    for (std::size_t at = 0; at < d.size();) {
+        std::size_t nl = d.find('\n', at);
+        if (nl == std::string_view::npos) nl = d.size();
+        const std::string_view line = d.substr(at, nl - at);
+        const std::size_t t1 = line.find('\t');
+        const std::size_t t2 = t1 == std::string_view::npos ? t1 : line.find('\t', t1 + 1);
+        if (t2 != std::string_view::npos && line.find('\t', t2 + 1) != std::string_view::npos) {
+            const std::string_view from = line.substr(0, t1), to = line.substr(t1 + 1, t2 - t1 - 1);
+            if (!current || from != current_from || to != current_to) {
+                current = &t.lines_[{std::string(from), std::string(to)}];
+                current_from = from;
+                current_to = to;
+            }
+            current->push_back(static_cast<std::uint32_t>(at + t2 + 1));
+            ++t.size_;
+        }
+        at = nl + 1;
+    }
+    return t;
+}
+
+std::vector<std::string> Translator::lookup_exact(std::string_view word, const Direction& dir) const {
+    const auto it = lines_.find(dir);
+    if (it == lines_.end() || word.empty()) return {};
+    const std::string_view d = data_;
+    auto head = [&](std::uint32_t off) { return d.substr(off, d.find('\t', off) - off); };
+    const auto& offs = it->second;
+    const auto hit = std::lower_bound(offs.begin(), offs.end(), word,
+                                      [&](std::uint32_t off, std::string_view w) { return head(off) < w; });
+    if (hit == offs.end() || head(*hit) != word) return {};
+    const std::size_t start = *hit + word.size() + 1;
+    std::size_t end = d.find('\n', start);
+    if (end == std::string_view::npos) end = d.size();
+    std::vector<std::string> out;
+    for (std::size_t at = start; at <= end;) {
+        std::size_t bar = d.find('|', at);
+        if (bar == std::string_view::npos || bar > end) bar = end;
+        if (bar > at) out.emplace_back(d.substr(at, bar - at));
+        at = bar + 1;
+    }
+    return out;
+}
+
+std::vector<std::string> Translator::lookup(std::string_view word, const std::string& from,
+                                            const std::string& to) const {
+    const Direction dir{from, to};
+    std::vector<std::string> out = lookup_exact(word, dir);
+    if (!out.empty()) return out;
+    const std::string folded = Analyzer::fold(word);
+    if (folded != word)
+        if (out = lookup_exact(folded, dir); !out.empty()) return out;
+    for (const std::string& base : singulars(folded, from))
+        if (out = lookup_exact(base, dir); !out.empty()) return out;
+    return out;
+}
+
+std::vector<std::string> Translator::via(std::string_view word, const std::string& from, const std::string& pivot,
+                                         const std::string& to) const {
+    if (from == pivot || to == pivot) return {};
+    std::vector<std::string> middle = lookup(word, from, pivot);
+    if (middle.size() > kPivotFanOut) middle.resize(kPivotFanOut);
+    // A pivot word is often polysemous ("health" → "Befinden" → "opinión"): keep the
+    // translations that lead back to their pivot word, else those of the first (main) sense.
+    std::vector<std::string> agreed, first;
+    for (std::size_t i = 0; i < middle.size(); ++i) {
+        std::vector<std::string> last = lookup(middle[i], pivot, to);
+        if (last.size() > kPivotFanOut) last.resize(kPivotFanOut);
+        if (i == 0) first = last;
+        for (const std::string& w : last) {
+            const std::vector<std::string> back = lookup(w, to, pivot);
+            if (std::find(back.begin(), back.end(), middle[i]) != back.end()) add_unique(agreed, {w});
+        }
+    }
+    return agreed.empty() ? first : agreed;
+}
+
+std::map<std::string, std::vector<std::string>> Translator::translate(std::string_view word,
+                                                                     std::string_view from_lang,
+                                                                     const std::vector<std::string>& to_langs) const {
+    std::map<std::string, std::vector<std::string>> result;
+    if (lines_.empty() || word.empty()) return result;
+    const std::string from = language(from_lang);
+    for (const std::string& to_lang : to_langs) {
+        const std::string to = language(to_lang);
+        if (to == from || result.count(to)) continue;
+        std::vector<std::string> out = lookup(word, from, to);
+        if (out.size() > kMaxTranslations) out.resize(kMaxTranslations);
+        for (const char* pivot : {"en", "de"})
+            if (out.size() < kMinBeforePivot) add_unique(out, via(word, from, pivot, to));
+        if (!out.empty()) result.emplace(to, std::move(out));
+    }
+    return result;
+}
+
+std::vector<std::string> Translator::languages() const {
+    std::set<std::string> langs;
+    for (const auto& [dir, offs] : lines_) {
+        if (dir.first == "en") langs.insert(dir.second);
+        if (dir.second == "en") langs.insert(dir.first);
+    }
+    return {langs.begin(), langs.end()};
+}
+
+}  // namespace strata

@@ -77,14 +77,24 @@ protected:
                ("strata_translate_" + std::to_string(::testing::UnitTest::GetInstance()->random_seed()) + "_" +
                 ::testing::UnitTest::GetInstance()->current_test_info()->name());
         std::filesystem::create_directories(dir_);
-        std::ofstream(dir_ / "t.tsv") << "de\tes\tethik\tética\n"
-                                         "en\tde\tethics\tethik|sittenlehre\n"
-                                         "en\tes\tdata\tmaterial\n"
-                                         "en\tes\tpolicy\tpolítica|póliza\n"
-                                         "en\tpt\tdata\tdados\n"
-                                         "es\ten\tdatos\tdata\n"
-                                         "es\ten\tetica\tethics\n"
-                                         "es\ten\tética\tethics\n";
+        // A section per direction ("TAB from TAB to"), headwords sorted; "=ética" is an alias.
+        std::ofstream(dir_ / "t.tsv") << "\tde\tes\n"
+                                         "ethik\tética\n"
+                                         "gesundheit\tjesús|salud\n"
+                                         "\ten\tde\n"
+                                         "ethics\tethik|sittenlehre\n"
+                                         "health\tgesundheit\n"
+                                         "\ten\tes\n"
+                                         "data\tmaterial\n"
+                                         "policy\tpolítica|póliza\n"
+                                         "\ten\tpt\n"
+                                         "data\tdados\n"
+                                         "\tes\ten\n"
+                                         "datos\tdata\n"
+                                         "etica\t=ética\n"
+                                         "jesús\tjesus\n"
+                                         "salud\thealth\n"
+                                         "ética\tethics\n";
     }
     void TearDown() override { std::filesystem::remove_all(dir_); }
     std::filesystem::path dir_;
@@ -95,6 +105,7 @@ TEST_F(TranslatorTable, LooksUpDirectPluralAndAccentFoldedWords) {
     EXPECT_EQ(t.translate("policy", "en", {"es"}).at("es"), (std::vector<std::string>{"política", "póliza"}));
     EXPECT_EQ(t.translate("policies", "en", {"es"}).at("es").front(), "política");
     EXPECT_EQ(t.translate("ética", "es", {"en"}).at("en"), std::vector<std::string>{"ethics"});
+    EXPECT_EQ(t.translate("etica", "es", {"en"}).at("en"), std::vector<std::string>{"ethics"});
     EXPECT_TRUE(t.translate("policy", "en", {"en"}).empty());
     EXPECT_EQ(t.languages(), (std::vector<std::string>{"de", "es", "pt"}));
 }
@@ -106,6 +117,7 @@ TEST_F(TranslatorTable, PivotsThroughEnglishThenGermanWhereTheDirectPairIsThin) 
     // One direct translation is thin; the German bridge adds nothing for "data" here.
     EXPECT_EQ(t.translate("data", "en", {"es", "pt-BR"}).at("pt"), std::vector<std::string>{"dados"});
 }
+
 
 TEST(Translator, MissingFileGivesAnEmptyTranslator) {
     const Translator t = Translator::load("/nonexistent/translations.tsv");

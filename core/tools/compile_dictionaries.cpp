@@ -1,11 +1,18 @@
 // Compiles the installed FreeDict dictionaries (Debian's dict-freedict-*) into the one
-// lookup table the daemon loads (text/translate.h):
-//   from_lang TAB to_lang TAB headword TAB translation1|translation2|...
-// sorted bytewise by (from_lang, to_lang, headword), so that the reader can binary-search
-// the file as it lies in memory. Headwords and translations are NFKC case-folded by the
+// lookup table the daemon loads (text/translate.h): one section per direction, opened by
+//   TAB from_lang TAB to_lang
+// then its lines, headword TAB translation1|translation2|... (or =headword: an accent-
+// folded alias of that headword), sorted bytewise by (from_lang, to_lang, headword), so
+// that the reader can binary-search the file as it lies in memory. Headwords and translations are NFKC case-folded by the
 // analyzer. Each direction merges its own dictionary (first, in sense order) with the
 // reverse dictionary read backwards, since Debian's dictionaries are lopsided (eng-ces has
 // 150,000 headwords, ces-eng 500). Accent-folded headwords are added as aliases.
+//
+// Only what query translation can use is kept: headwords that the analyzer reads as one
+// word (a query's words are looked up one by one), and two-word headwords that at least
+// two dictionaries, of different language pairs, know as a unit ("machine learning",
+// "künstliche intelligenz"; not Ding's "korkiger wein" or "sich fühlen"), which a
+// caller can look up for adjacent query words. Only the corpus languages are read.
 //
 // Usage: strata-compile-dictionaries OUTPUT [DICTD_DIR]   (default /usr/share/dictd)
 // Missing dictionaries are skipped; with none the output is empty.
@@ -18,9 +25,12 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <bitset>
+#include <cstdint>
 #include <map>
 #include <set>
 #include <string>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -33,14 +43,14 @@ constexpr std::size_t kMaxTranslations = 6;
 constexpr std::size_t kMaxWords = 3;           // in a translation
 constexpr std::size_t kMaxHeadwordWords = 2;   // words are looked up, and compounds ("data protection")
 
-// FreeDict's ISO 639-3 names of the corpus languages → Strata's ISO 639-1 codes.
+// FreeDict's ISO 639-3 names of the corpus languages → Strata's ISO 639-1 codes. German
+// is one of them and the second pivot; dictionaries of other languages are not read.
 const std::map<std::string, std::string>& languages() {
     static const std::map<std::string, std::string> m = {
         {"eng", "en"}, {"spa", "es"}, {"por", "pt"}, {"ita", "it"}, {"pol", "pl"}, {"fra", "fr"},
         {"deu", "de"}, {"nld", "nl"}, {"swe", "sv"}, {"fin", "fi"}, {"dan", "da"}, {"nor", "nb"},
         {"ces", "cs"}, {"ell", "el"}, {"hun", "hu"}, {"tur", "tr"}, {"rus", "ru"}, {"lit", "lt"},
         {"hrv", "hr"}, {"bul", "bg"}, {"jpn", "ja"}, {"ara", "ar"}, {"hin", "hi"}, {"ind", "id"},
-        {"slk", "sk"}, {"slv", "sl"}, {"srp", "sr"}, {"isl", "is"}, {"afr", "af"}, {"swh", "sw"},
     };
     return m;
 }
@@ -69,13 +79,57 @@ std::size_t code_points(const std::string& s) {
 
 bool keep(const std::string& t, const std::string& to) {
     if (t.empty() || word_count(t) > kMaxWords || code_points(t) < 2) return false;
-    if (t.find_first_of("\t\n|") != std::string::npos) return false;
+    if (t.find_first_of("\t\n|") != std::string::npos || t.find("...") != std::string::npos || t[0] == '=') return false;
     return !(to == "en" && english_stop_word(t));
 }
 
 // A (possibly multi-word) headword, as the analyzer would normalise it.
 std::string normalized(const Analyzer& a, const std::string& s, const std::string& lang) {
     return a.normalize(s, lang);
+}
+
+// Words and two-word phrases of each language (by hash) → the other languages of the
+// dictionaries that have them, as a headword or as a whole translation (bit i: entry i of
+// languages()). A word that dictionaries of several language pairs know is a common one.
+struct Attested {
+    std::map<std::string, std::unordered_map<std::uint64_t, std::bitset<32>>> by_lang;
+    std::map<std::string, std::bitset<32>> partners;  // languages with a dictionary to or from it
+
+    // How many partner languages must know a word of @p lang: two where the language has
+    // two partners (German's 400,000 Ding headwords are mostly rare compounds), three for
+    // English (23 partners); one (no filter) for languages with English only.
+    std::size_t needed(const std::string& lang, bool phrase) const {
+        const auto p = partners.find(lang);
+        const std::size_t n = p == partners.end() ? 0 : p->second.count();
+        if (phrase) return 2;
+        return lang == "en" ? 3 : std::min<std::size_t>(2, n);
+    }
+    bool known(const std::string& lang, const std::string& s, bool phrase) const {
+        const auto l = by_lang.find(lang);
+        if (l == by_lang.end()) return false;
+        const auto it = l->second.find(std::hash<std::string>{}(s));
+        return it != l->second.end() && it->second.count() >= needed(lang, phrase);
+    }
+};
+
+std::size_t language_bit(const std::string& code) {
+    std::size_t i = 0;
+    for (const auto& [iso3, iso1] : languages()) {
+        if (iso1 == code) return i;
+        ++i;
+    }
+    return i;
+}
+
+// Whether a normalised headword is worth a line: one word as the analyzer segments it, or
+// two words that dictionaries of two language pairs know as a unit; either known to
+// enough dictionaries (Attested::needed).
+bool useful_headword(const Analyzer& a, const Attested& attested, const std::string& head, const std::string& lang) {
+    if (head.empty()) return false;
+    const std::vector<strata::Token> tokens = a.tokenize(head, lang);
+    if (tokens.size() == 1) return tokens[0].text == head && attested.known(lang, head, false);
+    if (tokens.size() != 2 || tokens[0].text + ' ' + tokens[1].text != head) return false;
+    return attested.known(lang, head, true);
 }
 
 struct Candidate {
@@ -87,18 +141,34 @@ using Table = std::map<std::string, std::vector<Candidate>>;  // headword → tr
 
 // Adds dictionary @p dict (from → to) forwards, or (reverse) read backwards into to → from.
 void add_dictionary(Table& table, const std::vector<strata::freedict::Entry>& dict, const Analyzer& a,
-                    const std::string& from, const std::string& to, bool reverse) {
+                    const Attested& attested, const std::string& from, const std::string& to, bool reverse) {
     for (const auto& e : dict) {
         const std::string head = normalized(a, e.headword, reverse ? to : from);
         if (head.empty()) continue;
+        if (!reverse && !useful_headword(a, attested, head, from)) continue;
+        if (reverse && !keep(head, from)) continue;
         for (std::size_t r = 0; r < e.translations.size(); ++r) {
             std::string t = normalized(a, e.translations[r], reverse ? from : to);
             if (reverse) {
-                if (keep(head, from) && !t.empty() && word_count(t) <= kMaxHeadwordWords) table[t].push_back({head, r});
-            } else if (word_count(head) <= kMaxHeadwordWords && keep(t, to)) {
+                if (word_count(t) <= kMaxHeadwordWords && useful_headword(a, attested, t, to))
+                    table[t].push_back({head, r});
+            } else if (keep(t, to)) {
                 table[head].push_back({std::move(t), r});
             }
         }
+    }
+}
+
+// Records the words and two-word phrases of dictionary @p from → @p to in @p attested.
+void attest(Attested& attested, const std::vector<strata::freedict::Entry>& dict, const Analyzer& a,
+            const std::string& from, const std::string& to) {
+    auto& of_from = attested.by_lang[from];
+    auto& of_to = attested.by_lang[to];
+    const std::hash<std::string> hash;
+    for (const auto& e : dict) {
+        if (word_count(e.headword) <= kMaxHeadwordWords) of_from[hash(normalized(a, e.headword, from))].set(language_bit(to));
+        for (const auto& t : e.translations)
+            if (word_count(t) <= kMaxHeadwordWords) of_to[hash(normalized(a, t, to))].set(language_bit(from));
     }
 }
 
@@ -127,30 +197,35 @@ std::vector<strata::freedict::Entry> read_if_present(const fs::path& dir, const 
 }
 
 // The lines of one direction, sorted by headword.
-std::vector<std::string> compile_direction(const fs::path& dir, const Analyzer& a, const std::string& from3,
-                                           const std::string& to3) {
+std::vector<std::string> compile_direction(const fs::path& dir, const Analyzer& a, const Attested& attested,
+                                           const std::string& from3, const std::string& to3) {
     const std::string from = languages().at(from3), to = languages().at(to3);
     Table forward, backward;
-    add_dictionary(forward, read_if_present(dir, from3, to3), a, from, to, false);
-    add_dictionary(backward, read_if_present(dir, to3, from3), a, to, from, true);
+    add_dictionary(forward, read_if_present(dir, from3, to3), a, attested, from, to, false);
+    add_dictionary(backward, read_if_present(dir, to3, from3), a, attested, to, from, true);
     std::map<std::string, std::vector<std::string>> merged;
     for (auto& [head, cands] : forward) merged[head] = best(cands, backward[head]);
     for (auto& [head, cands] : backward)
         if (!merged.count(head)) merged[head] = best({}, cands);
-    // Accent-folded aliases ("etica" for "ética"), unless the folded form is a headword itself.
-    std::map<std::string, std::vector<std::string>> aliases;
+    // Accent-folded aliases ("etica" for "ética"), unless the folded form is a headword
+    // itself: "=ética" refers to the headword's line; several headwords' translations merge.
+    std::map<std::string, std::vector<std::string>> aliases, alias_of;
     for (const auto& [head, words] : merged) {
+        if (words.empty()) continue;
         const std::string f = Analyzer::fold(head);
         if (f == head || merged.count(f)) continue;
+        alias_of[f].push_back(head);
         auto& into = aliases[f];
         for (const auto& w : words)
             if (into.size() < kMaxTranslations && std::find(into.begin(), into.end(), w) == into.end()) into.push_back(w);
     }
+    for (auto& [f, heads] : alias_of)
+        if (heads.size() == 1) aliases[f] = {"=" + heads.front()};
     merged.merge(aliases);
     std::vector<std::string> lines;
     for (const auto& [head, words] : merged) {
         if (words.empty() || head.find_first_of("\t\n") != std::string::npos) continue;
-        std::string line = from + '\t' + to + '\t' + head + '\t';
+        std::string line = head + '\t';
         for (std::size_t i = 0; i < words.size(); ++i) line += (i ? "|" : "") + words[i];
         lines.push_back(std::move(line));
     }
@@ -166,8 +241,8 @@ int main(int argc, char** argv) {
     }
     const fs::path out_path = argv[1];
     const fs::path dir = argc > 2 ? fs::path(argv[2]) : fs::path("/usr/share/dictd");
-    // Directions with a dictionary either way.
-    std::set<std::pair<std::string, std::string>> directions;
+    // Directions with a dictionary either way; the installed dictionaries.
+    std::set<std::pair<std::string, std::string>> directions, installed;
     if (fs::is_directory(dir))
         for (const auto& f : fs::directory_iterator(dir)) {
             const std::string name = f.path().filename().string();
@@ -179,15 +254,29 @@ int main(int argc, char** argv) {
             if (!languages().count(a) || !languages().count(b)) continue;
             directions.insert({a, b});
             directions.insert({b, a});
+            installed.insert({a, b});
         }
     const Analyzer analyzer;
-    std::vector<std::string> lines;
+    Attested attested;
+    for (const auto& [a, b] : installed) {
+        const std::string from = languages().at(a), to = languages().at(b);
+        attested.partners[from].set(language_bit(to));
+        attested.partners[to].set(language_bit(from));
+        attest(attested, read_if_present(dir, a, b), analyzer, from, to);
+    }
+    // Sections in (from, to) order, each opened by a line "TAB from TAB to".
+    std::map<std::pair<std::string, std::string>, std::vector<std::string>> sections;
     for (const auto& [a, b] : directions) {
-        std::vector<std::string> part = compile_direction(dir, analyzer, a, b);
+        std::vector<std::string> part = compile_direction(dir, analyzer, attested, a, b);
         std::cerr << "compile-dictionaries: " << a << "-" << b << ": " << part.size() << " headwords\n";
+        std::sort(part.begin(), part.end());
+        if (!part.empty()) sections[{languages().at(a), languages().at(b)}] = std::move(part);
+    }
+    std::vector<std::string> lines;
+    for (auto& [dir_pair, part] : sections) {
+        lines.push_back('\t' + dir_pair.first + '\t' + dir_pair.second);
         lines.insert(lines.end(), std::make_move_iterator(part.begin()), std::make_move_iterator(part.end()));
     }
-    std::sort(lines.begin(), lines.end());
     fs::create_directories(out_path.parent_path());
     const fs::path tmp = out_path.string() + ".tmp";
     {

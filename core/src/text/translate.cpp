@@ -65,29 +65,25 @@ Translator Translator::load(const std::string& path) {
     if (!in.read(t.data_.data(), size)) return Translator{};
     const std::string_view d = t.data_;
     std::vector<std::uint32_t>* current = nullptr;
-    std::string_view current_from, current_to;
     for (std::size_t at = 0; at < d.size();) {
         std::size_t nl = d.find('\n', at);
         if (nl == std::string_view::npos) nl = d.size();
         const std::string_view line = d.substr(at, nl - at);
-        const std::size_t t1 = line.find('\t');
-        const std::size_t t2 = t1 == std::string_view::npos ? t1 : line.find('\t', t1 + 1);
-        if (t2 != std::string_view::npos && line.find('\t', t2 + 1) != std::string_view::npos) {
-            const std::string_view from = line.substr(0, t1), to = line.substr(t1 + 1, t2 - t1 - 1);
-            if (!current || from != current_from || to != current_to) {
-                current = &t.lines_[{std::string(from), std::string(to)}];
-                current_from = from;
-                current_to = to;
-            }
-            current->push_back(static_cast<std::uint32_t>(at + t2 + 1));
+        const std::size_t tab = line.find('\t', 1);
+        if (!line.empty() && line.front() == '\t' && tab != std::string_view::npos) {
+            // "TAB from TAB to" opens a direction's section.
+            current = &t.lines_[{std::string(line.substr(1, tab - 1)), std::string(line.substr(tab + 1))}];
+        } else if (current && tab != std::string_view::npos && tab > 0) {
+            current->push_back(static_cast<std::uint32_t>(at));
             ++t.size_;
         }
         at = nl + 1;
     }
+    for (auto& [dir, offs] : t.lines_) offs.shrink_to_fit();
     return t;
 }
 
-std::vector<std::string> Translator::lookup_exact(std::string_view word, const Direction& dir) const {
+std::vector<std::string> Translator::lookup_exact(std::string_view word, const Direction& dir, bool alias) const {
     const auto it = lines_.find(dir);
     if (it == lines_.end() || word.empty()) return {};
     const std::string_view d = data_;
@@ -99,6 +95,9 @@ std::vector<std::string> Translator::lookup_exact(std::string_view word, const D
     const std::size_t start = *hit + word.size() + 1;
     std::size_t end = d.find('\n', start);
     if (end == std::string_view::npos) end = d.size();
+    // An accent-folded alias: "=ética" stands for the line of "ética".
+    if (start < end && d[start] == '=' && !alias)
+        return lookup_exact(d.substr(start + 1, end - start - 1), dir, true);
     std::vector<std::string> out;
     for (std::size_t at = start; at <= end;) {
         std::size_t bar = d.find('|', at);

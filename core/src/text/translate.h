@@ -51,12 +51,13 @@ private:
     /// then simple singulars (en, es, pt, fr) when the word itself is not a headword.
     [[nodiscard]] std::vector<std::string> lookup(std::string_view word, const std::string& from,
                                                   const std::string& to) const;
-    [[nodiscard]] std::vector<std::string> lookup_exact(std::string_view word, const Direction& dir) const;
+    [[nodiscard]] std::vector<std::string> lookup_exact(std::string_view word, const Direction& dir,
+                                                        bool alias = false) const;
     [[nodiscard]] std::vector<std::string> via(std::string_view word, const std::string& from,
                                                const std::string& pivot, const std::string& to) const;
 
-    std::string data_;  ///< the file as read; lines sorted by (from, to, headword)
-    std::map<Direction, std::vector<std::uint32_t>> lines_;  ///< offsets of headwords in data_
+    std::string data_;  ///< the file as read: per direction a section of lines sorted by headword
+    std::map<Direction, std::vector<std::uint32_t>> lines_;  ///< offsets of the lines in data_
     std::size_t size_ = 0;
 };
 

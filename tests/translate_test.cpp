@@ -118,6 +118,11 @@ TEST_F(TranslatorTable, PivotsThroughEnglishThenGermanWhereTheDirectPairIsThin) 
     EXPECT_EQ(t.translate("data", "en", {"es", "pt-BR"}).at("pt"), std::vector<std::string>{"dados"});
 }
 
+TEST_F(TranslatorTable, KeepsBridgedWordsThatTranslateBackToTheSourceWord) {
+    const Translator t = Translator::load((dir_ / "t.tsv").string());
+    // "Gesundheit!" is also the sneeze's "jesús"; es→en says "jesús" is not "health".
+    EXPECT_EQ(t.translate("health", "en", {"es"}).at("es"), std::vector<std::string>{"salud"});
+}
 
 TEST(Translator, MissingFileGivesAnEmptyTranslator) {
     const Translator t = Translator::load("/nonexistent/translations.tsv");

@@ -126,13 +126,31 @@ std::vector<std::string> Translator::via(std::string_view word, const std::strin
     if (from == pivot || to == pivot) return {};
     std::vector<std::string> middle = lookup(word, from, pivot);
     if (middle.size() > kPivotFanOut) middle.resize(kPivotFanOut);
+    // Where the target language's dictionary back into the source language knows a bridged
+    // word, it must translate back to the source word: "health" → "Befinden" → "opinar"
+    // (pt→en: "think, opine") and → "trovare" (it→en: "find") are not "health".
+    std::vector<std::string> sources{std::string(word)};
+    if (lines_.count({to, from})) {
+        const std::string folded = Analyzer::fold(word);
+        sources.push_back(folded);
+        for (std::string& s : singulars(folded, from)) sources.push_back(std::move(s));
+    }
+    auto confirmed = [&](const std::string& w) {
+        if (!lines_.count({to, from})) return true;
+        const std::vector<std::string> back = lookup(w, to, from);
+        return back.empty() || std::any_of(sources.begin(), sources.end(), [&](const std::string& s) {
+            return std::find(back.begin(), back.end(), s) != back.end();
+        });
+    };
     // A pivot word is often polysemous ("health" → "Befinden" → "opinión"): keep the
-    // translations that lead back to their pivot word, else those of the first (main) sense.
+    // translations that lead back to their pivot word, else those of the first (main) sense
+    // that has any.
     std::vector<std::string> agreed, first;
     for (std::size_t i = 0; i < middle.size(); ++i) {
         std::vector<std::string> last = lookup(middle[i], pivot, to);
         if (last.size() > kPivotFanOut) last.resize(kPivotFanOut);
-        if (i == 0) first = last;
+        std::erase_if(last, [&](const std::string& w) { return !confirmed(w); });
+        if (first.empty()) first = last;  // the first pivot word that leads anywhere
         for (const std::string& w : last) {
             const std::vector<std::string> back = lookup(w, to, pivot);
             if (std::find(back.begin(), back.end(), middle[i]) != back.end()) add_unique(agreed, {w});

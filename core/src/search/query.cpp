@@ -5,6 +5,7 @@
 #include "strata/schema.h"
 #include "strata/text.h"
 #include "text/stopwords.h"
+#include "text/translate.h"
 
 #include <algorithm>
 #include <charconv>
@@ -168,7 +169,13 @@ public:
         }
         Xapian::Query q = toks.size() == 1 && toks[0].kind != TokenKind::kCjk ? single(toks[0], stem_langs())
                                                                               : phrase(toks);
-        if (positive && may_expand && ctx_.crosslingual) q = expand(raw, toks, q);
+        if (positive && may_expand && ctx_.crosslingual) {
+            // The thesaurus's concepts take precedence over word-by-word translation.
+            const std::size_t concepts = out_.expansions.size();
+            q = expand(raw, toks, q);
+            if (out_.expansions.size() == concepts && toks.size() == 1 && toks[0].kind == TokenKind::kWord)
+                q = translate(raw, toks[0], q);
+        }
         return q;
     }
 
@@ -305,6 +312,38 @@ private:
         last_direct_ = direct;
         alternatives.insert(alternatives.begin(), direct);
         return Xapian::Query(Xapian::Query::OP_SYNONYM, alternatives.begin(), alternatives.end());
+    }
+
+    /// The word and its dictionary translations into the index's other languages, as one
+    /// synonym group (structured query translation). The source language is the first, in
+    /// order, of the query's stop-word languages, English, and the index's languages whose
+    /// dictionary has the word as a headword.
+    Xapian::Query translate(const std::string& raw, const Token& t, const Xapian::Query& direct) {
+        const Translator& dict = Translator::builtin();
+        std::vector<std::string> sources(stop_langs_.begin(), stop_langs_.end());
+        sources.push_back("en");
+        for (const std::string& l : ctx_.stem_languages) sources.push_back(l);
+        for (const std::string& from : sources) {
+            std::vector<std::string> targets;
+            for (const std::string& l : ctx_.stem_languages)
+                if (l != from) targets.push_back(l);
+            const auto found = dict.translate(t.text, from, targets);
+            if (found.empty()) continue;
+            Expansion e{raw, "", "dictionary translation (" + from + ")", {}};
+            std::vector<Xapian::Query> alternatives{direct};
+            for (const auto& [lang, words] : found) {
+                for (const std::string& w : words) {
+                    const std::vector<Token> tt = ctx_.analyzer.tokenize(w, lang);
+                    if (tt.empty()) continue;
+                    alternatives.push_back(tt.size() == 1 && tt[0].kind != TokenKind::kCjk ? single(tt[0], {lang}) : phrase(tt));
+                    e.terms[lang].push_back(w);
+                }
+            }
+            out_.expansions.push_back(std::move(e));
+            last_direct_ = direct;
+            return Xapian::Query(Xapian::Query::OP_SYNONYM, alternatives.begin(), alternatives.end());
+        }
+        return direct;
     }
 
     bool is_stop_word(const std::string& raw) const {

@@ -23,6 +23,8 @@ constexpr double kB = 0.5;
 constexpr double kTranslated = 0.7;
 // Weight of a document's score against the best of its own language (fair ranking).
 constexpr double kFair = 0.8;
+// Weight of neighbouring clauses that meet in one passage (closer together ranks higher).
+constexpr double kNear = 0.5;
 
 struct ClauseCounts {
     std::unordered_map<std::string, std::uint32_t> passages;  // document id → passages carrying the clause
@@ -126,7 +128,8 @@ void share_across_languages(std::vector<RankedDocument>& docs, const std::vector
 }
 
 std::vector<RankedDocument> rank(Xapian::Database& db, const std::vector<const Clause*>& clauses,
-                                 const std::vector<ClauseCounts>& counts, const std::vector<ClauseCounts>& direct) {
+                                 const std::vector<ClauseCounts>& counts, const std::vector<ClauseCounts>& direct,
+                                 const std::vector<ClauseCounts>& pairs) {
     const double avg_passages = static_cast<double>(db.get_doccount()) / static_cast<double>(document_count(db));
     std::unordered_map<std::string, RankedDocument> docs;
     for (const ClauseCounts& cc : counts)
@@ -147,6 +150,8 @@ std::vector<RankedDocument> rank(Xapian::Database& db, const std::vector<const C
             doc.score += std::max(typed, kTranslated * all);
             ++doc.clauses;
         }
+        // Closer together ranks higher: neighbouring clauses that meet in one passage.
+        for (const ClauseCounts& pair : pairs) doc.score += kNear * clause_weight(db, pair, id, len, avg_passages);
         out.push_back(std::move(doc));
     }
     share_across_languages(out, clauses, counts);
@@ -176,7 +181,16 @@ DocumentMatch match_documents(Xapian::Database& db, const ParsedQuery& pq, const
         counts.push_back(count_clause(db, c.query, filter, column, max_seconds));
         direct.push_back(c.direct.empty() ? ClauseCounts{} : count_clause(db, c.direct, filter, column, max_seconds));
     }
-    m.ranked = rank(db, clauses, counts, direct);
+    // Neighbouring positive clauses, counted where they meet in one passage.
+    std::vector<ClauseCounts> pairs;
+    const Clause* previous = nullptr;
+    for (const Clause& c : pq.clauses) {
+        if (c.role == Clause::Role::kExcluded) continue;
+        if (previous)
+            pairs.push_back(count_clause(db, Xapian::Query(Xapian::Query::OP_AND, previous->query, c.query), filter, column, max_seconds));
+        previous = &c;
+    }
+    m.ranked = rank(db, clauses, counts, direct, pairs);
     const bool positive = std::any_of(clauses.begin(), clauses.end(), [](const Clause* c) { return c->role != Clause::Role::kExcluded; });
     if (!positive) {
         // Only exclusions: every document without them matches, ranked by Xapian.

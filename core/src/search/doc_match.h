@@ -5,7 +5,8 @@
  *  matches when it carries every required clause, no excluded one, and, when there is no
  *  required clause, at least minimum_should_match() of the optional ones. Documents are
  *  ranked by BM25 over clauses, where a clause's frequency in a document is the number of
- *  its passages that carry the clause and its idf comes from passage counts. A clause
+ *  its passages that carry the clause and its idf comes from passage counts; neighbouring
+ *  clauses that meet in one passage add to it (closer together ranks higher). A clause
  *  weighs its typed words on their own statistics, or its translations at a discount,
  *  whichever is more. Fair ranking across languages: the score blends the document's
  *  share of the best score overall with its share of the best score in its own language

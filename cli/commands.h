@@ -1,0 +1,87 @@
+/** @file commands.h
+ *  @brief The strata subcommands: for each, a struct of its arguments, a function that adds
+ *         the subcommand and its options to the CLI11 app, and one that runs it.
+ *
+ *  Call order: add_*() before CLI::App::parse(), then run_*() for the subcommand that was
+ *  chosen. run_*() return the exit code (0, or 1 when some batch queries failed) and let
+ *  strata::Error, Xapian::Error and std::invalid_argument through to main, which reports
+ *  them.
+ */
+#pragma once
+
+#include "backend.h"
+#include "output.h"
+
+#include <CLI/CLI.hpp>
+
+#include <string>
+
+namespace strata::cli {
+
+/// What every command runs with, once the global options are parsed.
+struct Context {
+    Backend& backend;
+    Format format;
+    bool ansi;  ///< stdout is a terminal that takes bold and colour
+};
+
+/// The filters that search and compare share: comma-separated values, ORed.
+struct Filters {
+    std::string country, region, theme, year, lang, type;
+
+    void add_to(CLI::App& command);
+    /// Adds the filters that were given to @p params.
+    void put(ParamMap& params) const;
+};
+
+/// `strata search QUERY`
+struct SearchArgs {
+    std::string query, group = "document", sort = "relevance";
+    int page = 1, per_page = 10;
+    bool crosslingual = false;
+    Filters filters;
+
+    /// The parameters of GET /v1/search.
+    [[nodiscard]] ParamMap params() const;
+};
+CLI::App* add_search(CLI::App& app, SearchArgs& args);
+[[nodiscard]] int run_search(const SearchArgs& args, const Context& ctx);
+
+/// `strata compare [QUERY]`
+struct CompareArgs {
+    std::string query, by = "country,theme";
+    std::string countries, regions, themes, years, langs;  ///< the rows and columns to show
+    bool crosslingual = false, no_best = false;
+    Filters filters;
+
+    /// The parameters of GET /v1/compare.
+    [[nodiscard]] ParamMap params() const;
+};
+CLI::App* add_compare(CLI::App& app, CompareArgs& args);
+[[nodiscard]] int run_compare(const CompareArgs& args, const Context& ctx);
+
+/// `strata batch FILE`
+struct BatchArgs {
+    std::string file, input = "auto";
+};
+CLI::App* add_batch(CLI::App& app, BatchArgs& args);
+/// Prints each query's rows as they come, progress on a terminal's stderr; 1 if any failed.
+[[nodiscard]] int run_batch(const BatchArgs& args, const Context& ctx);
+
+/// `strata doc ID`
+struct DocArgs {
+    std::string id, highlight;
+};
+CLI::App* add_doc(CLI::App& app, DocArgs& args);
+[[nodiscard]] int run_doc(const DocArgs& args, const Context& ctx);
+
+/// `strata themes`, `strata countries` and `strata stats`: listings without options.
+CLI::App* add_themes(CLI::App& app);
+CLI::App* add_countries(CLI::App& app);
+CLI::App* add_stats(CLI::App& app);
+[[nodiscard]] int run_themes(const Context& ctx);
+[[nodiscard]] int run_countries(const Context& ctx);
+/// Index statistics are printed as JSON whatever the format.
+[[nodiscard]] int run_stats(const Context& ctx);
+
+}  // namespace strata::cli

@@ -1,0 +1,86 @@
+// strata search and strata compare, with the filters they share.
+#include "commands.h"
+
+#include <iostream>
+#include <utility>
+
+namespace strata::cli {
+
+void Filters::add_to(CLI::App& command) {
+    command.add_option("--country", country, "ISO codes, comma-separated (OR)");
+    command.add_option("--region", region, "UN M49 region or sub-region slug, e.g. europe");
+    command.add_option("--theme", theme, "theme ids, comma-separated");
+    command.add_option("--year", year, "a year or a range: 2018..2021, 2019..");
+    command.add_option("--lang", lang, "languages, comma-separated (BCP 47)");
+    command.add_option("--type", type, "document types, comma-separated");
+}
+
+void Filters::put(ParamMap& params) const {
+    const std::pair<const char*, const std::string*> all[] = {{"country", &country}, {"region", &region}, {"theme", &theme},
+                                                              {"year", &year},       {"lang", &lang},     {"type", &type}};
+    for (const auto& [name, value] : all)
+        if (!value->empty()) params[name].push_back(*value);
+}
+
+ParamMap SearchArgs::params() const {
+    ParamMap p{{"q", {query}},
+               {"group", {group}},
+               {"sort", {sort}},
+               {"page", {std::to_string(page)}},
+               {"per_page", {std::to_string(per_page)}}};
+    if (crosslingual) p["crosslingual"] = {"true"};
+    filters.put(p);
+    return p;
+}
+
+CLI::App* add_search(CLI::App& app, SearchArgs& args) {
+    CLI::App* search = app.add_subcommand("search", "search passages and documents");
+    search->add_option("QUERY", args.query, "query text (words, \"phrases\", AND/OR/NOT, field:value)")->required();
+    args.filters.add_to(*search);
+    search->add_option("--group", args.group, "document or passage")->capture_default_str();
+    search->add_option("--sort", args.sort, "relevance, year or -year")->capture_default_str();
+    search->add_option("--page", args.page, "page number")->capture_default_str();
+    search->add_option("--per-page", args.per_page, "hits per page (at most 100)")->capture_default_str();
+    search->add_flag("--crosslingual", args.crosslingual, "expand the query through the concept thesaurus");
+    return search;
+}
+
+int run_search(const SearchArgs& args, const Context& ctx) {
+    print_search(std::cout, ctx.backend.get("/v1/search", args.params()), ctx.format, ctx.ansi && ctx.format == Format::kTable);
+    return 0;
+}
+
+ParamMap CompareArgs::params() const {
+    ParamMap p{{"by", {by}}};
+    if (!query.empty()) p["q"] = {query};
+    if (crosslingual) p["crosslingual"] = {"true"};
+    if (no_best) p["best"] = {"false"};
+    const std::pair<const char*, const std::string*> shown[] = {
+        {"countries", &countries}, {"regions", &regions}, {"themes", &themes}, {"years", &years}, {"langs", &langs}};
+    for (const auto& [name, value] : shown)
+        if (!value->empty()) p[name] = {*value};
+    filters.put(p);
+    return p;
+}
+
+CLI::App* add_compare(CLI::App& app, CompareArgs& args) {
+    CLI::App* compare = app.add_subcommand("compare", "compare themes (or years, languages) across countries or regions");
+    compare->add_option("QUERY", args.query, "optional query; without one, the cells are theme coverage");
+    compare->add_option("--by", args.by, "ROW,COLUMN: country|region , theme|year|lang")->capture_default_str();
+    args.filters.add_to(*compare);
+    compare->add_option("--countries", args.countries, "rows to show (country codes)");
+    compare->add_option("--regions", args.regions, "rows to show (region slugs)");
+    compare->add_option("--themes", args.themes, "columns to show (theme ids)");
+    compare->add_option("--years", args.years, "columns to show (years)");
+    compare->add_option("--langs", args.langs, "columns to show (languages)");
+    compare->add_flag("--crosslingual", args.crosslingual, "expand the query through the concept thesaurus");
+    compare->add_flag("--no-best", args.no_best, "leave out each cell's best passage (faster)");
+    return compare;
+}
+
+int run_compare(const CompareArgs& args, const Context& ctx) {
+    print_compare(std::cout, ctx.backend.get("/v1/compare", args.params()), ctx.format);
+    return 0;
+}
+
+}  // namespace strata::cli

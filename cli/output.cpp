@@ -180,6 +180,52 @@ void print_search(std::ostream& out, const nlohmann::json& r, Format format, boo
     }
 }
 
+namespace {
+
+// One tidy row per cell, with the row and column labels and the best passage.
+void print_compare_csv(std::ostream& out, const nlohmann::json& r) {
+    write_csv_row(out, {"row", "row_label", "column", "column_label", "passages", "documents", "share", "best_doc",
+                        "best_section", "best_page", "best_snippet", "generation"});
+    std::map<std::string, std::string> rl, cl;
+    for (const auto& x : r["rows"]) rl[x["value"]] = x["label"];
+    for (const auto& x : r["columns"]) cl[x["value"]] = x["label"];
+    for (const auto& c : r["cells"]) {
+        const auto& b = c["best"];
+        write_csv_row(out, {c["row"], rl[c["row"]], c["column"], cl[c["column"]], str(c, "passages"), str(c, "documents"),
+                            str(c, "share"), b.is_null() ? "" : str(b, "doc"), b.is_null() ? "" : str(b, "section"),
+                            b.is_null() ? "" : str(b, "page"), b.is_null() ? "" : plain_text(str(b, "snippet")),
+                            str(r, "generation")});
+    }
+}
+
+// The matrix: one line per row, each cell its share and passage count ("·" when empty).
+void print_compare_table(std::ostream& out, const nlohmann::json& r) {
+    std::vector<std::string> header = {""};
+    for (const auto& c : r["columns"]) header.push_back(cut(c.value("label", ""), 14));
+    std::map<std::pair<std::string, std::string>, nlohmann::json> cells;
+    for (const auto& c : r["cells"]) cells[{c["row"], c["column"]}] = c;
+    std::vector<std::vector<std::string>> rows;
+    for (const auto& row : r["rows"]) {
+        std::vector<std::string> line = {row.value("label", "")};
+        for (const auto& col : r["columns"]) {
+            const auto& c = cells[{row["value"], col["value"]}];
+            if (c.is_null() || c.value("passages", 0) == 0) {
+                line.push_back("·");
+                continue;
+            }
+            char buf[64];
+            std::snprintf(buf, sizeof buf, "%.0f%% (%d)", c.value("share", 0.0) * 100, c.value("passages", 0));
+            line.push_back(buf);
+        }
+        rows.push_back(std::move(line));
+    }
+    out << (r.value("mode", "") == "coverage" ? "Coverage: share of each row's passages (passages)\n"
+                                                : "Matches: share of each row's passages (passages)\n");
+    write_table(out, header, rows, 24);
+}
+
+}  // namespace
+
 void print_compare(std::ostream& out, const nlohmann::json& r, Format format) {
     switch (format) {
         case Format::kJson:
@@ -192,46 +238,8 @@ void print_compare(std::ostream& out, const nlohmann::json& r, Format format) {
                 out << c.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
             }
             return;
-        case Format::kCsv: {
-            write_csv_row(out, {"row", "row_label", "column", "column_label", "passages", "documents", "share", "best_doc",
-                                "best_section", "best_page", "best_snippet", "generation"});
-            std::map<std::string, std::string> rl, cl;
-            for (const auto& x : r["rows"]) rl[x["value"]] = x["label"];
-            for (const auto& x : r["columns"]) cl[x["value"]] = x["label"];
-            for (const auto& c : r["cells"]) {
-                const auto& b = c["best"];
-                write_csv_row(out, {c["row"], rl[c["row"]], c["column"], cl[c["column"]], str(c, "passages"), str(c, "documents"),
-                                    str(c, "share"), b.is_null() ? "" : str(b, "doc"), b.is_null() ? "" : str(b, "section"),
-                                    b.is_null() ? "" : str(b, "page"), b.is_null() ? "" : plain_text(str(b, "snippet")),
-                                    str(r, "generation")});
-            }
-            return;
-        }
-        case Format::kTable: {
-            std::vector<std::string> header = {""};
-            for (const auto& c : r["columns"]) header.push_back(cut(c.value("label", ""), 14));
-            std::map<std::pair<std::string, std::string>, nlohmann::json> cells;
-            for (const auto& c : r["cells"]) cells[{c["row"], c["column"]}] = c;
-            std::vector<std::vector<std::string>> rows;
-            for (const auto& row : r["rows"]) {
-                std::vector<std::string> line = {row.value("label", "")};
-                for (const auto& col : r["columns"]) {
-                    const auto& c = cells[{row["value"], col["value"]}];
-                    if (c.is_null() || c.value("passages", 0) == 0) {
-                        line.push_back("·");
-                        continue;
-                    }
-                    char buf[64];
-                    std::snprintf(buf, sizeof buf, "%.0f%% (%d)", c.value("share", 0.0) * 100, c.value("passages", 0));
-                    line.push_back(buf);
-                }
-                rows.push_back(std::move(line));
-            }
-            out << (r.value("mode", "") == "coverage" ? "Coverage: share of each row's passages (passages)\n"
-                                                        : "Matches: share of each row's passages (passages)\n");
-            write_table(out, header, rows, 24);
-            return;
-        }
+        case Format::kCsv: print_compare_csv(out, r); return;
+        case Format::kTable: print_compare_table(out, r); return;
     }
 }
 

@@ -13,6 +13,7 @@
 #include <chrono>
 #include <cmath>
 #include <memory>
+#include <stdexcept>
 
 namespace strata::searchd {
 
@@ -65,6 +66,64 @@ Response static_file(const std::string& root, const std::string& name) {
     return r;
 }
 
+// GET /v1/compare: JSON, or with format=csv the tidy CSV as a download.
+Response compare(const Searcher& s, const Request& req) {
+    const std::string format = req.param("format");
+    if (!format.empty() && format != "json" && format != "csv")
+        throw InvalidRequest("invalid_parameter", "parameter 'format' must be json or csv");
+    const nlohmann::json result = s.compare(CompareRequest::from_params(req.params));
+    if (format != "csv") return Response::json(result);
+    Response r;
+    r.content_type = "text/csv; charset=utf-8";
+    r.headers["Content-Disposition"] = "attachment; filename=\"strata-compare.csv\"";
+    r.body = compare_csv(result);
+    return r;
+}
+
+// POST /v1/batch: one JSON object with every result, or with Accept: application/x-ndjson
+// one line per query streamed as each finishes (the stream runs after this returns, so it
+// shares the parsed items).
+Response batch(const Searcher& s, WorkerPool& pool, int max_batch, const Request& req) {
+    only_params(req, {});
+    const auto t0 = std::chrono::steady_clock::now();
+    auto items = std::make_shared<std::vector<BatchItem>>(parse_batch(parse_json_body(req.body), static_cast<std::size_t>(max_batch)));
+    if (req.header("accept").find("application/x-ndjson") != std::string::npos) {
+        Response r;
+        r.content_type = "application/x-ndjson; charset=utf-8";
+        r.stream = [&s, &pool, items](std::ostream& os) {
+            (void)run_batch(s, pool, *items, [&](const nlohmann::json& line) {
+                os << json_text(line) << '\n';
+                os.flush();
+                if (!os) throw std::runtime_error("client went away");
+            });
+        };
+        return r;
+    }
+    nlohmann::json results = nlohmann::json::array();
+    const std::size_t failed = run_batch(s, pool, *items, [&](const nlohmann::json& line) { results.push_back(line); });
+    const double took = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+    return Response::json({{"results", std::move(results)}, {"queries", items->size()}, {"failed", failed},
+                           {"took_ms", std::round(took * 100) / 100}});
+}
+
+// GET /metrics: the request counters and latencies, with the index and in-flight gauges.
+Response metrics(const Searcher& s, const Metrics& m, int inflight) {
+    std::vector<std::pair<std::string, double>> gauges;
+    try {
+        const nlohmann::json st = s.stats();
+        gauges = {{"strata_index_generation", st["generation"].get<double>()},
+                  {"strata_index_documents", st["documents"].get<double>()},
+                  {"strata_index_passages", st["passages"].get<double>()}};
+    } catch (const std::exception&) {
+        gauges = {{"strata_index_up", 0}};
+    }
+    gauges.emplace_back("strata_http_inflight_requests", inflight);
+    Response r;
+    r.content_type = "text/plain; version=0.0.4; charset=utf-8";
+    r.body = m.render(gauges);
+    return r;
+}
+
 }  // namespace
 
 std::vector<Route> Server::routes() {
@@ -72,44 +131,8 @@ std::vector<Route> Server::routes() {
     return {
         {"GET", "/v1/search", "search",
          [&s](const Request& req) { return Response::json(s.search(SearchRequest::from_params(req.params))); }},
-        {"GET", "/v1/compare", "compare",
-         [&s](const Request& req) {
-             const std::string format = req.param("format");
-             if (!format.empty() && format != "json" && format != "csv")
-                 throw InvalidRequest("invalid_parameter", "parameter 'format' must be json or csv");
-             const nlohmann::json result = s.compare(CompareRequest::from_params(req.params));
-             if (format != "csv") return Response::json(result);
-             Response r;
-             r.content_type = "text/csv; charset=utf-8";
-             r.headers["Content-Disposition"] = "attachment; filename=\"strata-compare.csv\"";
-             r.body = compare_csv(result);
-             return r;
-         }},
-        {"POST", "/v1/batch", "batch",
-         [this, &s](const Request& req) {
-             only_params(req, {});
-             const auto t0 = std::chrono::steady_clock::now();
-             auto items = std::make_shared<std::vector<BatchItem>>(
-                 parse_batch(parse_json_body(req.body), static_cast<std::size_t>(config_.max_batch)));
-             if (req.header("accept").find("application/x-ndjson") != std::string::npos) {
-                 Response r;
-                 r.content_type = "application/x-ndjson; charset=utf-8";
-                 r.stream = [this, &s, items](std::ostream& os) {
-                     (void)run_batch(s, *batch_pool_, *items, [&](const nlohmann::json& line) {
-                         os << json_text(line) << '\n';
-                         os.flush();
-                         if (!os) throw std::runtime_error("client went away");
-                     });
-                 };
-                 return r;
-             }
-             nlohmann::json results = nlohmann::json::array();
-             const std::size_t failed =
-                 run_batch(s, *batch_pool_, *items, [&](const nlohmann::json& line) { results.push_back(line); });
-             const double took = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
-             return Response::json({{"results", std::move(results)}, {"queries", items->size()}, {"failed", failed},
-                                    {"took_ms", std::round(took * 100) / 100}});
-         }},
+        {"GET", "/v1/compare", "compare", [&s](const Request& req) { return compare(s, req); }},
+        {"POST", "/v1/batch", "batch", [this, &s](const Request& req) { return batch(s, *batch_pool_, config_.max_batch, req); }},
         {"GET", "/v1/documents/{id}", "document",
          [&s](const Request& req) {
              only_params(req, {"q"});
@@ -132,23 +155,7 @@ std::vector<Route> Server::routes() {
              s.check_ready();
              return Response::json({{"status", "ready"}});
          }},
-        {"GET", "/metrics", "metrics",
-         [this, &s](const Request&) {
-             std::vector<std::pair<std::string, double>> gauges;
-             try {
-                 const nlohmann::json st = s.stats();
-                 gauges = {{"strata_index_generation", st["generation"].get<double>()},
-                           {"strata_index_documents", st["documents"].get<double>()},
-                           {"strata_index_passages", st["passages"].get<double>()}};
-             } catch (const std::exception&) {
-                 gauges = {{"strata_index_up", 0}};
-             }
-             gauges.emplace_back("strata_http_inflight_requests", inflight_.load());
-             Response r;
-             r.content_type = "text/plain; version=0.0.4; charset=utf-8";
-             r.body = metrics_.render(gauges);
-             return r;
-         }},
+        {"GET", "/metrics", "metrics", [this, &s](const Request&) { return metrics(s, metrics_, inflight_.load()); }},
     };
 }
 

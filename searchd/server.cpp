@@ -20,6 +20,7 @@
 #include <ctime>
 #include <iostream>
 #include <mutex>
+#include <optional>
 
 namespace strata::searchd {
 
@@ -75,6 +76,57 @@ bool constant_time_equal(const std::string& presented, const std::string& expect
 
 }  // namespace
 
+namespace {
+
+// Fills @p req from the Poco request: method, lower-case header names, decoded path and
+// query. What is filled stays filled when the URI turns out to be malformed.
+void fill_request(const Poco::Net::HTTPRequest& in, Request& req) {
+    req.method = in.getMethod();
+    for (const auto& [k, v] : in) {
+        std::string name = k;
+        for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        req.headers[name] = v;
+    }
+    try {
+        const Poco::URI uri(in.getURI());
+        req.path = uri.getPath();
+        for (const auto& [k, v] : uri.getQueryParameters()) req.params[k].push_back(v);
+    } catch (const Poco::Exception& e) {
+        throw InvalidRequest("invalid_uri", "the request URI is malformed: " + e.message());
+    }
+}
+
+// Reads the body of a POST or PUT into @p req; TooLarge past @p limit, announced or not.
+void read_request_body(Poco::Net::HTTPServerRequest& in, Request& req, std::size_t limit) {
+    if (in.hasContentLength() && in.getContentLength64() > static_cast<Poco::Int64>(limit))
+        throw TooLarge("request body is larger than " + std::to_string(limit) + " bytes");
+    if (req.method == "POST" || req.method == "PUT") req.body = read_body(in.stream(), limit);
+}
+
+// Sends @p resp (headers only for HEAD). Returns the body's size, 0 when streamed. A client
+// that went away is nothing to report.
+std::size_t send_response(Poco::Net::HTTPServerResponse& out, const Response& resp, const std::string& method) {
+    out.setStatus(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(resp.status));
+    out.setContentType(resp.content_type);
+    out.set("X-Content-Type-Options", "nosniff");
+    for (const auto& [k, v] : resp.headers) out.set(k, v);
+    const std::size_t bytes = resp.stream ? 0 : resp.body.size();
+    try {
+        if (resp.stream) {
+            out.setChunkedTransferEncoding(true);
+            resp.stream(out.send());
+        } else {
+            out.setContentLength64(static_cast<Poco::Int64>(bytes));
+            std::ostream& os = out.send();
+            if (method != "HEAD") os << resp.body;
+        }
+    } catch (const std::exception&) {
+    }
+    return bytes;
+}
+
+}  // namespace
+
 class PocoHandler : public Poco::Net::HTTPRequestHandler {
 public:
     explicit PocoHandler(Server& server) : server_(server) {}
@@ -82,68 +134,36 @@ public:
     void handleRequest(Poco::Net::HTTPServerRequest& in, Poco::Net::HTTPServerResponse& out) override {
         const auto t0 = std::chrono::steady_clock::now();
         Request req;
-        Response resp;
-        std::string route = "unmatched";
-        try {
-            req.method = in.getMethod();
-            for (const auto& [k, v] : in) {
-                std::string name = k;
-                for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-                req.headers[name] = v;
-            }
-            Poco::URI uri;
-            try {
-                uri = Poco::URI(in.getURI());
-                req.path = uri.getPath();
-                for (const auto& [k, v] : uri.getQueryParameters()) req.params[k].push_back(v);
-            } catch (const Poco::Exception& e) {
-                throw InvalidRequest("invalid_uri", "the request URI is malformed: " + e.message());
-            }
-            if (in.hasContentLength() && in.getContentLength64() > static_cast<Poco::Int64>(server_.config().max_body_bytes))
-                throw TooLarge("request body is larger than " + std::to_string(server_.config().max_body_bytes) + " bytes");
-            if (req.method == "POST" || req.method == "PUT") req.body = read_body(in.stream(), server_.config().max_body_bytes);
-            resp = server_.dispatch(req, route);
-        } catch (const TooLarge& e) {
-            resp = Response::error(413, "too_large", e.what());
-            out.setKeepAlive(false);
-            discard_body(in.stream(), kMaxDiscard);
-        } catch (const InvalidRequest& e) {
-            resp = Response::error(400, e.code(), e.what());
-        } catch (const std::exception& e) {
-            resp = Response::error(400, "bad_request", e.what());
-        }
-        out.setStatus(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(resp.status));
-        out.setContentType(resp.content_type);
-        out.set("X-Content-Type-Options", "nosniff");
-        for (const auto& [k, v] : resp.headers) out.set(k, v);
-        std::size_t bytes = 0;
-        try {
-            if (resp.stream) {
-                out.setChunkedTransferEncoding(true);
-                std::ostream& os = out.send();
-                resp.stream(os);
-            } else {
-                bytes = resp.body.size();
-                out.setContentLength64(static_cast<Poco::Int64>(bytes));
-                std::ostream& os = out.send();
-                if (req.method != "HEAD") os << resp.body;
-            }
-        } catch (const std::exception&) {
-            // The client went away; nothing left to tell it.
-        }
-        const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-        server_.metrics_.observe(route, resp.status, seconds);
-        if (server_.config().access_log) {
-            const nlohmann::json line = {{"ts", iso_now()},        {"method", req.method}, {"path", req.path},
-                                         {"route", route},         {"status", resp.status},
-                                         {"ms", std::round(seconds * 100000) / 100}, {"bytes", bytes},
-                                         {"remote", in.clientAddress().host().toString()}};
-            std::lock_guard lock(log_mu);
-            std::cerr << line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
-        }
+        Exchange done;
+        done.route = "unmatched";
+        const Response resp = answer(in, out, req, done.route);
+        done.bytes = send_response(out, resp, req.method);
+        done.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+        done.method = req.method;
+        done.path = req.path;
+        done.status = resp.status;
+        done.remote = in.clientAddress().host().toString();
+        server_.record(done);
     }
 
 private:
+    // The request through the router; errors in reading it become their JSON answers.
+    Response answer(Poco::Net::HTTPServerRequest& in, Poco::Net::HTTPServerResponse& out, Request& req, std::string& route) {
+        try {
+            fill_request(in, req);
+            read_request_body(in, req, server_.config().max_body_bytes);
+            return server_.dispatch(req, route);
+        } catch (const TooLarge& e) {
+            out.setKeepAlive(false);
+            discard_body(in.stream(), kMaxDiscard);
+            return Response::error(413, "too_large", e.what());
+        } catch (const InvalidRequest& e) {
+            return Response::error(400, e.code(), e.what());
+        } catch (const std::exception& e) {
+            return Response::error(400, "bad_request", e.what());
+        }
+    }
+
     Server& server_;
 };
 
@@ -206,6 +226,17 @@ void Server::stop() {
     pool_.reset();
 }
 
+void Server::record(const Exchange& e) {
+    metrics_.observe(e.route, e.status, e.seconds);
+    if (!config_.access_log) return;
+    const nlohmann::json line = {{"ts", iso_now()},        {"method", e.method}, {"path", e.path},
+                                 {"route", e.route},       {"status", e.status},
+                                 {"ms", std::round(e.seconds * 100000) / 100}, {"bytes", e.bytes},
+                                 {"remote", e.remote}};
+    std::lock_guard lock(log_mu);
+    std::cerr << line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
+}
+
 Response Server::dispatch(Request& req, std::string& route_name) {
     struct Inflight {
         std::atomic<int>& n;
@@ -213,61 +244,80 @@ Response Server::dispatch(Request& req, std::string& route_name) {
         ~Inflight() { --n; }
     } inflight(inflight_);
 
-    Response resp;
+    Response resp = answer(req, route_name);
+    allow_origin(req, resp);
+    return resp;
+}
+
+Response Server::answer(Request& req, std::string& route_name) {
     try {
-        bool path_exists = false;
-        const Route* route = router_.match(req, path_exists);
-        if (req.method == "OPTIONS" && path_exists) {
-            resp.status = 204;
-            resp.content_type = "text/plain";
-            resp.headers["Access-Control-Allow-Methods"] = "GET, POST, OPTIONS";
-            resp.headers["Access-Control-Allow-Headers"] = "Authorization, Content-Type, Accept";
-            route_name = "options";
-        } else if (!route) {
-            resp = path_exists ? Response::error(405, "method_not_allowed", "method " + req.method + " is not allowed here")
-                               : Response::error(404, "not_found", "no route for " + req.path.substr(0, 200));
-        } else {
-            route_name = route->name;
-            // With a token configured, every route but the liveness probe needs it.
-            const bool needs_token = !config_.token.empty() && req.path != "/healthz";
-            if (needs_token && !constant_time_equal(req.header("authorization"), "Bearer " + config_.token)) {
-                resp = Response::error(401, "unauthorized", "a valid bearer token is required");
-                resp.headers["WWW-Authenticate"] = "Bearer";
-            } else if (inflight_ > config_.inflight_limit()) {
-                resp = Response::error(429, "overloaded", "too many requests in flight; retry shortly");
-                resp.headers["Retry-After"] = "1";
-            } else {
-                resp = route->handler(req);
-            }
-        }
+        return route(req, route_name);
     } catch (const InvalidRequest& e) {
-        resp = Response::error(400, e.code(), e.what());
+        return Response::error(400, e.code(), e.what());
     } catch (const NotFound& e) {
-        resp = Response::error(404, "not_found", e.what());
+        return Response::error(404, "not_found", e.what());
     } catch (const TooLarge& e) {
-        resp = Response::error(413, "too_large", e.what());
+        return Response::error(413, "too_large", e.what());
     } catch (const Unavailable& e) {
-        resp = Response::error(503, "unavailable", e.what());
+        Response resp = Response::error(503, "unavailable", e.what());
         resp.headers["Retry-After"] = "1";
+        return resp;
     } catch (const Xapian::Error& e) {
-        resp = Response::error(503, "index_error", e.get_msg());
+        return Response::error(503, "index_error", e.get_msg());
     } catch (const std::bad_alloc&) {
-        resp = Response::error(503, "out_of_memory", "the request needed more memory than is available");
+        return Response::error(503, "out_of_memory", "the request needed more memory than is available");
     } catch (const std::exception& e) {
-        resp = Response::error(500, "internal", "internal error");
         std::lock_guard lock(log_mu);
         std::cerr << "error: " << req.method << " " << req.path << ": " << e.what() << "\n";
+        return Response::error(500, "internal", "internal error");
     }
+}
+
+Response Server::route(Request& req, std::string& route_name) {
+    bool path_exists = false;
+    const Route* matched = router_.match(req, path_exists);
+    if (req.method == "OPTIONS" && path_exists) {
+        route_name = "options";
+        Response resp;
+        resp.status = 204;
+        resp.content_type = "text/plain";
+        resp.headers["Access-Control-Allow-Methods"] = "GET, POST, OPTIONS";
+        resp.headers["Access-Control-Allow-Headers"] = "Authorization, Content-Type, Accept";
+        return resp;
+    }
+    if (!matched)
+        return path_exists ? Response::error(405, "method_not_allowed", "method " + req.method + " is not allowed here")
+                           : Response::error(404, "not_found", "no route for " + req.path.substr(0, 200));
+    route_name = matched->name;
+    if (std::optional<Response> refused = refuse(req)) return std::move(*refused);
+    return matched->handler(req);
+}
+
+std::optional<Response> Server::refuse(const Request& req) const {
+    // With a token configured, every route but the liveness probe needs it.
+    const bool needs_token = !config_.token.empty() && req.path != "/healthz";
+    if (needs_token && !constant_time_equal(req.header("authorization"), "Bearer " + config_.token)) {
+        Response resp = Response::error(401, "unauthorized", "a valid bearer token is required");
+        resp.headers["WWW-Authenticate"] = "Bearer";
+        return resp;
+    }
+    if (inflight_ > config_.inflight_limit()) {
+        Response resp = Response::error(429, "overloaded", "too many requests in flight; retry shortly");
+        resp.headers["Retry-After"] = "1";
+        return resp;
+    }
+    return std::nullopt;
+}
+
+void Server::allow_origin(const Request& req, Response& resp) const {
     const std::string origin = req.header("origin");
-    if (!origin.empty()) {
-        for (const std::string& allowed : config_.cors_origins) {
-            if (allowed == "*" || allowed == origin) {
-                resp.headers["Access-Control-Allow-Origin"] = allowed == "*" ? "*" : origin;
-                resp.headers["Vary"] = "Origin";
-            }
+    if (origin.empty()) return;
+    for (const std::string& allowed : config_.cors_origins) {
+        if (allowed == "*" || allowed == origin) {
+            resp.headers["Access-Control-Allow-Origin"] = allowed == "*" ? "*" : origin;
+            resp.headers["Vary"] = "Origin";
         }
     }
-    return resp;
 }
 
 }  // namespace strata::searchd

@@ -16,6 +16,8 @@
 
 #include <atomic>
 #include <memory>
+#include <optional>
+#include <string>
 
 namespace Poco::Net {
 class HTTPServer;
@@ -25,6 +27,16 @@ class ThreadPool;
 }
 
 namespace strata::searchd {
+
+/// One finished request, as the metrics and the access log see it.
+struct Exchange {
+    std::string method, path;
+    std::string route;  ///< the route's metrics label, or "unmatched"
+    int status = 0;
+    double seconds = 0;
+    std::size_t bytes = 0;  ///< body bytes sent; 0 when streamed
+    std::string remote;     ///< the client's address
+};
 
 class Server {
 public:
@@ -43,9 +55,19 @@ public:
     /// Runs one request through auth, limits, the route table and error conversion.
     /// The Poco layer and nothing else calls this.
     Response dispatch(Request& req, std::string& route_name);
+    /// Counts a finished request in the metrics and writes its access-log line (if enabled).
+    void record(const Exchange& e);
 
 private:
     std::vector<Route> routes();
+    /// The route's answer, or the error it threw as the API's JSON error.
+    Response answer(Request& req, std::string& route_name);
+    /// Preflight, 404 and 405, then the route's handler unless refuse() answers first.
+    Response route(Request& req, std::string& route_name);
+    /// 401 without the configured token, 429 past the in-flight limit; nothing otherwise.
+    [[nodiscard]] std::optional<Response> refuse(const Request& req) const;
+    /// CORS: allows the request's Origin if it is configured.
+    void allow_origin(const Request& req, Response& resp) const;
     /// The web UI's directory: the configured web_root, or the one built in.
     [[nodiscard]] std::string web_root() const;
 
@@ -58,7 +80,6 @@ private:
     std::unique_ptr<Poco::ThreadPool> pool_;
     std::unique_ptr<Poco::Net::HTTPServer> http_;
     unsigned short port_ = 0;
-    friend class PocoHandler;
 };
 
 }  // namespace strata::searchd

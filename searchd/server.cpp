@@ -1,18 +1,15 @@
 #include "server.h"
 
+#include "http_connection.h"
+
 #include "strata/errors.h"
 #include "strata/reference.h"
 
 #include <Poco/Exception.h>
-#include <Poco/Net/HTTPRequestHandler.h>
-#include <Poco/Net/HTTPRequestHandlerFactory.h>
-#include <Poco/Net/HTTPServer.h>
 #include <Poco/Net/HTTPServerParams.h>
-#include <Poco/Net/HTTPServerRequest.h>
-#include <Poco/Net/HTTPServerResponse.h>
 #include <Poco/Net/ServerSocket.h>
+#include <Poco/Net/TCPServer.h>
 #include <Poco/ThreadPool.h>
-#include <Poco/URI.h>
 
 #include <chrono>
 #include <cstdlib>
@@ -37,32 +34,6 @@ std::string iso_now() {
     return buf;
 }
 
-// Reads at most @p limit bytes of body; throws TooLarge past it.
-std::string read_body(std::istream& in, std::size_t limit) {
-    std::string body;
-    char buf[16384];
-    while (in) {
-        in.read(buf, sizeof buf);
-        const auto n = static_cast<std::size_t>(in.gcount());
-        if (body.size() + n > limit) throw TooLarge("request body is larger than " + std::to_string(limit) + " bytes");
-        body.append(buf, n);
-    }
-    return body;
-}
-
-// Reads and drops what is left of a refused body (up to @p cap bytes), so that closing the
-// connection does not reset it before the client has read the 413.
-void discard_body(std::istream& in, std::size_t cap) {
-    char buf[16384];
-    std::size_t total = 0;
-    while (in && total < cap) {
-        in.read(buf, sizeof buf);
-        total += static_cast<std::size_t>(in.gcount());
-    }
-}
-
-constexpr std::size_t kMaxDiscard = 64 * 1024 * 1024;
-
 // Compares a presented credential with the expected one in time that depends only on the
 // expected length, so response timing does not reveal how much of a guess was right.
 bool constant_time_equal(const std::string& presented, const std::string& expected) {
@@ -75,108 +46,6 @@ bool constant_time_equal(const std::string& presented, const std::string& expect
 }
 
 }  // namespace
-
-namespace {
-
-// Fills @p req from the Poco request: method, lower-case header names, decoded path and
-// query. What is filled stays filled when the URI turns out to be malformed.
-void fill_request(const Poco::Net::HTTPRequest& in, Request& req) {
-    req.method = in.getMethod();
-    for (const auto& [k, v] : in) {
-        std::string name = k;
-        for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-        req.headers[name] = v;
-    }
-    try {
-        const Poco::URI uri(in.getURI());
-        req.path = uri.getPath();
-        for (const auto& [k, v] : uri.getQueryParameters()) req.params[k].push_back(v);
-    } catch (const Poco::Exception& e) {
-        throw InvalidRequest("invalid_uri", "the request URI is malformed: " + e.message());
-    }
-}
-
-// Reads the body of a POST or PUT into @p req; TooLarge past @p limit, announced or not.
-void read_request_body(Poco::Net::HTTPServerRequest& in, Request& req, std::size_t limit) {
-    if (in.hasContentLength() && in.getContentLength64() > static_cast<Poco::Int64>(limit))
-        throw TooLarge("request body is larger than " + std::to_string(limit) + " bytes");
-    if (req.method == "POST" || req.method == "PUT") req.body = read_body(in.stream(), limit);
-}
-
-// Sends @p resp (headers only for HEAD). Returns the body's size, 0 when streamed. A client
-// that went away is nothing to report.
-std::size_t send_response(Poco::Net::HTTPServerResponse& out, const Response& resp, const std::string& method) {
-    out.setStatus(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(resp.status));
-    out.setContentType(resp.content_type);
-    out.set("X-Content-Type-Options", "nosniff");
-    for (const auto& [k, v] : resp.headers) out.set(k, v);
-    const std::size_t bytes = resp.stream ? 0 : resp.body.size();
-    try {
-        if (resp.stream) {
-            out.setChunkedTransferEncoding(true);
-            resp.stream(out.send());
-        } else {
-            out.setContentLength64(static_cast<Poco::Int64>(bytes));
-            std::ostream& os = out.send();
-            if (method != "HEAD") os << resp.body;
-        }
-    } catch (const std::exception&) {
-    }
-    return bytes;
-}
-
-}  // namespace
-
-class PocoHandler : public Poco::Net::HTTPRequestHandler {
-public:
-    explicit PocoHandler(Server& server) : server_(server) {}
-
-    void handleRequest(Poco::Net::HTTPServerRequest& in, Poco::Net::HTTPServerResponse& out) override {
-        const auto t0 = std::chrono::steady_clock::now();
-        Request req;
-        Exchange done;
-        done.route = "unmatched";
-        const Response resp = answer(in, out, req, done.route);
-        done.bytes = send_response(out, resp, req.method);
-        done.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-        done.method = req.method;
-        done.path = req.path;
-        done.status = resp.status;
-        done.remote = in.clientAddress().host().toString();
-        server_.record(done);
-    }
-
-private:
-    // The request through the router; errors in reading it become their JSON answers.
-    Response answer(Poco::Net::HTTPServerRequest& in, Poco::Net::HTTPServerResponse& out, Request& req, std::string& route) {
-        try {
-            fill_request(in, req);
-            read_request_body(in, req, server_.config().max_body_bytes);
-            return server_.dispatch(req, route);
-        } catch (const TooLarge& e) {
-            out.setKeepAlive(false);
-            discard_body(in.stream(), kMaxDiscard);
-            return Response::error(413, "too_large", e.what());
-        } catch (const InvalidRequest& e) {
-            return Response::error(400, e.code(), e.what());
-        } catch (const std::exception& e) {
-            return Response::error(400, "bad_request", e.what());
-        }
-    }
-
-    Server& server_;
-};
-
-class PocoFactory : public Poco::Net::HTTPRequestHandlerFactory {
-public:
-    explicit PocoFactory(Server& server) : server_(server) {}
-    Poco::Net::HTTPRequestHandler* createRequestHandler(const Poco::Net::HTTPServerRequest&) override {
-        return new PocoHandler(server_);
-    }
-
-private:
-    Server& server_;
-};
 
 Server::Server(ServerConfig config) : config_(std::move(config)), router_({}) {
     config_.validate();
@@ -206,7 +75,8 @@ void Server::start() {
         throw ConfigError("key 'listen': cannot listen on " + config_.listen + ": " + e.displayText());
     }
     port_ = socket.address().port();
-    auto* params = new Poco::Net::HTTPServerParams;
+    // Shared by the TCPServer and every connection: reference-counted, so never a raw pointer.
+    Poco::Net::HTTPServerParams::Ptr params = new Poco::Net::HTTPServerParams;
     params->setMaxThreads(config_.threads);
     params->setMaxQueued(config_.max_queued);
     params->setTimeout(Poco::Timespan(0, config_.request_timeout_ms * 1000));
@@ -214,16 +84,19 @@ void Server::start() {
     params->setKeepAliveTimeout(Poco::Timespan(5, 0));
     params->setMaxKeepAliveRequests(1000);
     pool_ = std::make_unique<Poco::ThreadPool>(2, config_.threads + 2);
-    http_ = std::make_unique<Poco::Net::HTTPServer>(new PocoFactory(*this), *pool_, socket, params);
-    http_->start();
+    connections_ = std::make_unique<Connections>(*this);
+    tcp_ = std::make_unique<Poco::Net::TCPServer>(connections_->factory(params), *pool_, socket, params);
+    tcp_->start();
 }
 
 void Server::stop() {
-    if (!http_) return;
-    http_->stopAll(false);  // stop accepting; in-flight requests finish
+    if (!tcp_) return;
+    tcp_->stop();                // stop accepting
+    connections_->close_all();  // in-flight requests finish; idle keep-alive connections close
     pool_->joinAll();
-    http_.reset();
+    tcp_.reset();
     pool_.reset();
+    connections_.reset();
 }
 
 void Server::record(const Exchange& e) {
@@ -260,7 +133,7 @@ Response Server::answer(Request& req, std::string& route_name) {
         return Response::error(413, "too_large", e.what());
     } catch (const Unavailable& e) {
         Response resp = Response::error(503, "unavailable", e.what());
-        resp.headers["Retry-After"] = "1";
+        resp.headers.emplace("Retry-After", "1");
         return resp;
     } catch (const Xapian::Error& e) {
         return Response::error(503, "index_error", e.get_msg());

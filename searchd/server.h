@@ -20,13 +20,15 @@
 #include <string>
 
 namespace Poco::Net {
-class HTTPServer;
+class TCPServer;
 }
 namespace Poco {
 class ThreadPool;
 }
 
 namespace strata::searchd {
+
+class Connections;
 
 /// One finished request, as the metrics and the access log see it.
 struct Exchange {
@@ -53,7 +55,7 @@ public:
     [[nodiscard]] const ServerConfig& config() const { return config_; }
 
     /// Runs one request through auth, limits, the route table and error conversion.
-    /// The Poco layer and nothing else calls this.
+    /// The HTTP layer (http_connection.cpp) and nothing else calls this.
     Response dispatch(Request& req, std::string& route_name);
     /// Counts a finished request in the metrics and writes its access-log line (if enabled).
     void record(const Exchange& e);
@@ -78,7 +80,8 @@ private:
     Metrics metrics_;
     std::atomic<int> inflight_{0};
     std::unique_ptr<Poco::ThreadPool> pool_;
-    std::unique_ptr<Poco::Net::HTTPServer> http_;
+    std::unique_ptr<Connections> connections_;  ///< the HTTP layer (http_connection.h)
+    std::unique_ptr<Poco::Net::TCPServer> tcp_;
     unsigned short port_ = 0;
 };
 

@@ -1,4 +1,5 @@
 // strata-searchd over real loopback HTTP: routes, errors, auth, limits and hot reload.
+#include "http_head.h"
 #include "server.h"
 #include "strata/indexer.h"
 #include "support.h"
@@ -6,13 +7,18 @@
 #include <gtest/gtest.h>
 
 #include <Poco/Exception.h>
+#include <Poco/Net/HTTPRequest.h>
+#include <Poco/Net/HTTPResponse.h>
 #include <Poco/Net/ServerSocket.h>
 #include <Poco/Net/SocketAddress.h>
 #include <Poco/Net/StreamSocket.h>
+#include <Poco/String.h>
 
 #include <atomic>
 #include <csignal>
 #include <random>
+#include <sstream>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include <thread>
@@ -575,6 +581,201 @@ TEST_F(ServerWithOneSlot, ShedsLoadWith429) {
     EXPECT_GT(ok, 0);
     EXPECT_EQ(other, 0);
     EXPECT_EQ(http(port_, "GET", "/v1/stats").status, 200);
+}
+
+}  // namespace
+}  // namespace strata
+
+namespace strata {
+namespace {
+
+// A request the HTTP layer refuses before any route sees it, sent over a raw socket.
+struct RawCase {
+    const char* name;
+    std::string request;
+    int status;
+    const char* code;
+};
+
+// Sends @p request (a send cut short by the server is fine: the answer may come first) and
+// reads the whole answer until the server closes.
+test::HttpResult raw_answer(unsigned short port, const std::string& request) {
+    Poco::Net::StreamSocket s(Poco::Net::SocketAddress("127.0.0.1", port));
+    s.setReceiveTimeout(Poco::Timespan(5, 0));
+    try {
+        s.sendBytes(request.data(), static_cast<int>(request.size()), MSG_NOSIGNAL);
+    } catch (const Poco::Exception&) {
+    }
+    std::string raw;
+    char buf[4096];
+    try {
+        for (int n; (n = s.receiveBytes(buf, sizeof buf)) > 0;) raw.append(buf, static_cast<std::size_t>(n));
+    } catch (const Poco::Exception&) {
+    }
+    test::HttpResult r;
+    std::istringstream in(raw);
+    Poco::Net::HTTPResponse head;
+    try {
+        head.read(in);
+    } catch (const Poco::Exception&) {
+        return r;
+    }
+    r.status = head.getStatus();
+    for (const auto& [k, v] : head) r.headers[k] = v;
+    r.body.assign(std::istreambuf_iterator<char>(in), {});
+    return r;
+}
+
+std::string with_headers(int count, std::size_t value_bytes) {
+    std::string req = "GET /v1/stats HTTP/1.1\r\nHost: x\r\nConnection: close\r\n";
+    for (int i = 0; i < count; ++i) req.append("X-H").append(std::to_string(i)).append(": ").append(value_bytes, 'v').append("\r\n");
+    return req + "\r\n";
+}
+
+// Poco's HTTP layer used to refuse these with a bare 400 before the router saw them.
+TEST_F(Server, HttpLayerErrorsAreJsonWithTheirStatus) {
+    const RawCase cases[] = {
+        {"2 MB URI", "GET /v1/search?q=" + std::string(2 << 20, 'a') + " HTTP/1.1\r\nHost: x\r\n\r\n", 414, "uri_too_long"},
+        {"oversized header", with_headers(1, 9000), 431, "header_too_large"},
+        {"oversized header name", "GET / HTTP/1.1\r\n" + std::string(300, 'N') + ": v\r\n\r\n", 431, "header_too_large"},
+        {"too many headers", with_headers(150, 10), 431, "too_many_headers"},
+        {"request line without a target", "BLAH\r\n\r\n", 400, "bad_request_line"},
+        {"request line without a version", "GET /v1/stats\r\nHost: x\r\n\r\n", 400, "bad_request_line"},
+        {"method too long", std::string(40, 'G') + " / HTTP/1.1\r\n\r\n", 400, "bad_request_line"},
+        {"method not a token", "G(T / HTTP/1.1\r\n\r\n", 400, "bad_request_line"},
+        {"version not HTTP", "GET / HTTPS/1.1\r\n\r\n", 400, "bad_request_line"},
+        {"version too long", "GET / HTTP/1.1111111\r\n\r\n", 400, "bad_request_line"},
+        {"unsupported version", "GET / HTTP/2.0\r\n\r\n", 505, "http_version_not_supported"},
+        {"Content-Length not a number", "POST /v1/batch HTTP/1.1\r\nHost: x\r\nContent-Length: abc\r\n\r\n", 400, "bad_header"},
+    };
+    for (const RawCase& c : cases) {
+        auto r = raw_answer(port_, c.request);
+        EXPECT_EQ(r.status, c.status) << c.name;
+        const auto j = nlohmann::json::parse(r.body, nullptr, false);
+        EXPECT_TRUE(j.is_object() && j.contains("error")) << c.name << ": " << r.body.substr(0, 200);
+        if (!j.is_object() || !j.contains("error")) continue;
+        EXPECT_EQ(j["error"].value("code", ""), c.code) << c.name;
+        EXPECT_FALSE(j["error"].value("message", "").empty()) << c.name;
+        EXPECT_NE(r.headers["Content-Type"].find("application/json"), std::string::npos) << c.name;
+        EXPECT_EQ(Poco::toLower(r.headers["Connection"]), "close") << c.name;
+    }
+    EXPECT_EQ(get_json("/v1/search?q=ethics")["hits"].size(), 1u);
+    const std::string metrics = http(port_, "GET", "/metrics").body;
+    EXPECT_NE(metrics.find("strata_http_requests_total{route=\"unmatched\",status=\"414\"} 1"), std::string::npos) << metrics;
+}
+
+// The bounds hold at their edges: a head just inside them is served.
+TEST_F(Server, HeadsJustWithinTheBoundsAreServed) {
+    EXPECT_EQ(raw_answer(port_, with_headers(98, 8192)).status, 200);  // with Host and Connection: 100 fields
+    const std::string uri = "/v1/search?q=ethics&_pad=" + std::string(16384 - 25, 'p');
+    ASSERT_EQ(uri.size(), 16384u);
+    EXPECT_EQ(raw_answer(port_, "GET " + uri + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").status, 200);
+    EXPECT_EQ(raw_answer(port_, "GET " + uri + "p HTTP/1.1\r\nHost: x\r\n\r\n").status, 414);
+    EXPECT_EQ(raw_answer(port_, "GET /healthz HTTP/1.0\r\n\r\n").status, 200);
+    EXPECT_EQ(raw_answer(port_, "\r\nGET /healthz HTTP/1.1\r\nConnection: close\r\n\r\n").status, 200);
+}
+
+}  // namespace
+}  // namespace strata
+
+namespace strata {
+namespace {
+
+// Stopping closes an idle keep-alive connection at once, instead of waiting out its timeout.
+TEST_F(Server, StopClosesIdleKeepAliveConnections) {
+    Poco::Net::StreamSocket s(Poco::Net::SocketAddress("127.0.0.1", port_));
+    s.setReceiveTimeout(Poco::Timespan(10, 0));
+    const std::string get = "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n";
+    s.sendBytes(get.data(), static_cast<int>(get.size()));
+    std::string answer;
+    char buf[4096];
+    while (answer.find("{\"status\":\"ok\"}") == std::string::npos) {
+        const int n = s.receiveBytes(buf, sizeof buf);
+        ASSERT_GT(n, 0) << answer;
+        answer.append(buf, static_cast<std::size_t>(n));
+    }
+    EXPECT_NE(answer.find("Keep-Alive"), std::string::npos) << answer;
+    const auto t0 = std::chrono::steady_clock::now();
+    server_->stop();
+    EXPECT_LT(std::chrono::steady_clock::now() - t0, std::chrono::seconds(2));
+    EXPECT_EQ(s.receiveBytes(buf, sizeof buf), 0);  // closed by the server
+}
+
+}  // namespace
+}  // namespace strata
+
+namespace strata {
+namespace {
+
+// read_head() over @p input: "<head>|<bytes left unread>", or "<status> <code>" when refused.
+// Every head it returns must parse in Poco, which the daemon hands it to.
+std::string head_of(const std::string& input, const searchd::HeadLimits& limits = {}) {
+    std::size_t pos = 0;
+    const auto next = [&]() -> int { return pos < input.size() ? input[pos++] : std::char_traits<char>::eof(); };
+    try {
+        const std::string head = searchd::read_head(next, limits);
+        if (!head.empty()) {
+            std::istringstream in(head);
+            Poco::Net::HTTPRequest request;
+            request.read(in);
+        }
+        return head + "|" + input.substr(pos);
+    } catch (const searchd::HeadError& e) {
+        return std::to_string(e.status()) + " " + e.code();
+    } catch (const Poco::Exception& e) {
+        return "Poco refused: " + e.displayText();
+    }
+}
+
+TEST(RequestHead, ReadsUpToTheEmptyLineAndNoFurther) {
+    const std::pair<std::string, std::string> cases[] = {
+        {"GET / HTTP/1.1\r\nHost: x\r\n\r\nbody", "GET / HTTP/1.1\r\nHost: x\r\n\r\n|body"},
+        {"\r\n\r\nGET /a?b=c HTTP/1.0\n\n", "GET /a?b=c HTTP/1.0\r\n\r\n|"},
+        {"GET  /a   HTTP/1.1 \r\nX: a\r\n  b\r\nY:c\r\n\r\n", "GET /a HTTP/1.1\r\nX: a  b\r\nY:c\r\n\r\n|"},
+        {"", "|"},
+        {"\r\n", "|"},
+        {"GET / HTTP/1.1\r\nHost: x", "400 bad_header"},
+        {"GET / HTTP/1.1\r\nX: a\rb\r\n\r\n", "400 bad_header"},
+        {"BLAH\r\n\r\n", "400 bad_request_line"},
+        {"GET /\r\n\r\n", "400 bad_request_line"},
+        {"GET / HTTP/1.1 x\r\n\r\n", "400 bad_request_line"},
+        {"G(T / HTTP/1.1\r\n\r\n", "400 bad_request_line"},
+        {"GET / http/1.1\r\n\r\n", "400 bad_request_line"},
+        {"GET / HTTP/2.0\r\n\r\n", "505 http_version_not_supported"},
+    };
+    for (const auto& [input, expect] : cases) EXPECT_EQ(head_of(input), expect) << input;
+}
+
+TEST(RequestHead, HoldsPocosBoundsExactly) {
+    const auto get = [](const std::string& method, const std::string& uri, const std::string& fields) {
+        return method + " " + uri + " HTTP/1.1\r\n" + fields + "\r\n";
+    };
+    const auto fields = [](int n) {
+        std::string s;
+        for (int i = 0; i < n; ++i) s += "X-" + std::to_string(i) + ": v\r\n";
+        return s;
+    };
+    const std::pair<std::string, std::string> cases[] = {
+        {get(std::string(32, 'M'), "/", ""), "ok"},
+        {get(std::string(33, 'M'), "/", ""), "400 bad_request_line"},
+        {get("GET", "/" + std::string(16383, 'u'), ""), "ok"},
+        {get("GET", "/" + std::string(16384, 'u'), ""), "414 uri_too_long"},
+        {get("GET", "/", std::string(256, 'n') + ": v\r\n"), "ok"},
+        {get("GET", "/", std::string(257, 'n') + ": v\r\n"), "431 header_too_large"},
+        {get("GET", "/", "X: " + std::string(8192, 'v') + "\r\n"), "ok"},
+        {get("GET", "/", "X: " + std::string(8193, 'v') + "\r\n"), "431 header_too_large"},
+        // A folded line joins its value with its leading space: 8000 + 1 + 191 = 8192.
+        {get("GET", "/", "X: " + std::string(8000, 'v') + "\r\n " + std::string(191, 'v') + "\r\n"), "ok"},
+        {get("GET", "/", "X: " + std::string(8000, 'v') + "\r\n " + std::string(192, 'v') + "\r\n"), "431 header_too_large"},
+        {get("GET", "/", std::string(255, 'j') + "\r\n"), "ok"},
+        {get("GET", "/", std::string(256, 'j') + "\r\n"), "431 header_too_large"},
+        {get("GET", "/", fields(100)), "ok"},
+        {get("GET", "/", fields(101)), "431 too_many_headers"},
+    };
+    for (const auto& [input, expect] : cases) {
+        const std::string got = head_of(input);
+        EXPECT_EQ(got.find('|') != std::string::npos ? "ok" : got, expect) << input.substr(0, 60);
+    }
 }
 
 }  // namespace

@@ -38,7 +38,7 @@ struct Filters {
 struct SearchArgs {
     std::string query, group = "document", sort = "relevance";
     int page = 1, per_page = 10;
-    bool crosslingual = false;
+    bool crosslingual = true;
     Filters filters;
 
     /// The parameters of GET /v1/search.
@@ -51,7 +51,7 @@ CLI::App* add_search(CLI::App& app, SearchArgs& args);
 struct CompareArgs {
     std::string query, by = "country,theme";
     std::string countries, regions, themes, years, langs;  ///< the rows and columns to show
-    bool crosslingual = false, no_best = false;
+    bool crosslingual = true, no_best = false;
     Filters filters;
 
     /// The parameters of GET /v1/compare.

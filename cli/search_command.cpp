@@ -28,7 +28,7 @@ ParamMap SearchArgs::params() const {
                {"sort", {sort}},
                {"page", {std::to_string(page)}},
                {"per_page", {std::to_string(per_page)}}};
-    if (crosslingual) p["crosslingual"] = {"true"};
+    p["crosslingual"] = {crosslingual ? "true" : "false"};
     filters.put(p);
     return p;
 }
@@ -41,7 +41,7 @@ CLI::App* add_search(CLI::App& app, SearchArgs& args) {
     search->add_option("--sort", args.sort, "relevance, year or -year")->capture_default_str();
     search->add_option("--page", args.page, "page number")->capture_default_str();
     search->add_option("--per-page", args.per_page, "hits per page (at most 100)")->capture_default_str();
-    search->add_flag("--crosslingual", args.crosslingual, "expand the query through the concept thesaurus");
+    search->add_flag("--crosslingual,!--no-crosslingual", args.crosslingual, "match words through their translations too (the default; --no-crosslingual or --crosslingual=false: as typed)");
     return search;
 }
 
@@ -53,7 +53,7 @@ int run_search(const SearchArgs& args, const Context& ctx) {
 ParamMap CompareArgs::params() const {
     ParamMap p{{"by", {by}}};
     if (!query.empty()) p["q"] = {query};
-    if (crosslingual) p["crosslingual"] = {"true"};
+    p["crosslingual"] = {crosslingual ? "true" : "false"};
     if (no_best) p["best"] = {"false"};
     const std::pair<const char*, const std::string*> shown[] = {
         {"countries", &countries}, {"regions", &regions}, {"themes", &themes}, {"years", &years}, {"langs", &langs}};
@@ -73,7 +73,7 @@ CLI::App* add_compare(CLI::App& app, CompareArgs& args) {
     compare->add_option("--themes", args.themes, "columns to show (theme ids)");
     compare->add_option("--years", args.years, "columns to show (years)");
     compare->add_option("--langs", args.langs, "columns to show (languages)");
-    compare->add_flag("--crosslingual", args.crosslingual, "expand the query through the concept thesaurus");
+    compare->add_flag("--crosslingual,!--no-crosslingual", args.crosslingual, "match words through their translations too (the default; --no-crosslingual or --crosslingual=false: as typed)");
     compare->add_flag("--no-best", args.no_best, "leave out each cell's best passage (faster)");
     return compare;
 }

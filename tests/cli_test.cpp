@@ -64,10 +64,16 @@ TEST_F(Cli, PrintsTablesCsvAndJsonLines) {
     EXPECT_EQ(csv.rfind("rank,doc_id,country,year,type,language,title,passage,section,page,score,snippet\r\n", 0), 0u) << csv;
     EXPECT_NE(csv.find("es-2020-test-estrategia"), std::string::npos);
     EXPECT_EQ(csv.find("<mark>"), std::string::npos) << "CSV holds plain text";
-    const std::string jsonl = strata("--format jsonl search datos");
+    const std::string jsonl = strata("--format jsonl search datos --no-crosslingual");
     std::size_t lines = 0;
     for (std::size_t p = 0; (p = jsonl.find('\n', p)) != std::string::npos; ++p) ++lines;
     EXPECT_EQ(lines, 2u) << jsonl;
+    // Cross-language is the default: the same word reaches the other languages' documents.
+    const std::string across = strata("--format jsonl search datos");
+    std::size_t across_lines = 0;
+    for (std::size_t p = 0; (p = across.find('\n', p)) != std::string::npos; ++p) ++across_lines;
+    EXPECT_GT(across_lines, lines) << across;
+    EXPECT_EQ(strata("--format jsonl search datos --crosslingual=false"), jsonl);
 }
 
 TEST_F(Cli, ShowsDocumentsThemesAndCountriesInBothModes) {

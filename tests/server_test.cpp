@@ -659,7 +659,7 @@ TEST_F(Server, HttpLayerErrorsAreJsonWithTheirStatus) {
         EXPECT_NE(r.headers["Content-Type"].find("application/json"), std::string::npos) << c.name;
         EXPECT_EQ(Poco::toLower(r.headers["Connection"]), "close") << c.name;
     }
-    EXPECT_EQ(get_json("/v1/search?q=ethics")["hits"].size(), 1u);
+    EXPECT_EQ(get_json("/v1/search?q=ethics&crosslingual=false")["hits"].size(), 1u);
     const std::string metrics = http(port_, "GET", "/metrics").body;
     EXPECT_NE(metrics.find("strata_http_requests_total{route=\"unmatched\",status=\"414\"} 1"), std::string::npos) << metrics;
 }

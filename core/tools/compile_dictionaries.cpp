@@ -95,14 +95,15 @@ struct Attested {
     std::map<std::string, std::unordered_map<std::uint64_t, std::bitset<32>>> by_lang;
     std::map<std::string, std::bitset<32>> partners;  // languages with a dictionary to or from it
 
-    // How many partner languages must know a word of @p lang: two where the language has
-    // two partners (German's 400,000 Ding headwords are mostly rare compounds), three for
-    // English (23 partners); one (no filter) for languages with English only.
+    // How many partner languages must know a word of @p lang: three for English (23
+    // partners) and two for German (its 400,000 Ding headwords are mostly rare compounds);
+    // one (no filter) for the others, whose dictionaries are small enough that a second
+    // partner would drop common words (Spanish "datos").
     std::size_t needed(const std::string& lang, bool phrase) const {
         const auto p = partners.find(lang);
         const std::size_t n = p == partners.end() ? 0 : p->second.count();
         if (phrase) return 2;
-        return lang == "en" ? 3 : std::min<std::size_t>(2, n);
+        return lang == "en" ? 3 : lang == "de" ? std::min<std::size_t>(2, n) : std::min<std::size_t>(1, n);
     }
     bool known(const std::string& lang, const std::string& s, bool phrase) const {
         const auto l = by_lang.find(lang);

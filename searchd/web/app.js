@@ -15,7 +15,7 @@ function readState() {
   return {
     view: ['doc', 'compare'].includes(p.get('view')) ? p.get('view') : 'search',
     q: p.get('q') || '',
-    crosslingual: p.get('crosslingual') === 'true',
+    crosslingual: p.get('crosslingual') !== 'false',
     sort: p.get('sort') || 'relevance',
     page: Math.max(1, parseInt(p.get('page') || '1', 10) || 1),
     id: p.get('id') || '',
@@ -31,7 +31,7 @@ function stateParams(s, { forApi = false } = {}) {
   if (s.q) p.set('q', s.q);
   for (const f of FILTERS) if (s.filters[f].length) p.set(f, s.filters[f].join(','));
   if (s.year) p.set('year', s.year);
-  if (s.crosslingual) p.set('crosslingual', 'true');
+  if (!s.crosslingual) p.set('crosslingual', 'false');
   if (!forApi) {
     if (s.sort !== 'relevance') p.set('sort', s.sort);
     if (s.page > 1) p.set('page', String(s.page));
@@ -191,8 +191,21 @@ function renderHits(res, s) {
       snippet.setAttribute('lang', p.lang || h.language || '');
       passages.append(el('li', { class: 'passage' }, el('div', { class: 'where', text: where }), snippet));
     }
-    list.append(el('li', { class: 'hit' }, head, meta, passages));
+    list.append(el('li', { class: 'hit' }, head, meta, howMatched(h), passages));
   }
+}
+
+// How a hit matched: per part of the query, its own words or a translation (and into which
+// language). Each part is its own element, so its direction follows its own text.
+function howMatched(h) {
+  if (!h.matched || !h.matched.length) return null;
+  const p = el('p', { class: 'how' }, 'Matched: ');
+  h.matched.forEach((m, i) => {
+    if (i) p.append(', ');
+    p.append(el('bdi', { class: 'how-query', text: m.query }));
+    p.append(m.via === 'translation' ? ` (translated${m.language ? ' into ' + m.language : ''})` : ' (its own words)');
+  });
+  return p;
 }
 
 function renderPager(res, s) {

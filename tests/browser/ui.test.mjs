@@ -63,9 +63,10 @@ async function shot(page, name) {
 }
 
 test('a shared link opens the search with its query and shows highlighted results', async () => {
-  const { page, context, errors } = await open('/?q=ethics');
+  const { page, context, errors } = await open('/?q=ethics&crosslingual=false');
   await page.waitForSelector('.hit');
   assert.equal(await page.inputValue('#q'), 'ethics');
+  assert.equal(await page.isChecked('#crosslingual'), false);
   const title = await page.textContent('.hit h2 a');
   assert.equal(title, 'Test strategy on trustworthy AI');
   assert.match(await page.innerHTML('.hit .snippet'), /<mark>ethics<\/mark>/i);
@@ -193,14 +194,19 @@ test('the comparison heatmap shows shares on hover, drills down on click, and of
   await context.close();
 });
 
-test('cross-language search shows the expansions used', async () => {
+test('cross-language search is the default, shows the expansions used and how each hit matched', async () => {
   const { page, context, errors } = await open('/?q=ethics');
   await page.waitForSelector('.hit');
-  await page.check('#crosslingual');
+  assert.equal(await page.isChecked('#crosslingual'), true);
   await page.waitForSelector('#expansions');
   assert.match(await page.textContent('#expansions'), /ethics → .*ética/);
-  assert.match(page.url(), /crosslingual=true/);
   assert.ok((await page.$$('.hit')).length >= 8);
+  const how = await page.$$eval('.hit .how', (els) => els.map((e) => e.textContent));
+  assert.ok(how.some((t) => /ethics \(its own words\)/.test(t)), how.join(' | '));
+  assert.ok(how.some((t) => /ethics \(translated into [a-z]/.test(t)), how.join(' | '));
+  await page.uncheck('#crosslingual');
+  await page.waitForFunction(() => document.querySelectorAll('.hit').length === 1);
+  assert.match(page.url(), /crosslingual=false/);
   assert.deepEqual(errors, []);
   await context.close();
 });

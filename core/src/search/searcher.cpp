@@ -3,6 +3,8 @@
 #include "search/facet_table.h"
 #include "search/response_json.h"
 #include "search/search_steps.h"
+#include "text/stopwords.h"
+#include "text/translate.h"
 #include "strata/errors.h"
 #include "strata/schema.h"
 #include "strata/text.h"
@@ -30,6 +32,9 @@ const char* sort_name(SearchRequest::Sort s) {
 Searcher::Searcher(SearcherOptions options, ReferenceData reference)
     : options_(std::move(options)), ref_(std::move(reference)), index_(options_.shards) {
     lexicon_ = std::make_unique<LexiconMatcher>(analyzer_, ref_);
+    // Load the language data now rather than in the first request that needs it.
+    (void)StopWords::builtin();
+    (void)Translator::builtin();
 }
 
 void Searcher::check_ready() const {

@@ -92,7 +92,7 @@ protected:
                                          "\tes\ten\n"
                                          "datos\tdata\n"
                                          "etica\t=ética\n"
-                                         "jesús\tjesus\n"
+                                         "jesús\tjesus|christ\n"
                                          "salud\thealth\n"
                                          "ética\tethics\n";
     }

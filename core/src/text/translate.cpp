@@ -138,7 +138,8 @@ std::vector<std::string> Translator::via(std::string_view word, const std::strin
     auto confirmed = [&](const std::string& w) {
         if (!lines_.count({to, from})) return true;
         const std::vector<std::string> back = lookup(w, to, from);
-        return back.empty() || std::any_of(sources.begin(), sources.end(), [&](const std::string& s) {
+        // A one-sense entry is too thin to veto ("data" → "material" only in eng-spa).
+        return back.size() < 2 || std::any_of(sources.begin(), sources.end(), [&](const std::string& s) {
             return std::find(back.begin(), back.end(), s) != back.end();
         });
     };

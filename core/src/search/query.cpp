@@ -297,6 +297,7 @@ private:
             const Xapian::Query tag(schema::term(schema::kConcept, c.id));
             alternatives.push_back(tag);
             for (const auto& [lang, terms] : c.terms) {
+                if (!in_index(lang)) continue;  // a language no document has adds only cost
                 for (const std::string& term : terms) {
                     std::vector<Token> t = ctx_.analyzer.tokenize(term, lang);
                     if (t.empty()) continue;
@@ -344,6 +345,12 @@ private:
             return Xapian::Query(Xapian::Query::OP_SYNONYM, alternatives.begin(), alternatives.end());
         }
         return direct;
+    }
+
+    bool in_index(const std::string& lang) const {
+        const std::string base = Analyzer::stem_language(lang);
+        return ctx_.stem_languages.empty() ||
+               std::find(ctx_.stem_languages.begin(), ctx_.stem_languages.end(), base) != ctx_.stem_languages.end();
     }
 
     bool is_stop_word(const std::string& raw) const {

@@ -314,6 +314,20 @@ TEST_F(Search, ReturnsADocumentWithItsPassages) {
     EXPECT_THROW((void)searcher_->document("no-such-doc"), NotFound);
 }
 
+TEST_F(Search, DocumentsMatchAsWholesAndMostWordsSuffice) {
+    // "supercomputer" and "ethics" sit in different passages of the British document.
+    EXPECT_TRUE(ids(run({{"q", {"supercomputer ethics"}}, {"crosslingual", {"false"}}})).count("gb-2021-test-strategy"));
+    // A word no document has does not empty a longer query: most of its words suffice...
+    const auto most = run({{"q", {"ethics board zzqxv"}}, {"crosslingual", {"false"}}});
+    EXPECT_EQ(ids(most), (std::set<std::string>{"gb-2021-test-strategy"}));
+    // ...but required words stay required, and stop words count for nothing.
+    EXPECT_EQ(run({{"q", {"ethics +zzqxv"}}, {"crosslingual", {"false"}}})["total"], 0);
+    EXPECT_EQ(run({{"q", {"the ethics of the board"}}, {"crosslingual", {"false"}}})["total"], most["total"]);
+    // Totals and facets count the one match set: the matching documents' passages.
+    const auto r = run({{"q", {"supercomputer ethics"}}, {"crosslingual", {"false"}}});
+    EXPECT_EQ(r["total_passages"], 2);
+}
+
 TEST_F(Search, FindsSimilarDocuments) {
     const auto s = searcher_->similar("es-2020-test-estrategia", 3);
     ASSERT_FALSE(s["similar"].empty());

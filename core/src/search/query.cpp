@@ -8,7 +8,6 @@
 #include "text/translate.h"
 
 #include <algorithm>
-#include <charconv>
 #include <map>
 #include <unicode/uchar.h>
 #include <unicode/uscript.h>
@@ -556,92 +555,7 @@ public:
     std::vector<Clause> clauses_;  // the top level's clauses (none when it has an OR)
 };
 
-int parse_year(const std::string& s) {
-    int y = 0;
-    const auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), y);
-    if (ec != std::errc() || p != s.data() + s.size() || y < 1000 || y > 9999)
-        throw InvalidRequest("invalid_filter", "year '" + s + "' is not a four-digit year");
-    return y;
-}
-
 }  // namespace
-
-const std::set<std::string>& filter_fields() {
-    static const std::set<std::string> f = {"country", "region", "theme", "lang", "type", "year", "doc"};
-    return f;
-}
-
-void Filters::add(const std::string& field, const std::string& value) {
-    if (!filter_fields().count(field)) throw InvalidRequest("invalid_filter", "unknown filter '" + field + "'");
-    if (value.size() > 1024) throw InvalidRequest("invalid_filter", "filter '" + field + "' is too long");
-    if (field == "year") {
-        const auto dots = value.find("..");
-        if (dots == std::string::npos) {
-            year_from = year_to = parse_year(std::string(text::trim(value)));
-        } else {
-            const std::string a(text::trim(std::string_view(value).substr(0, dots)));
-            const std::string b(text::trim(std::string_view(value).substr(dots + 2)));
-            if (a.empty() && b.empty()) throw InvalidRequest("invalid_filter", "year range '..' names no year");
-            if (!a.empty()) year_from = parse_year(a);
-            if (!b.empty()) year_to = parse_year(b);
-            if (year_from && year_to && *year_from > *year_to)
-                throw InvalidRequest("invalid_filter", "year range " + value + " is empty");
-        }
-        return;
-    }
-    std::size_t start = 0;
-    while (start <= value.size()) {
-        const std::size_t comma = value.find(',', start);
-        std::string v(text::trim(std::string_view(value).substr(start, comma == std::string::npos ? std::string::npos : comma - start)));
-        if (!v.empty()) {
-            if (field == "country") {
-                for (char& c : v) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-            } else if (field != "doc") {
-                v = text::ascii_lower(v);
-            }
-            auto& list = values[field];
-            if (std::find(list.begin(), list.end(), v) == list.end()) list.push_back(v);
-        }
-        if (comma == std::string::npos) break;
-        start = comma + 1;
-    }
-}
-
-void Filters::intersect(const Filters& other) {
-    for (const auto& [field, vals] : other.values)
-        for (const std::string& v : vals) add(field, v);
-    if (other.year_from) year_from = std::max(year_from.value_or(0), *other.year_from);
-    if (other.year_to) year_to = std::min(year_to.value_or(9999), *other.year_to);
-}
-
-bool Filters::selects(const std::string& facet) const {
-    if (facet == "year") return year_from || year_to;
-    return values.count(facet) > 0;
-}
-
-Xapian::Query Filters::to_query(const std::string& except) const {
-    std::vector<Xapian::Query> parts;
-    for (const auto& [field, vals] : values) {
-        if (field == except) continue;
-        std::vector<Xapian::Query> alts;
-        for (const std::string& v : vals) {
-            if (field == "country") alts.emplace_back(std::string(schema::kCountry) + v);
-            else if (field == "region") alts.emplace_back(schema::term(schema::kRegion, v));
-            else if (field == "theme") alts.emplace_back(schema::term(schema::kTheme, v));
-            else if (field == "lang") alts.emplace_back(std::string(schema::kLanguage) + v);
-            else if (field == "type") alts.emplace_back(schema::term(schema::kType, v));
-            else if (field == "doc") alts.emplace_back(std::string(schema::kDocId) + v);
-        }
-        parts.emplace_back(Xapian::Query::OP_OR, alts.begin(), alts.end());
-    }
-    if ((year_from || year_to) && except != "year") {
-        parts.emplace_back(Xapian::Query::OP_VALUE_RANGE, schema::kSlotYear,
-                           Xapian::sortable_serialise(year_from.value_or(0)),
-                           Xapian::sortable_serialise(year_to.value_or(9999)));
-    }
-    if (parts.empty()) return Xapian::Query();
-    return Xapian::Query(Xapian::Query::OP_AND, parts.begin(), parts.end());
-}
 
 ParsedQuery parse_query(std::string_view q, const QueryContext& ctx) {
     if (q.size() > ctx.limits.max_bytes)

@@ -9,6 +9,7 @@
 
 #include <atomic>
 #include <fstream>
+#include <functional>
 #include <set>
 #include <thread>
 
@@ -83,7 +84,7 @@ TEST_F(Search, FacetColumnsCountExactlyLikeXapiansValueCountMatchSpy) {
         {},
         {{"q", {"data"}}},
         {{"q", {"data"}}, {"group", {"passage"}}},
-        {{"q", {"intelligence OR inteligencia"}}, {"country", {"ES", "FR"}}},
+        {{"q", {"intelligence OR inteligencia"}}, {"country", {"ES", "MX"}}},  // an unknown country is an error now
         {{"q", {"ethics"}}, {"crosslingual", {"true"}}, {"theme", {"ethics"}}},
         {{"country", {"ES", "MX"}}, {"year", {"2018.."}}, {"group", {"passage"}}},
         {{"q", {"zzzznothing"}}},
@@ -501,6 +502,43 @@ TEST_F(Search, ConcurrentMatchAllQueriesAreSafe) {
     }
     for (auto& t : threads) t.join();
     EXPECT_EQ(failures, 0);
+}
+
+}  // namespace
+}  // namespace strata
+
+namespace strata {
+namespace {
+
+std::string error_of(const std::function<void()>& f) {
+    try {
+        f();
+    } catch (const InvalidRequest& e) {
+        return e.what();
+    }
+    return "";
+}
+
+// Unknown filter values are an error that names the parameter and the nearest known
+// values, never a silent empty result.
+TEST_F(Compare, UnknownFilterValuesAreRefusedWithTheNearestKnownOnes) {
+    EXPECT_NE(error_of([] { run({{"country", {"XX"}}}); }).find("unknown country 'XX'"), std::string::npos);
+    EXPECT_NE(error_of([] { run({{"country", {"mexico"}}}); }).find("MX (Mexico)"), std::string::npos);
+    EXPECT_NE(error_of([] { run({{"theme", {"ethic"}}}); }).find("ethics"), std::string::npos);
+    EXPECT_NE(error_of([] { run({{"lang", {"klingon"}}}); }).find("unknown lang"), std::string::npos);
+    EXPECT_NE(error_of([] { run({{"type", {"law"}}}); }).find("regulation"), std::string::npos);
+    EXPECT_NE(error_of([] { run({{"region", {"latin-america"}}}); }).find("latin-america-and-the-caribbean"), std::string::npos);
+    // A region's label works as well as its slug, and theme ids ignore case.
+    EXPECT_EQ(run({{"region", {"Eastern Asia"}}})["total"], run({{"region", {"eastern-asia"}}})["total"]);
+    EXPECT_EQ(run({{"theme", {"Ethics"}}})["total"], run({{"theme", {"ethics"}}})["total"]);
+    // Compare's themes=: a typo is an error, a capital is no zero.
+    EXPECT_NE(error_of([] { compare({{"themes", {"ethic"}}}); }).find("unknown themes 'ethic'"), std::string::npos);
+    const auto lower = compare({{"themes", {"ethics"}}});
+    const auto upper = compare({{"themes", {"Ethics"}}});
+    EXPECT_EQ(upper["cells"], lower["cells"]);
+    std::size_t passages = 0;
+    for (const auto& c : upper["cells"]) passages += c["passages"].get<std::size_t>();
+    EXPECT_GT(passages, 0u);
 }
 
 }  // namespace

@@ -1,5 +1,6 @@
 // GET /v1/compare: country (or region) × theme (or year, or language) matrices.
 #include "search/facet_table.h"
+#include "search/filter_check.h"
 #include "search/response_json.h"
 #include "search/search_steps.h"
 #include "search/snippet.h"
@@ -272,6 +273,7 @@ CompareRun Searcher::prepare_compare(Xapian::Database& db, const CompareRequest&
         throw InvalidRequest("invalid_filter", "the year filters exclude every year");
     // Selected rows narrow the search; selected columns only choose what is shown.
     for (const std::string& v : req.row_values) run.filters.add(req.rows, v);
+    check_filters(run.filters, ref_, db);
     run.row = req.rows == "country" ? kCountryField : kRegionField;
     run.col = req.columns == "theme" ? kThemeField : req.columns == "year" ? kYearField : kLangField;
     return run;
@@ -281,7 +283,9 @@ nlohmann::json Searcher::compare(const CompareRequest& req) const {
     const auto t0 = std::chrono::steady_clock::now();
     req.validate(options_.limits);
     return index_.with_db([&](Xapian::Database& db) {
-        CompareRun run = prepare_compare(db, req);
+        CompareRequest checked = req;
+        if (checked.columns == "theme") check_themes(checked.column_values, ref_, "themes");
+        CompareRun run = prepare_compare(db, checked);
         const Xapian::Query filter = run.filters.to_query();
         // The one match set: documents match as wholes, as in search.
         const auto column = facet_column(db);

@@ -2,6 +2,7 @@
 
 #include "search/facet_table.h"
 #include "search/response_json.h"
+#include "search/filter_check.h"
 #include "search/search_steps.h"
 #include "text/stopwords.h"
 #include "text/translate.h"
@@ -117,6 +118,7 @@ SearchRun Searcher::prepare(Xapian::Database& db, const SearchRequest& req) cons
     run.r.filters.intersect(run.pq.filters);
     if (run.r.filters.year_from && run.r.filters.year_to && *run.r.filters.year_from > *run.r.filters.year_to)
         throw InvalidRequest("invalid_filter", "the year filters exclude every year");
+    check_filters(run.r.filters, ref_, db);
     run.filter = run.r.filters.to_query();
     return run;
 }

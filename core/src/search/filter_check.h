@@ -1,0 +1,25 @@
+/** @file filter_check.h
+ *  @brief Filter values checked against what exists, so a typo never gives a silent zero.
+ */
+#pragma once
+
+#include "strata/query.h"
+#include "strata/reference.h"
+
+#include <xapian.h>
+
+#include <string>
+#include <vector>
+
+namespace strata {
+
+/// Checks every filter value against what exists: the countries, regions and themes of
+/// @p ref, the document types, and the languages of @p db. Region labels ("Latin America
+/// and the Caribbean") become their slugs. Throws InvalidRequest naming the parameter, the
+/// value and the nearest known values.
+void check_filters(Filters& filters, const ReferenceData& ref, Xapian::Database& db);
+
+/// Checks theme ids (compare's themes=): case-folded, then known; throws like check_filters.
+void check_themes(std::vector<std::string>& themes, const ReferenceData& ref, const std::string& parameter);
+
+}  // namespace strata

@@ -165,13 +165,8 @@ struct CompareRun {
 namespace {
 
 Matrix count(const CompareRun& run, const Xapian::Query& q, const std::shared_ptr<const FacetColumn>& column) {
-    Xapian::Enquire enq(run.db);
-    enq.set_query(q);
-    enq.set_weighting_scheme(Xapian::BoolWeight());
     FacetCounter counter(column);
-    enq.add_matchspy(counter.spy());
-    enq.set_time_limit(run.searcher.limits().max_seconds);
-    enq.get_mset(0, 0, run.db.get_doccount());
+    counter.count(run.db, q, run.searcher.limits().max_seconds);
     return tally(counter, run.row, run.col);
 }
 

@@ -39,13 +39,8 @@ Xapian::Query filtered(const Xapian::Query& q, const Xapian::Query& filter) {
 // Passages per document that carry @p q, in one unweighted pass.
 ClauseCounts count_clause(Xapian::Database& db, const Xapian::Query& q, const Xapian::Query& filter,
                           const std::shared_ptr<const FacetColumn>& column, double max_seconds) {
-    Xapian::Enquire enq(db);
-    enq.set_query(filtered(q, filter));
-    enq.set_weighting_scheme(Xapian::BoolWeight());
-    enq.set_time_limit(max_seconds);
     FacetCounter counter(column);
-    enq.add_matchspy(counter.spy());
-    enq.get_mset(0, 0, db.get_doccount());
+    counter.count(db, filtered(q, filter), max_seconds);
     ClauseCounts out;
     const FacetTable& table = counter.table();
     const std::vector<std::uint32_t>& counts = counter.counts();

@@ -96,6 +96,15 @@ private:
     std::vector<std::uint32_t> counts_;
 };
 
+void FacetCounter::count(Xapian::Database& db, const Xapian::Query& q, double max_seconds) {
+    Xapian::Enquire enq(db);
+    enq.set_query(q);
+    enq.set_weighting_scheme(Xapian::BoolWeight());
+    enq.set_time_limit(max_seconds);
+    enq.add_matchspy(spy());
+    enq.get_mset(0, 0, db.get_doccount());
+}
+
 FacetCounter::FacetCounter(std::shared_ptr<const FacetColumn> column) : column_(std::move(column)) {
     if (column_)
         column_spy_ = std::make_unique<ColumnSpy>(*column_);

@@ -115,6 +115,9 @@ public:
     FacetCounter& operator=(const FacetCounter&) = delete;
 
     [[nodiscard]] Xapian::MatchSpy* spy() const;
+    /// Counts every passage @p q matches in @p db, unweighted, stopping after
+    /// @p max_seconds: the one counting pass of search, compare and document matching.
+    void count(Xapian::Database& db, const Xapian::Query& q, double max_seconds);
     /// Valid after the match has run.
     [[nodiscard]] const FacetTable& table();
     [[nodiscard]] const std::vector<std::uint32_t>& counts();

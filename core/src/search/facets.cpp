@@ -25,13 +25,8 @@ const std::map<std::string, std::string>& language_names() {
 
 // Counts @p q's passages with @p wanted facets.
 FacetTally count(const SearchRun& run, const Xapian::Query& q, const std::set<std::string>& wanted) {
-    Xapian::Enquire enq(run.db);
-    enq.set_query(q);
-    enq.set_weighting_scheme(Xapian::BoolWeight());
     FacetCounter counter(run.column);
-    enq.add_matchspy(counter.spy());
-    enq.set_time_limit(run.searcher.limits().max_seconds);
-    enq.get_mset(0, 0, run.db.get_doccount());
+    counter.count(run.db, q, run.searcher.limits().max_seconds);
     return tally(counter, run.documents(), wanted);
 }
 

@@ -63,10 +63,11 @@ std::size_t document_count(Xapian::Database& db) {
     return std::max<std::size_t>(n, 1);
 }
 
+// Whether document @p id carries every required clause, no excluded one and, when no
+// clause is required, at least @p needed optional ones.
 bool qualifies(const std::vector<const Clause*>& clauses, const std::vector<ClauseCounts>& counts,
-               const std::string& id, std::size_t& optional_hits) {
-    std::size_t required = 0;
-    optional_hits = 0;
+               const std::string& id, std::size_t needed) {
+    std::size_t required = 0, optional_hits = 0;
     for (std::size_t c = 0; c < clauses.size(); ++c) {
         const bool has = counts[c].passages.count(id) > 0;
         switch (clauses[c]->role) {
@@ -75,9 +76,11 @@ bool qualifies(const std::vector<const Clause*>& clauses, const std::vector<Clau
             case Clause::Role::kOptional: optional_hits += has ? 1 : 0; break;
         }
     }
-    std::size_t optional = 0;
-    for (const Clause* c : clauses) optional += c->role == Clause::Role::kOptional ? 1 : 0;
-    return required > 0 || optional_hits >= minimum_should_match(optional);
+    return required > 0 || optional_hits >= needed;
+}
+
+std::size_t count_role(const std::vector<const Clause*>& clauses, bool (*pick)(Clause::Role)) {
+    return static_cast<std::size_t>(std::count_if(clauses.begin(), clauses.end(), [&](const Clause* c) { return pick(c->role); }));
 }
 
 // BM25 of one clause in one document of @p len passages, or 0 when it lacks the clause.
@@ -98,25 +101,15 @@ double clause_weight(Xapian::Database& db, const ClauseCounts& cc, const std::st
 // Fair ranking across languages: a document is also scored against the best document of
 // its own language (times the share of clauses it carries), so the best match in each
 // language competes with the best in English whatever the strength of its channel.
-void share_across_languages(std::vector<RankedDocument>& docs, const std::vector<const Clause*>& clauses,
-                            const std::vector<ClauseCounts>& counts) {
-    if (docs.empty()) return;
-    std::size_t positive = 0;
-    for (const Clause* c : clauses) positive += c->role == Clause::Role::kExcluded ? 0 : 1;
+void share_across_languages(std::vector<RankedDocument>& docs, std::size_t positive) {
     std::unordered_map<std::string, double> best;
-    std::vector<std::string> langs;
     double top = 0;
     for (const RankedDocument& d : docs) {
-        std::string lang;
-        for (const ClauseCounts& cc : counts)
-            if (auto it = cc.lang.find(d.id); it != cc.lang.end()) { lang = it->second; break; }
-        langs.push_back(lang);
-        best[lang] = std::max(best[lang], d.score);
+        best[d.language] = std::max(best[d.language], d.score);
         top = std::max(top, d.score);
     }
-    for (std::size_t i = 0; i < docs.size(); ++i) {
-        RankedDocument& d = docs[i];
-        const double own = best[langs[i]] > 0 ? d.score / best[langs[i]] : 0;
+    for (RankedDocument& d : docs) {
+        const double own = best[d.language] > 0 ? d.score / best[d.language] : 0;
         const double coord = positive ? static_cast<double>(d.clauses) / static_cast<double>(positive) : 1;
         d.score = (1 - kFair) * (top > 0 ? d.score / top : 0) + kFair * own * coord;
     }
@@ -126,13 +119,15 @@ std::vector<RankedDocument> rank(Xapian::Database& db, const std::vector<const C
                                  const std::vector<ClauseCounts>& counts, const std::vector<ClauseCounts>& direct,
                                  const std::vector<ClauseCounts>& pairs) {
     const double avg_passages = static_cast<double>(db.get_doccount()) / static_cast<double>(document_count(db));
+    const std::size_t positive = count_role(clauses, [](Clause::Role r) { return r != Clause::Role::kExcluded; });
+    const std::size_t needed =
+        minimum_should_match(count_role(clauses, [](Clause::Role r) { return r == Clause::Role::kOptional; }));
     std::unordered_map<std::string, RankedDocument> docs;
     for (const ClauseCounts& cc : counts)
         for (const auto& [id, n] : cc.passages) docs[id].id = id;
     std::vector<RankedDocument> out;
     for (auto& [id, doc] : docs) {
-        std::size_t optional_hits = 0;
-        if (!qualifies(clauses, counts, id, optional_hits)) continue;
+        if (!qualifies(clauses, counts, id, needed)) continue;
         const double len = static_cast<double>(db.get_termfreq(std::string(schema::kDocId) + id));
         doc.how.assign(clauses.size(), std::string());
         for (std::size_t c = 0; c < clauses.size(); ++c) {
@@ -149,7 +144,7 @@ std::vector<RankedDocument> rank(Xapian::Database& db, const std::vector<const C
         for (const ClauseCounts& pair : pairs) doc.score += kNear * clause_weight(db, pair, id, len, avg_passages);
         out.push_back(std::move(doc));
     }
-    share_across_languages(out, clauses, counts);
+    share_across_languages(out, positive);
     std::sort(out.begin(), out.end(), [](const RankedDocument& a, const RankedDocument& b) {
         return a.score != b.score ? a.score > b.score : a.id < b.id;
     });

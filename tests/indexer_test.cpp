@@ -173,6 +173,18 @@ TEST(Indexer, IndexesAVeryShortDocument) {
     EXPECT_EQ(r["hits"][0]["id"], "xx-note");
 }
 
+TEST(Indexer, EachPassageStoresItsWordTokenCount) {
+    test::TempDir dir;
+    const fs::path corpus = one_text_corpus(dir.path(), "Open data, 2030: the state's plan for AI. It funds ten labs.");
+    const IndexSummary s = index(corpus, dir / "idx");
+    ASSERT_EQ(s.failures.size(), 0u) << s.failures.front().to_string();
+    const Xapian::Database db((dir / "idx").string());
+    ASSERT_EQ(db.get_doccount(), 1u);
+    const Xapian::Document doc = db.get_document(*db.postlist_begin(""));
+    // Open data 2030 the state's plan for AI It funds ten labs: 12 tokens, no punctuation.
+    EXPECT_EQ(Xapian::sortable_unserialise(doc.get_value(schema::kSlotTokens)), 12.0);
+}
+
 TEST(Indexer, AnEmptyOrWhitespaceOnlyTextFailsAlone) {
     for (const std::string text : {"", " \n\t\n  \r\n"}) {
         test::TempDir dir;

@@ -48,6 +48,10 @@ enum Slot : Xapian::valueno {
     /// ValueCountMatchSpy over shards), this gives exact passage and distinct-document
     /// counts for every facet.
     kSlotFacetKey = 8,
+    /// Xapian::sortable_serialise(number of word tokens in the passage text): every token
+    /// that is not punctuation (words, numbers, CJK and Thai segmented words, Hangul),
+    /// heading and titles excluded. The denominator of per-million rates (corpus analysis).
+    kSlotTokens = 9,
     /// kSlotThemeScoreBase + i: Xapian::sortable_serialise(score) of the i-th theme of the
     /// index's themes.yaml, on passages tagged with it; sorting by it finds a theme's best
     /// passage with no query (also on remote shards).
@@ -62,7 +66,7 @@ inline constexpr std::string_view kMetaReferenceHash = "strata:reference"; ///< 
 inline constexpr std::string_view kMetaBuiltAt = "strata:built_at";
 
 /// Bump when the way terms are generated changes; an index of another version is rebuilt.
-inline constexpr int kSchemaVersion = 5;
+inline constexpr int kSchemaVersion = 6;
 
 /// A prefixed term; adds ':' when the body starts with an ASCII capital (Xapian convention).
 inline std::string term(std::string_view prefix, std::string_view body) {

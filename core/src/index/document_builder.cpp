@@ -237,6 +237,7 @@ void add_passage(const DocumentScope& d, const Passage& p, std::size_t n, BuiltD
     add_concept_terms(xd, d, hits.concepts);
     add_filter_terms(xd, d, lang, n);
     add_values(xd, d, lang, n, themes.value);
+    xd.add_value(schema::kSlotTokens, Xapian::sortable_serialise(static_cast<double>(toks.text.size())));
 
     nlohmann::json data = {{"doc", d.meta.id}, {"n", n},          {"section", p.section}, {"page", p.page},
                            {"page_end", p.page_end}, {"start", p.start}, {"end", p.end}, {"lang", lang},

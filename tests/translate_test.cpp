@@ -1,5 +1,6 @@
 // FreeDict article parsing (golden strings per layout), the Translator over a small
 // table of its own, and the build's table compiled from Debian's dictionaries.
+#include "apertium_bidix.h"
 #include "text/freedict.h"
 #include "text/translate.h"
 
@@ -124,6 +125,21 @@ TEST_F(TranslatorTable, KeepsBridgedWordsThatTranslateBackToTheSourceWord) {
     EXPECT_EQ(t.translate("health", "en", {"es"}).at("es"), std::vector<std::string>{"salud"});
 }
 
+TEST(ApertiumBidix, ParsesLookupLines) {
+    using strata::apertium::Lemma;
+    using strata::apertium::parse_lookup_line;
+    EXPECT_EQ(parse_lookup_line("^skill<n>/destreza<n><f>/habilidad<n><f>$", "n"),
+              (std::vector<Lemma>{{"destreza", "n f"}, {"habilidad", "n f"}}));
+    EXPECT_EQ(parse_lookup_line("^research<vblex>/investigar<vblex>$", "vblex"),
+              (std::vector<Lemma>{{"investigar", "vblex"}}));
+    // Unknown lemmas ("@"), multiword joints, and lines that are not a lookup.
+    EXPECT_TRUE(parse_lookup_line("^sandbox<n>/@sandbox<n>$", "n").empty());
+    EXPECT_EQ(parse_lookup_line("^data_bank<n>/banco_de_datos<n><m>$", "n"),
+              (std::vector<Lemma>{{"banco de datos", "n m"}}));
+    EXPECT_TRUE(parse_lookup_line("", "n").empty());
+    EXPECT_TRUE(parse_lookup_line("^broken", "n").empty());
+}
+
 TEST(Translator, MissingFileGivesAnEmptyTranslator) {
     const Translator t = Translator::load("/nonexistent/translations.tsv");
     EXPECT_EQ(t.size(), 0u);
@@ -152,6 +168,16 @@ TEST_F(BuiltinTranslator, TranslatesPolicyWords) {
     // Debian's es→pt and pt→en know "dato" and "dados" = dice only: the singular it is.
     EXPECT_TRUE(contains(words("datos", "es", "pt"), "dado")) << joined(words("datos", "es", "pt"));
     EXPECT_TRUE(contains(words("policies", "en", "es"), "política")) << joined(words("policies", "en", "es"));
+}
+
+// FreeDict's English-Italian dictionary has no "research" or "funding"; Apertium's
+// English-Spanish and Spanish-Italian dictionaries (scripts/setup installs them) do.
+TEST_F(BuiltinTranslator, ReachesItalianAndPortugueseThroughApertium) {
+    EXPECT_TRUE(contains(words("research", "en", "it"), "ricerca")) << joined(words("research", "en", "it"));
+    EXPECT_TRUE(contains(words("funding", "en", "it"), "finanziamento")) << joined(words("funding", "en", "it"));
+    EXPECT_TRUE(contains(words("funding", "en", "es"), "financiación")) << joined(words("funding", "en", "es"));
+    EXPECT_TRUE(contains(words("liability", "en", "pt"), "responsabilidade")) << joined(words("liability", "en", "pt"));
+    EXPECT_TRUE(contains(words("ricerca", "it", "en"), "research")) << joined(words("ricerca", "it", "en"));
 }
 
 TEST_F(BuiltinTranslator, UnknownWordGivesNothing) {

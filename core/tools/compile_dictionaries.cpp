@@ -14,11 +14,19 @@
 // "künstliche intelligenz"; not Ding's "korkiger wein" or "sich fühlen"), which a
 // caller can look up for adjacent query words. Only the corpus languages are read.
 //
-// Usage: strata-compile-dictionaries OUTPUT [DICTD_DIR]   (default /usr/share/dictd)
+// Then the bilingual dictionaries of Debian's Apertium pairs (apertium-eng-spa,
+// apertium-spa-ita, apertium-es-pt; see apertium_bidix.h) add their lemma translations
+// after FreeDict's: English to and from Spanish, English to and from Italian and
+// Portuguese through Spanish, and the Romance pairs directly. FreeDict's English-Spanish
+// and English-Italian dictionaries are small; without these, "research" has no Italian.
+//
+// Usage: strata-compile-dictionaries OUTPUT [DICTD_DIR [APERTIUM_DIR]]
+//        (defaults /usr/share/dictd, /usr/share/apertium)
 // Missing dictionaries are skipped; with none the output is empty.
 
 #include "strata/analyzer.h"
 #include "text/freedict.h"
+#include "apertium_bidix.h"
 
 #include <algorithm>
 #include <array>
@@ -197,19 +205,99 @@ std::vector<strata::freedict::Entry> read_if_present(const fs::path& dir, const 
     }
 }
 
-// The lines of one direction, sorted by headword.
-std::vector<std::string> compile_direction(const fs::path& dir, const Analyzer& a, const Attested& attested,
-                                           const std::string& from3, const std::string& to3) {
+using Merged = std::map<std::string, std::vector<std::string>>;      // headword → translations
+using Sections = std::map<std::pair<std::string, std::string>, Merged>;  // (from, to), ISO 639-1
+
+// The FreeDict translations of one direction: its own dictionary first, then the reverse one.
+Merged merge_direction(const fs::path& dir, const Analyzer& a, const Attested& attested, const std::string& from3,
+                       const std::string& to3) {
     const std::string from = languages().at(from3), to = languages().at(to3);
     Table forward, backward;
     add_dictionary(forward, read_if_present(dir, from3, to3), a, attested, from, to, false);
     add_dictionary(backward, read_if_present(dir, to3, from3), a, attested, to, from, true);
-    std::map<std::string, std::vector<std::string>> merged;
+    Merged merged;
     for (auto& [head, cands] : forward) merged[head] = best(cands, backward[head]);
     for (auto& [head, cands] : backward)
         if (!merged.count(head)) merged[head] = best({}, cands);
-    // Accent-folded aliases ("etica" for "ética"), unless the folded form is a headword
-    // itself: "=ética" refers to the headword's line; several headwords' translations merge.
+    return merged;
+}
+
+// The one-word words the table knows in @p lang, as headwords or as translations into it:
+// the words Apertium is asked about.
+std::vector<std::string> words_of(const Sections& sections, const std::string& lang) {
+    std::set<std::string> words;
+    const auto one_word = [](const std::string& w) { return !w.empty() && w[0] != '=' && w.find(' ') == std::string::npos; };
+    for (const auto& [dir_pair, merged] : sections)
+        for (const auto& [head, translations] : merged) {
+            if (dir_pair.first == lang && !translations.empty() && one_word(head) && one_word(translations[0]))
+                words.insert(head);
+            if (dir_pair.second == lang)
+                for (const auto& w : translations)
+                    if (one_word(w)) words.insert(w);
+        }
+    return {words.begin(), words.end()};
+}
+
+// Lemma translations of @p heads along Apertium directions langs[0] → langs[1] → …, each
+// headword tried as every content part of speech: headword → last language's words.
+Merged through_apertium(const fs::path& apertium_dir, const Analyzer& a, const std::vector<std::string>& langs,
+                        const std::vector<std::string>& heads) {
+    std::map<std::string, std::vector<strata::apertium::Lemma>> at;  // headword → lemmas in langs[i]
+    for (const auto& h : heads)
+        for (const auto& tag : strata::apertium::content_tags()) at[h].push_back({h, tag});
+    for (std::size_t i = 0; i + 1 < langs.size(); ++i) {
+        const fs::path bidix = strata::apertium::find_bidix(apertium_dir, langs[i], langs[i + 1]);
+        if (bidix.empty()) return {};
+        std::set<strata::apertium::Lemma> asked;
+        for (const auto& [h, lemmas] : at) asked.insert(lemmas.begin(), lemmas.end());
+        const auto found = strata::apertium::lookup(bidix, {asked.begin(), asked.end()});
+        for (auto& [h, lemmas] : at) {
+            std::vector<strata::apertium::Lemma> next;
+            for (const auto& l : lemmas)
+                if (const auto f = found.find(l); f != found.end()) next.insert(next.end(), f->second.begin(), f->second.end());
+            lemmas = std::move(next);
+        }
+    }
+    Merged out;
+    for (const auto& [h, lemmas] : at)
+        for (const auto& l : lemmas) {
+            std::string w = normalized(a, l.word, langs.back());
+            if (keep(w, langs.back()) && std::find(out[h].begin(), out[h].end(), w) == out[h].end()) out[h].push_back(std::move(w));
+        }
+    return out;
+}
+
+// Adds the Apertium translations after FreeDict's, up to kMaxTranslations a headword:
+// English to and from Spanish directly and to and from Italian and Portuguese through
+// Spanish, and the Romance pairs directly. The directions into Italian and Portuguese come
+// first, so that their words are then asked about the way back. A missing pair adds nothing.
+void add_apertium(Sections& sections, const fs::path& apertium_dir, const Analyzer& a) {
+    const std::vector<std::vector<std::string>> chains = {
+        {"en", "es"}, {"en", "es", "it"}, {"en", "es", "pt"}, {"es", "it"}, {"es", "pt"},
+        {"es", "en"}, {"it", "es", "en"}, {"pt", "es", "en"}, {"it", "es"}, {"pt", "es"}};
+    for (const auto& chain : chains) {
+        const Merged found = through_apertium(apertium_dir, a, chain, words_of(sections, chain.front()));
+        Merged& into = sections[{chain.front(), chain.back()}];
+        std::size_t added = 0;
+        for (const auto& [head, words] : found) {
+            std::vector<std::string>& list = into[head];
+            if (!list.empty() && list[0][0] == '=') continue;  // an alias line
+            for (const auto& w : words)
+                if (list.size() < kMaxTranslations && std::find(list.begin(), list.end(), w) == list.end()) {
+                    list.push_back(w);
+                    ++added;
+                }
+        }
+        std::cerr << "compile-dictionaries: apertium";
+        for (const auto& l : chain) std::cerr << ' ' << l;
+        std::cerr << ": " << added << " translations\n";
+    }
+}
+
+// The lines of one direction, sorted by headword, with accent-folded aliases ("etica" for
+// "ética") unless the folded form is a headword itself: "=ética" refers to the headword's
+// line; several headwords' translations merge.
+std::vector<std::string> direction_lines(Merged merged) {
     std::map<std::string, std::vector<std::string>> aliases, alias_of;
     for (const auto& [head, words] : merged) {
         if (words.empty()) continue;
@@ -230,34 +318,29 @@ std::vector<std::string> compile_direction(const fs::path& dir, const Analyzer& 
         for (std::size_t i = 0; i < words.size(); ++i) line += (i ? "|" : "") + words[i];
         lines.push_back(std::move(line));
     }
+    std::sort(lines.begin(), lines.end());
     return lines;
 }
 
-}  // namespace
-
-int main(int argc, char** argv) {
-    if (argc < 2 || argc > 3) {
-        std::cerr << "usage: strata-compile-dictionaries OUTPUT [DICTD_DIR]\n";
-        return 2;
+// The installed FreeDict pairs of corpus languages, by ISO 639-3 code.
+std::set<std::pair<std::string, std::string>> installed_pairs(const fs::path& dir) {
+    std::set<std::pair<std::string, std::string>> installed;
+    if (!fs::is_directory(dir)) return installed;
+    for (const auto& f : fs::directory_iterator(dir)) {
+        const std::string name = f.path().filename().string();
+        if (name.rfind("freedict-", 0) != 0 || f.path().extension() != ".index") continue;
+        const std::string pair = name.substr(9, name.size() - 9 - 6);
+        const auto dash = pair.find('-');
+        if (dash == std::string::npos) continue;
+        const std::string a = pair.substr(0, dash), b = pair.substr(dash + 1);
+        if (languages().count(a) && languages().count(b)) installed.insert({a, b});
     }
-    const fs::path out_path = argv[1];
-    const fs::path dir = argc > 2 ? fs::path(argv[2]) : fs::path("/usr/share/dictd");
-    // Directions with a dictionary either way; the installed dictionaries.
-    std::set<std::pair<std::string, std::string>> directions, installed;
-    if (fs::is_directory(dir))
-        for (const auto& f : fs::directory_iterator(dir)) {
-            const std::string name = f.path().filename().string();
-            if (name.rfind("freedict-", 0) != 0 || f.path().extension() != ".index") continue;
-            const std::string pair = name.substr(9, name.size() - 9 - 6);
-            const auto dash = pair.find('-');
-            if (dash == std::string::npos) continue;
-            const std::string a = pair.substr(0, dash), b = pair.substr(dash + 1);
-            if (!languages().count(a) || !languages().count(b)) continue;
-            directions.insert({a, b});
-            directions.insert({b, a});
-            installed.insert({a, b});
-        }
-    const Analyzer analyzer;
+    return installed;
+}
+
+// FreeDict's sections: every direction with a dictionary either way.
+Sections freedict_sections(const fs::path& dir, const Analyzer& analyzer) {
+    const auto installed = installed_pairs(dir);
     Attested attested;
     for (const auto& [a, b] : installed) {
         const std::string from = languages().at(a), to = languages().at(b);
@@ -265,29 +348,50 @@ int main(int argc, char** argv) {
         attested.partners[to].set(language_bit(from));
         attest(attested, read_if_present(dir, a, b), analyzer, from, to);
     }
-    // Sections in (from, to) order, each opened by a line "TAB from TAB to".
-    std::map<std::pair<std::string, std::string>, std::vector<std::string>> sections;
+    std::set<std::pair<std::string, std::string>> directions;
+    for (const auto& [a, b] : installed) directions.insert({{a, b}, {b, a}});
+    Sections sections;
     for (const auto& [a, b] : directions) {
-        std::vector<std::string> part = compile_direction(dir, analyzer, attested, a, b);
-        std::cerr << "compile-dictionaries: " << a << "-" << b << ": " << part.size() << " headwords\n";
-        std::sort(part.begin(), part.end());
-        if (!part.empty()) sections[{languages().at(a), languages().at(b)}] = std::move(part);
+        Merged merged = merge_direction(dir, analyzer, attested, a, b);
+        std::cerr << "compile-dictionaries: " << a << "-" << b << ": " << merged.size() << " headwords\n";
+        if (!merged.empty()) sections[{languages().at(a), languages().at(b)}] = std::move(merged);
     }
-    std::vector<std::string> lines;
-    for (auto& [dir_pair, part] : sections) {
-        lines.push_back('\t' + dir_pair.first + '\t' + dir_pair.second);
-        lines.insert(lines.end(), std::make_move_iterator(part.begin()), std::make_move_iterator(part.end()));
-    }
+    return sections;
+}
+
+// Sections in (from, to) order, each opened by a line "TAB from TAB to"; written to a
+// temporary file and renamed, so that a reader never sees half a table.
+bool write_table(const fs::path& out_path, const Sections& sections) {
     fs::create_directories(out_path.parent_path());
     const fs::path tmp = out_path.string() + ".tmp";
     {
         std::ofstream out(tmp, std::ios::binary);
-        for (const auto& l : lines) out << l << '\n';
+        for (const auto& [dir_pair, merged] : sections) {
+            const std::vector<std::string> lines = direction_lines(merged);
+            if (lines.empty()) continue;
+            out << '\t' << dir_pair.first << '\t' << dir_pair.second << '\n';
+            for (const auto& l : lines) out << l << '\n';
+        }
         if (!out) {
             std::cerr << "compile-dictionaries: cannot write " << tmp << "\n";
-            return 1;
+            return false;
         }
     }
     fs::rename(tmp, out_path);
-    return 0;
+    return true;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    if (argc < 2 || argc > 4) {
+        std::cerr << "usage: strata-compile-dictionaries OUTPUT [DICTD_DIR [APERTIUM_DIR]]\n";
+        return 2;
+    }
+    const fs::path dir = argc > 2 ? fs::path(argv[2]) : fs::path("/usr/share/dictd");
+    const fs::path apertium_dir = argc > 3 ? fs::path(argv[3]) : fs::path("/usr/share/apertium");
+    const Analyzer analyzer;
+    Sections sections = freedict_sections(dir, analyzer);
+    add_apertium(sections, apertium_dir, analyzer);
+    return write_table(argv[1], sections) ? 0 : 1;
 }

@@ -99,9 +99,10 @@ double clause_weight(Xapian::Database& db, const ClauseCounts& cc, const std::st
 }
 
 // Fair ranking across languages: a document is also scored against the best document of
-// its own language (times the share of clauses it carries), so the best match in each
+// its own language (times the share of the query it covers, its clauses weighed by idf:
+// carrying only "AI" of "AI Villani report" covers little), so the best match in each
 // language competes with the best in English whatever the strength of its channel.
-void share_across_languages(std::vector<RankedDocument>& docs, std::size_t positive) {
+void share_across_languages(std::vector<RankedDocument>& docs) {
     std::unordered_map<std::string, double> best;
     double top = 0;
     for (const RankedDocument& d : docs) {
@@ -110,8 +111,7 @@ void share_across_languages(std::vector<RankedDocument>& docs, std::size_t posit
     }
     for (RankedDocument& d : docs) {
         const double own = best[d.language] > 0 ? d.score / best[d.language] : 0;
-        const double coord = positive ? static_cast<double>(d.clauses) / static_cast<double>(positive) : 1;
-        d.score = (1 - kFair) * (top > 0 ? d.score / top : 0) + kFair * own * coord;
+        d.score = (1 - kFair) * (top > 0 ? d.score / top : 0) + kFair * own * d.coverage;
     }
 }
 
@@ -119,9 +119,12 @@ std::vector<RankedDocument> rank(Xapian::Database& db, const std::vector<const C
                                  const std::vector<ClauseCounts>& counts, const std::vector<ClauseCounts>& direct,
                                  const std::vector<ClauseCounts>& pairs) {
     const double avg_passages = static_cast<double>(db.get_doccount()) / static_cast<double>(document_count(db));
-    const std::size_t positive = count_role(clauses, [](Clause::Role r) { return r != Clause::Role::kExcluded; });
     const std::size_t needed =
         minimum_should_match(count_role(clauses, [](Clause::Role r) { return r == Clause::Role::kOptional; }));
+    std::vector<double> idf(clauses.size(), 0.0);
+    double total_idf = 0;
+    for (std::size_t c = 0; c < clauses.size(); ++c)
+        if (clauses[c]->role != Clause::Role::kExcluded) total_idf += idf[c] = idf_of(db, counts[c]);
     std::unordered_map<std::string, RankedDocument> docs;
     for (const ClauseCounts& cc : counts)
         for (const auto& [id, n] : cc.passages) docs[id].id = id;
@@ -139,12 +142,13 @@ std::vector<RankedDocument> rank(Xapian::Database& db, const std::vector<const C
             const double typed = clauses[c]->direct.empty() ? all : clause_weight(db, direct[c], id, len, avg_passages);
             doc.score += std::max(typed, kTranslated * all);
             ++doc.clauses;
+            doc.coverage += total_idf > 0 ? idf[c] / total_idf : 0;
         }
         // Closer together ranks higher: neighbouring clauses that meet in one passage.
         for (const ClauseCounts& pair : pairs) doc.score += kNear * clause_weight(db, pair, id, len, avg_passages);
         out.push_back(std::move(doc));
     }
-    share_across_languages(out, positive);
+    share_across_languages(out);
     std::sort(out.begin(), out.end(), [](const RankedDocument& a, const RankedDocument& b) {
         return a.score != b.score ? a.score > b.score : a.id < b.id;
     });

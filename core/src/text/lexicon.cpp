@@ -66,15 +66,17 @@ void LexiconMatcher::add(const std::string& lang, const std::string& term, bool 
         if (unspaced_kind(t.kind)) e.unspaced += t.text;
         else if (e.unspaced.empty()) e.keys.push_back(match_key(t));
     }
+    if (e.unspaced.empty() && e.keys.empty()) return;
     Table& table = tables_[text::ascii_lower(lang)];
-    const std::size_t id = entries_.size();
-    if (!e.unspaced.empty()) {
-        table.unspaced.push_back(id);
-    } else if (!e.keys.empty()) {
-        table.by_first[e.keys.front()].push_back(id);
-    } else {
-        return;
-    }
+    std::vector<std::size_t>& bucket = e.unspaced.empty() ? table.by_first[e.keys.front()] : table.unspaced;
+    // Two entries of one theme that normalise alike ("industry", "industrial") would count one
+    // word twice, and only in the languages whose stemmer merges them: keep the first.
+    const bool duplicate = theme && std::any_of(bucket.begin(), bucket.end(), [&](std::size_t other) {
+        const Entry& o = entries_[other];
+        return o.theme && o.index == index && o.keys == e.keys && o.unspaced == e.unspaced;
+    });
+    if (duplicate) return;
+    bucket.push_back(entries_.size());
     entries_.push_back(std::move(e));
 }
 

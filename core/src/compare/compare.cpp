@@ -50,29 +50,74 @@ struct Matrix {
     std::map<std::string, Cell> rows;
 };
 
-Matrix tally(FacetCounter& counter, FacetField row, FacetField col) {
+// The rows a passage counts under. By default a row is a value of the row field (and one
+// row, named "", holds passages without one). With selected regions, a row is each region
+// asked for, and a passage counts under every one its country belongs to, by region or by
+// sub-region: the facet key holds only the top region, and a sub-region is a row of its own.
+struct RowIndex {
+    FacetField key = kCountryField;                     // the field of the key a row is read from
+    std::vector<std::string> names;                     // row names
+    std::vector<std::vector<std::uint32_t>> of_value;   // dictionary id of the key → rows
+    std::vector<std::uint32_t> of_none;                 // rows of passages without a value
+};
+
+RowIndex row_index(const FacetTable& table, FacetField row, const std::vector<std::string>& regions,
+                   const ReferenceData& ref) {
+    RowIndex idx;
+    if (regions.empty()) {
+        idx.key = row;
+        for (std::uint32_t v = 0; v < table.values(row); ++v) {
+            idx.names.push_back(table.value(row, v));
+            idx.of_value.push_back({v});
+        }
+        idx.names.emplace_back();
+        idx.of_none = {static_cast<std::uint32_t>(idx.names.size() - 1)};
+        return idx;
+    }
+    idx.names = regions;
+    idx.of_value.resize(table.values(kCountryField));
+    for (std::uint32_t v = 0; v < table.values(kCountryField); ++v) {
+        const Country* c = ref.country(table.value(kCountryField, v));
+        if (!c) continue;
+        for (std::uint32_t r = 0; r < regions.size(); ++r)
+            if (schema::slug(c->region) == regions[r] || schema::slug(c->subregion) == regions[r]) idx.of_value[v].push_back(r);
+    }
+    return idx;
+}
+
+Matrix tally(FacetCounter& counter, FacetField row, FacetField col, const std::vector<std::string>& regions,
+             const ReferenceData& ref) {
     const FacetTable& table = counter.table();
     const std::vector<std::uint32_t>& counts = counter.counts();
-    // Accumulate by dictionary id (the last row id stands for an empty value), name at the end.
-    const std::size_t nr = table.values(row) + 1, nc = table.values(col);
+    const RowIndex idx = row_index(table, row, regions, ref);
+    // Accumulate by row number and column dictionary id, name at the end.
+    const std::size_t nr = idx.names.size(), nc = table.values(col);
     std::vector<Cell> rows(nr), cells(nr * nc);
     for (std::size_t i = 0; i < table.rows().size(); ++i) {
         const std::uint32_t n = counts[i];
         if (n == 0) continue;
         const FacetTable::Row& x = table.rows()[i];
-        const std::size_t r = x.value[row] == FacetTable::kNone ? nr - 1 : x.value[row];
-        rows[r].add(x.doc, n);
-        table.for_each_value(x, col, [&](std::uint32_t c) { cells[r * nc + c].add(x.doc, n); });
+        const std::uint32_t v = x.value[idx.key];
+        for (const std::uint32_t r : v == FacetTable::kNone ? idx.of_none : idx.of_value[v]) {
+            rows[r].add(x.doc, n);
+            table.for_each_value(x, col, [&](std::uint32_t c) { cells[r * nc + c].add(x.doc, n); });
+        }
     }
     Matrix m;
-    auto name = [&](std::size_t r) { return r == nr - 1 ? std::string() : table.value(row, static_cast<std::uint32_t>(r)); };
     for (std::size_t r = 0; r < nr; ++r) {
         if (rows[r].passages == 0) continue;
-        m.rows[name(r)] = rows[r];
+        m.rows[idx.names[r]] = rows[r];
         for (std::size_t c = 0; c < nc; ++c)
-            if (cells[r * nc + c].passages) m.cells[{name(r), table.value(col, static_cast<std::uint32_t>(c))}] = cells[r * nc + c];
+            if (cells[r * nc + c].passages) m.cells[{idx.names[r], table.value(col, static_cast<std::uint32_t>(c))}] = cells[r * nc + c];
     }
     return m;
+}
+
+// The row's cell, empty for a row with no text.
+const Cell& row_cell(const Matrix& m, const std::string& r) {
+    static const Cell empty;
+    const auto it = m.rows.find(r);
+    return it == m.rows.end() ? empty : it->second;
 }
 
 std::string csv_field(const std::string& s) {
@@ -158,6 +203,9 @@ struct CompareRun {
     ParsedQuery pq;
     Filters filters;
     FacetField row = kCountryField, col = kThemeField;
+    /// With by=region: the regions asked for (regions=, else region=), as slugs, one row
+    /// each; empty for the top regions present.
+    std::vector<std::string> regions;
     DocumentMatch match;
     Matrix matched, universe;
 };
@@ -167,14 +215,15 @@ namespace {
 Matrix count(const CompareRun& run, const Xapian::Query& q, const std::shared_ptr<const FacetColumn>& column) {
     FacetCounter counter(column);
     counter.count(run.db, q, run.searcher.limits().max_seconds);
-    return tally(counter, run.row, run.col);
+    return tally(counter, run.row, run.col, run.regions, run.searcher.reference());
 }
 
 // Rows: every row with text under the filters. Columns: those asked for, all themes, or
 // the years or languages present.
 std::pair<std::vector<std::string>, std::vector<std::string>> rows_and_columns(const CompareRun& run) {
-    std::vector<std::string> rows, cols;
-    for (const auto& [r, c] : run.universe.rows) rows.push_back(r);
+    std::vector<std::string> rows = run.regions, cols;
+    if (rows.empty())
+        for (const auto& [r, c] : run.universe.rows) rows.push_back(r);
     if (!run.req.column_values.empty()) {
         cols = run.req.column_values;
     } else if (run.req.columns == "theme") {
@@ -229,7 +278,7 @@ nlohmann::json cell_json(const CompareRun& run, const std::string& r, const std:
     // Themes overlap, so a theme cell is a share of the row's passages. Years and
     // languages partition a row: with a query, a cell is the share of that slice that
     // matches; without one, the slice's share of the row.
-    std::size_t denominator = run.universe.rows.at(r).passages;
+    std::size_t denominator = row_cell(run.universe, r).passages;
     if (run.col != kThemeField && run.pq.has_text) {
         auto u = run.universe.cells.find({r, c});
         denominator = u == run.universe.cells.end() ? 0 : u->second.passages;
@@ -244,12 +293,10 @@ nlohmann::json cell_json(const CompareRun& run, const std::string& r, const std:
 nlohmann::json rows_json(const CompareRun& run, const std::vector<std::string>& rows) {
     nlohmann::json out = nlohmann::json::array();
     for (const std::string& r : rows) {
-        const Cell& u = run.universe.rows.at(r);
-        auto m = run.matched.rows.find(r);
+        const Cell& u = row_cell(run.universe, r);
+        const Cell& m = row_cell(run.matched, r);
         out.push_back({{"value", r}, {"label", facet_label(run.searcher.reference(), run.req.rows, r)}, {"passages", u.passages},
-                       {"documents", u.documents},
-                       {"matching_passages", m == run.matched.rows.end() ? 0 : m->second.passages},
-                       {"matching_documents", m == run.matched.rows.end() ? 0 : m->second.documents}});
+                       {"documents", u.documents}, {"matching_passages", m.passages}, {"matching_documents", m.documents}});
     }
     return out;
 }
@@ -270,6 +317,14 @@ CompareRun Searcher::prepare_compare(Xapian::Database& db, const CompareRequest&
     for (const std::string& v : req.row_values) run.filters.add(req.rows, v);
     check_filters(run.filters, ref_, db);
     run.row = req.rows == "country" ? kCountryField : kRegionField;
+    if (run.row == kRegionField) {
+        // Each region asked for is a row under its own name, a sub-region too.
+        Filters asked;
+        for (const std::string& v : req.row_values) asked.add("region", v);
+        check_filters(asked, ref_, db);
+        const Filters& rows = req.row_values.empty() ? run.filters : asked;
+        if (auto it = rows.values.find("region"); it != rows.values.end()) run.regions = it->second;
+    }
     run.col = req.columns == "theme" ? kThemeField : req.columns == "year" ? kYearField : kLangField;
     return run;
 }

@@ -1,0 +1,77 @@
+// The views a researcher reads, on the bundled corpus indexed for real: compare rows by
+// region and sub-region, field filters joined by AND, and snippets of cross-language hits.
+#include "strata/reference.h"
+#include "strata/search.h"
+#include "support.h"
+
+#include <gtest/gtest.h>
+
+#include <regex>
+#include <set>
+
+namespace strata {
+namespace {
+
+class Views : public ::testing::Test {
+protected:
+    static void SetUpTestSuite() {
+        dir_ = new test::TempDir;
+        test::build_index(bundled_corpus_dir(), *dir_ / "idx");
+        searcher_ = new Searcher(SearcherOptions{{(*dir_ / "idx").string()}, {}},
+                                 reference_for_index((*dir_ / "idx").string(), bundled_corpus_dir()));
+    }
+    static void TearDownTestSuite() {
+        delete searcher_;
+        delete dir_;
+    }
+    static nlohmann::json search(const ParamMap& p) { return searcher_->search(SearchRequest::from_params(p)); }
+    static nlohmann::json compare(const ParamMap& p) { return searcher_->compare(CompareRequest::from_params(p)); }
+    static test::TempDir* dir_;
+    static Searcher* searcher_;
+};
+test::TempDir* Views::dir_ = nullptr;
+Searcher* Views::searcher_ = nullptr;
+
+// Every region asked for is a row of its own, under its own name, and counts what a search
+// filtered by that region counts: a country belongs to its region and to its sub-region.
+TEST_F(Views, CompareGivesEachRequestedRegionItsOwnRow) {
+    const std::vector<std::pair<std::string, std::vector<std::pair<std::string, std::string>>>> cases = {
+        {"southern-europe,western-europe,northern-europe",
+         {{"southern-europe", "Southern Europe"}, {"western-europe", "Western Europe"}, {"northern-europe", "Northern Europe"}}},
+        {"latin-america-and-the-caribbean,europe", {{"latin-america-and-the-caribbean", "Latin America and the Caribbean"}, {"europe", "Europe"}}},
+        {"Latin America and the Caribbean,eastern-asia,asia",
+         {{"latin-america-and-the-caribbean", "Latin America and the Caribbean"}, {"eastern-asia", "Eastern Asia"}, {"asia", "Asia"}}},
+    };
+    for (const auto& [regions, expected] : cases) {
+        for (const std::string& q : {std::string(), std::string("ethics")}) {
+            const auto m = compare({{"by", {"region,theme"}}, {"regions", {regions}}, {"q", {q}}, {"best", {"false"}}});
+            ASSERT_EQ(m["rows"].size(), expected.size()) << regions << " q=" << q << "\n" << m["rows"].dump();
+            for (std::size_t i = 0; i < expected.size(); ++i) {
+                const auto& row = m["rows"][i];
+                EXPECT_EQ(row["value"], expected[i].first) << regions;
+                EXPECT_EQ(row["label"], expected[i].second) << regions;
+                const auto s = search({{"region", {expected[i].first}}, {"q", {q}}, {"facets", {"none"}}});
+                EXPECT_EQ(row["matching_documents"], s["total_documents"]) << expected[i].first << " q=" << q;
+                EXPECT_EQ(row["matching_passages"], s["total_passages"]) << expected[i].first << " q=" << q;
+                const auto all = search({{"region", {expected[i].first}}, {"facets", {"none"}}});
+                EXPECT_EQ(row["documents"], all["total_documents"]) << expected[i].first;
+            }
+            // A cell counts its own row's passages: the row's ethics cell is the search's.
+            for (const auto& cell : m["cells"]) {
+                if (cell["column"] != "ethics") continue;
+                const auto s = search({{"region", {cell["row"]}}, {"theme", {"ethics"}}, {"q", {q}}, {"facets", {"none"}}});
+                EXPECT_EQ(cell["passages"], s["total_passages"]) << cell["row"] << " q=" << q;
+            }
+        }
+    }
+    // Europe as a whole keeps all its documents, the EU's among them.
+    const auto europe = compare({{"by", {"region,theme"}}, {"regions", {"europe"}}, {"best", {"false"}}});
+    EXPECT_EQ(europe["rows"][0]["documents"], search({{"region", {"europe"}}, {"facets", {"none"}}})["total_documents"]);
+    // region= names the rows too when regions= is not given.
+    const auto filtered = compare({{"by", {"region,theme"}}, {"region", {"western-europe"}}, {"best", {"false"}}});
+    ASSERT_EQ(filtered["rows"].size(), 1u);
+    EXPECT_EQ(filtered["rows"][0]["label"], "Western Europe");
+}
+
+}  // namespace
+}  // namespace strata

@@ -73,5 +73,51 @@ TEST_F(Views, CompareGivesEachRequestedRegionItsOwnRow) {
     EXPECT_EQ(filtered["rows"][0]["label"], "Western Europe");
 }
 
+// Passages tagged with the theme, read page by page (group=passage).
+std::set<std::string> passages_with(Searcher& s, const std::string& theme, const std::string& also = "") {
+    std::set<std::string> out;
+    for (int page = 1;; ++page) {
+        const auto r = s.search(SearchRequest::from_params(
+            {{"theme", {theme}}, {"group", {"passage"}}, {"per_page", {"100"}}, {"page", {std::to_string(page)}}, {"facets", {"none"}}}));
+        for (const auto& h : r["hits"]) {
+            const auto& p = h["passages"][0];
+            if (also.empty() || p["themes"].contains(also)) out.insert(h["id"].get<std::string>() + "#" + p["n"].dump());
+        }
+        if (r["hits"].size() < 100) return out;
+    }
+}
+
+// Field filters written apart in q must all hold, with or without AND between them; only
+// the comma inside one filter (or one parameter) means OR.
+TEST_F(Views, FieldFiltersJoinedByAndIntersect) {
+    const std::size_t health = passages_with(*searcher_, "health").size();
+    const std::size_t both = passages_with(*searcher_, "health", "defence").size();
+    ASSERT_GT(both, 0u);
+    ASSERT_LT(both, health);
+    for (const std::string& q : {"theme:health AND theme:defence", "theme:health theme:defence", "theme:defence AND theme:health"}) {
+        const auto r = search({{"q", {q}}, {"facets", {"none"}}});
+        EXPECT_EQ(r["total_passages"].get<std::size_t>(), both) << q;
+        EXPECT_EQ(r["warnings"].size(), 0u) << q;
+    }
+    // A filter in q and a parameter on the same field must both hold too.
+    EXPECT_EQ(search({{"q", {"theme:health"}}, {"theme", {"defence"}}, {"facets", {"none"}}})["total_passages"].get<std::size_t>(), both);
+    // The comma is OR, in q as in a parameter.
+    const auto either = search({{"theme", {"health,defence"}}, {"facets", {"none"}}});
+    EXPECT_EQ(search({{"q", {"theme:health,defence"}}, {"facets", {"none"}}})["total_passages"], either["total_passages"]);
+    EXPECT_GT(either["total_passages"].get<std::size_t>(), health);
+    // Year ranges narrow to both.
+    const auto years = search({{"q", {"year:2018..2020 AND year:2020..2022"}}, {"facets", {"none"}}});
+    EXPECT_EQ(years["total"], search({{"year", {"2020"}}, {"facets", {"none"}}})["total"]);
+    // The response says which groups it required.
+    const auto r = search({{"q", {"theme:health AND theme:defence"}}, {"facets", {"none"}}});
+    EXPECT_EQ(r["query"]["filters"]["theme"], nlohmann::json::array({"health"}));
+    EXPECT_EQ(r["query"]["filters"]["and"][0]["theme"], nlohmann::json::array({"defence"}));
+    // Compare counts the same intersection.
+    const auto m = compare({{"q", {"theme:health AND theme:defence"}}, {"by", {"region,theme"}}, {"best", {"false"}}});
+    std::size_t compared = 0;
+    for (const auto& row : m["rows"]) compared += row["matching_passages"].get<std::size_t>();
+    EXPECT_EQ(compared, both);
+}
+
 }  // namespace
 }  // namespace strata

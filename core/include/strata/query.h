@@ -24,18 +24,26 @@
 namespace strata {
 
 /// Filter values by field ("country", "region", "theme", "lang", "type"); values in one
-/// field are ORed, fields are ANDed. Years are a range.
+/// field are ORed, fields are ANDed. Years are a range. A field filtered twice over (in q,
+/// or in q and a parameter) gets a second group of values in `also`, ANDed with the first:
+/// only the values of one parameter or one field filter, comma-separated, are ORed.
 struct Filters {
     std::map<std::string, std::vector<std::string>> values;
+    /// Further groups that must hold as well: (field, values ORed).
+    std::vector<std::pair<std::string, std::vector<std::string>>> also;
     std::optional<int> year_from, year_to;
 
-    [[nodiscard]] bool empty() const { return values.empty() && !year_from && !year_to; }
-    /// Adds comma-separated values (or a year range) for @p field; throws InvalidRequest.
+    [[nodiscard]] bool empty() const { return values.empty() && also.empty() && !year_from && !year_to; }
+    /// Adds comma-separated values (or a year range) for @p field, ORed with the field's
+    /// values; throws InvalidRequest.
     void add(const std::string& field, const std::string& value);
+    /// Adds comma-separated values (or a year range) for @p field that must hold together
+    /// with the field's values already given (a field filter written in q).
+    void require(const std::string& field, const std::string& value);
     /// The boolean query of all filters, leaving out @p except (a facet name) if given.
     [[nodiscard]] Xapian::Query to_query(const std::string& except = "") const;
-    /// Adds @p other's values and narrows the year range to both (q's own field filters
-    /// joining the request's parameters).
+    /// Requires @p other's filters as well and narrows the year range to both (q's own
+    /// field filters joining the request's parameters).
     void intersect(const Filters& other);
     /// Whether a facet has selected values.
     [[nodiscard]] bool selects(const std::string& facet) const;

@@ -105,13 +105,15 @@ void check(std::vector<std::string>& values, const std::string& parameter, const
 }  // namespace
 
 void check_filters(Filters& filters, const ReferenceData& ref, Xapian::Database& db) {
-    for (auto& [field, values] : filters.values) {
+    auto check_field = [&](const std::string& field, std::vector<std::string>& values) {
         if (field == "country" && !ref.countries.empty()) check(values, "country", known_countries(ref), false);
         else if (field == "region" && !ref.countries.empty()) check(values, "region", known_regions(ref), true);
         else if (field == "theme" && !ref.themes.empty()) check_themes(values, ref, "theme");
         else if (field == "type") check(values, "type", plain(document_types()), false);
         else if (field == "lang") check(values, "lang", known_languages(db), false);
-    }
+    };
+    for (auto& [field, values] : filters.values) check_field(field, values);
+    for (auto& [field, values] : filters.also) check_field(field, values);
 }
 
 void check_themes(std::vector<std::string>& themes, const ReferenceData& ref, const std::string& parameter) {

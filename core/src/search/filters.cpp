@@ -63,33 +63,54 @@ void Filters::add(const std::string& field, const std::string& value) {
     }
 }
 
+void Filters::require(const std::string& field, const std::string& value) {
+    Filters one;
+    one.add(field, value);
+    intersect(one);
+}
+
 void Filters::intersect(const Filters& other) {
-    for (const auto& [field, vals] : other.values)
-        for (const std::string& v : vals) add(field, v);
+    auto require_group = [&](const std::string& field, const std::vector<std::string>& vals) {
+        const auto it = values.find(field);
+        if (it == values.end()) values[field] = vals;
+        else if (it->second != vals && std::find(also.begin(), also.end(), std::pair(field, vals)) == also.end())
+            also.emplace_back(field, vals);
+    };
+    for (const auto& [field, vals] : other.values) require_group(field, vals);
+    for (const auto& [field, vals] : other.also) require_group(field, vals);
     if (other.year_from) year_from = std::max(year_from.value_or(0), *other.year_from);
     if (other.year_to) year_to = std::min(year_to.value_or(9999), *other.year_to);
 }
 
 bool Filters::selects(const std::string& facet) const {
     if (facet == "year") return year_from || year_to;
-    return values.count(facet) > 0;
+    return values.count(facet) > 0 || std::any_of(also.begin(), also.end(), [&](const auto& g) { return g.first == facet; });
 }
+
+namespace {
+
+// The passages with any of @p vals in @p field.
+Xapian::Query any_of(const std::string& field, const std::vector<std::string>& vals) {
+    std::vector<Xapian::Query> alts;
+    for (const std::string& v : vals) {
+        if (field == "country") alts.emplace_back(std::string(schema::kCountry) + v);
+        else if (field == "region") alts.emplace_back(schema::term(schema::kRegion, v));
+        else if (field == "theme") alts.emplace_back(schema::term(schema::kTheme, v));
+        else if (field == "lang") alts.emplace_back(std::string(schema::kLanguage) + v);
+        else if (field == "type") alts.emplace_back(schema::term(schema::kType, v));
+        else if (field == "doc") alts.emplace_back(std::string(schema::kDocId) + v);
+    }
+    return Xapian::Query(Xapian::Query::OP_OR, alts.begin(), alts.end());
+}
+
+}  // namespace
 
 Xapian::Query Filters::to_query(const std::string& except) const {
     std::vector<Xapian::Query> parts;
-    for (const auto& [field, vals] : values) {
-        if (field == except) continue;
-        std::vector<Xapian::Query> alts;
-        for (const std::string& v : vals) {
-            if (field == "country") alts.emplace_back(std::string(schema::kCountry) + v);
-            else if (field == "region") alts.emplace_back(schema::term(schema::kRegion, v));
-            else if (field == "theme") alts.emplace_back(schema::term(schema::kTheme, v));
-            else if (field == "lang") alts.emplace_back(std::string(schema::kLanguage) + v);
-            else if (field == "type") alts.emplace_back(schema::term(schema::kType, v));
-            else if (field == "doc") alts.emplace_back(std::string(schema::kDocId) + v);
-        }
-        parts.emplace_back(Xapian::Query::OP_OR, alts.begin(), alts.end());
-    }
+    for (const auto& [field, vals] : values)
+        if (field != except) parts.push_back(any_of(field, vals));
+    for (const auto& [field, vals] : also)
+        if (field != except) parts.push_back(any_of(field, vals));
     if ((year_from || year_to) && except != "year") {
         parts.emplace_back(Xapian::Query::OP_VALUE_RANGE, schema::kSlotYear,
                            Xapian::sortable_serialise(year_from.value_or(0)),

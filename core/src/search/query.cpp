@@ -532,7 +532,8 @@ private:
                 return b_.phrase_text(l.text);
             case Tok::kField:
                 if (top) {
-                    top_.add(l.field, l.text);
+                    // Field filters written apart must all hold, whether AND joins them or not.
+                    top_.require(l.field, l.text);
                     return Xapian::Query();
                 } else {
                     Filters f;

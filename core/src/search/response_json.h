@@ -15,6 +15,8 @@ namespace strata {
 inline nlohmann::json filters_json(const Filters& f) {
     nlohmann::json j = nlohmann::json::object();
     for (const auto& [k, v] : f.values) j[k] = v;
+    // A field filtered twice: each further group must hold as well.
+    for (const auto& [k, v] : f.also) j["and"].push_back({{k, v}});
     if (f.year_from) j["year_from"] = *f.year_from;
     if (f.year_to) j["year_to"] = *f.year_to;
     return j;

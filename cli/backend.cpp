@@ -36,7 +36,7 @@ public:
         if (path.rfind(docs, 0) == 0) {
             const std::string rest = path.substr(docs.size());
             const auto slash = rest.find('/');
-            if (slash == std::string::npos) return searcher_.document(rest, one("q"));
+            if (slash == std::string::npos) return searcher_.document(DocumentRequest::from_params(rest, params));
             const std::string count = one("count");
             return searcher_.similar(rest.substr(0, slash), count.empty() ? 10 : std::stoi(count));
         }

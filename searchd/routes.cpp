@@ -135,8 +135,7 @@ std::vector<Route> Server::routes() {
         {"POST", "/v1/batch", "batch", [this, &s](const Request& req) { return batch(s, *batch_pool_, config_.max_batch, req); }},
         {"GET", "/v1/documents/{id}", "document",
          [&s](const Request& req) {
-             only_params(req, {"q"});
-             return Response::json(s.document(req.path_params.at("id"), req.param("q")));
+             return Response::json(s.document(DocumentRequest::from_params(req.path_params.at("id"), req.params)));
          }},
         {"GET", "/v1/documents/{id}/similar", "similar",
          [&s](const Request& req) {

@@ -82,6 +82,8 @@ class OpenApiContract(unittest.TestCase):
 
     def test_other_routes_match_the_spec(self):
         self.check("/v1/documents/{id}", "/v1/documents/gb-2021-test-strategy?q=ethics", 200)
+        self.check("/v1/documents/{id}", "/v1/documents/es-2020-test-estrategia?q=ethics&crosslingual=false&theme=ethics", 200)
+        self.check("/v1/documents/{id}", "/v1/documents/es-2020-test-estrategia", 200)
         self.check("/v1/documents/{id}/similar", "/v1/documents/es-2020-test-estrategia/similar", 200)
         self.check("/v1/themes", "/v1/themes", 200)
         self.check("/v1/countries", "/v1/countries", 200)
@@ -92,7 +94,8 @@ class OpenApiContract(unittest.TestCase):
 
     def test_compare_and_batch_match_the_spec(self):
         for q in ["/v1/compare", "/v1/compare?q=datos&by=country,year", "/v1/compare?q=ethics&by=region,theme&crosslingual=true",
-                  "/v1/compare?by=country,lang&best=false&countries=ES,MX"]:
+                  "/v1/compare?by=country,lang&best=false&countries=ES,MX",
+                  "/v1/compare?by=region,theme&regions=southern-europe,western-europe,americas"]:
             self.check("/v1/compare", q, 200)
         self.check("/v1/compare", "/v1/compare?by=theme,country", 400)
         body = json.dumps({"queries": [{"id": "a", "q": "ethics"}, {"id": 2, "per_page": 0}], "defaults": {"facets": "country"}})
@@ -108,6 +111,7 @@ class OpenApiContract(unittest.TestCase):
         self.check("/v1/search", "/v1/search?per_page=500", 400)
         self.check("/v1/search", "/v1/search?q=" + "a" * 5000, 413)
         self.check("/v1/documents/{id}", "/v1/documents/no-such-doc", 404)
+        self.check("/v1/documents/{id}", "/v1/documents/gb-2021-test-strategy?q=ethics&page=2", 400)
         self.check("/v1/documents/{id}/similar", "/v1/documents/x1/similar?count=0", 400)
 
     def test_the_contract_can_fail(self):

@@ -304,15 +304,15 @@ TEST_F(Search, RejectsBadParameters) {
 }
 
 TEST_F(Search, ReturnsADocumentWithItsPassages) {
-    const auto d = searcher_->document("gb-2021-test-strategy", "ethics");
+    const auto d = searcher_->document(DocumentRequest::from_params("gb-2021-test-strategy", {{"q", {"ethics"}}}));
     EXPECT_EQ(d["title"], "Test strategy on trustworthy AI");
     ASSERT_EQ(d["passages"].size(), 2u);
     EXPECT_EQ(d["passages"][0]["section"], "Ethics and trust");
     EXPECT_TRUE(d["passages"][0]["matched"].get<bool>());
     EXPECT_NE(d["passages"][0]["highlight"].get<std::string>().find("<mark>ethics</mark>"), std::string::npos);
     EXPECT_TRUE(d["theme_profile"].contains("ethics"));
-    EXPECT_THROW((void)searcher_->document("../etc/passwd"), NotFound);
-    EXPECT_THROW((void)searcher_->document("no-such-doc"), NotFound);
+    EXPECT_THROW((void)searcher_->document({"../etc/passwd", {}}), NotFound);
+    EXPECT_THROW((void)searcher_->document({"no-such-doc", {}}), NotFound);
 }
 
 TEST_F(Search, DocumentsMatchAsWholesAndMostWordsSuffice) {

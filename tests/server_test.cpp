@@ -86,6 +86,30 @@ TEST_F(Server, ServesEveryReadRoute) {
     EXPECT_NE(m.body.find("strata_http_request_duration_seconds_bucket"), std::string::npos);
 }
 
+// The document route takes the matching options of search, and its matching passages are
+// those the search counts for that document.
+TEST_F(Server, DocumentsMatchTheirPassagesAsTheSearchDoes) {
+    for (const std::string& options : {"q=ethics", "q=ethics&crosslingual=false", "q=ethics&crosslingual=off&country=GB,ES",
+                                       "q=ethics&country=ES", "theme=ethics", "q=data&lang=es", "q=trust+AND+theme:ethics"}) {
+        const auto found = get_json("/v1/search?facets=none&per_page=100&" + options);
+        ASSERT_FALSE(found["hits"].empty()) << options;
+        for (const auto& hit : found["hits"]) {
+            const auto d = get_json("/v1/documents/" + hit["id"].get<std::string>() + "?" + options);
+            EXPECT_EQ(d["matching_passages"], hit["matching_passages"]) << options << " " << hit["id"];
+            std::size_t matched = 0;
+            for (const auto& p : d["passages"]) matched += p["matched"].get<bool>() ? 1 : 0;
+            EXPECT_EQ(matched, hit["matching_passages"].get<std::size_t>()) << options << " " << hit["id"];
+        }
+    }
+    // The Spanish document matches "ethics" through its translation only.
+    EXPECT_GT(get_json("/v1/documents/es-2020-test-estrategia?q=ethics")["matching_passages"], 0);
+    EXPECT_EQ(get_json("/v1/documents/es-2020-test-estrategia?q=ethics&crosslingual=false")["matching_passages"], 0);
+    EXPECT_EQ(get_json("/v1/documents/es-2020-test-estrategia?q=ethics&country=MX")["matching_passages"], 0);
+    const auto bad = get_json("/v1/documents/es-2020-test-estrategia?q=ethics&page=2", 400);
+    EXPECT_EQ(bad["error"]["code"], "invalid_parameter");
+    EXPECT_EQ(get_json("/v1/documents/es-2020-test-estrategia?q=ethics&country=XX", 400)["error"]["code"], "invalid_filter");
+}
+
 TEST_F(Server, UnicodeQueriesTravelPercentEncoded) {
     const auto j = get_json("/v1/search?q=" + test::url_encode("인공지능"));
     ASSERT_EQ(j["hits"].size(), 1u);

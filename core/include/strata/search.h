@@ -27,6 +27,7 @@ class FacetColumn;
 struct FacetTally;
 struct SearchRun;
 struct CompareRun;
+struct DocumentMatches;
 
 /// Request parameters as they come from a URL or a command line: name → values.
 using ParamMap = std::map<std::string, std::vector<std::string>>;
@@ -85,6 +86,20 @@ struct CompareRequest {
     void validate(const SearchLimits& limits) const;
 };
 
+/// GET /v1/documents/{id}, as a struct: the document, with the matching options of a
+/// search, so that its passages match as they do in that search.
+struct DocumentRequest {
+    std::string id;
+    /// q, the filters and crosslingual; the other fields of a search are left out.
+    SearchRequest search;
+
+    /// Parses q, country, region, theme, year, lang, type and crosslingual. Throws
+    /// InvalidRequest naming the parameter.
+    static DocumentRequest from_params(const std::string& id, const ParamMap& params);
+    /// Whether any option asks for matching passages (a query or a filter).
+    [[nodiscard]] bool matches() const { return !search.q.empty() || !search.filters.empty(); }
+};
+
 /// A compare response as tidy CSV, one row per cell, UTF-8 with a byte-order mark so that
 /// spreadsheets read it right; cells that would start a formula are prefixed with '.
 [[nodiscard]] std::string compare_csv(const nlohmann::json& compare);
@@ -105,8 +120,9 @@ public:
 
     [[nodiscard]] nlohmann::json search(const SearchRequest& request) const;
     [[nodiscard]] nlohmann::json compare(const CompareRequest& request) const;
-    /// A document with all its passages; with @p q, matching passages carry a highlight.
-    [[nodiscard]] nlohmann::json document(const std::string& id, const std::string& q = "") const;
+    /// A document with all its passages. With a query or filters, the passages that the
+    /// same search counts for this document are `matched` and carry a highlight.
+    [[nodiscard]] nlohmann::json document(const DocumentRequest& request) const;
     [[nodiscard]] nlohmann::json similar(const std::string& id, int count) const;
     [[nodiscard]] nlohmann::json stats() const;
     [[nodiscard]] nlohmann::json themes() const;
@@ -126,6 +142,7 @@ private:
     [[nodiscard]] QueryContext query_context(Xapian::Database& db, const SearchRequest& r) const;
     [[nodiscard]] SearchRun prepare(Xapian::Database& db, const SearchRequest& req) const;
     [[nodiscard]] CompareRun prepare_compare(Xapian::Database& db, const CompareRequest& req) const;
+    [[nodiscard]] DocumentMatches document_matches(Xapian::Database& db, const DocumentRequest& req) const;
     [[nodiscard]] nlohmann::json did_you_mean(const SearchRun& run, const FacetTally& tallied) const;
     /// The facet column of @p db's revision, loaded on first use; null when not applicable.
     [[nodiscard]] std::shared_ptr<const FacetColumn> facet_column(Xapian::Database& db) const;

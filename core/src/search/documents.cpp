@@ -1,4 +1,7 @@
 // Searcher routes other than search: documents, similar documents, and index descriptions.
+#include "search/doc_match.h"
+#include "search/response_json.h"
+#include "search/search_steps.h"
 #include "search/snippet.h"
 #include "text/stopwords.h"
 #include "strata/corpus.h"
@@ -34,44 +37,60 @@ public:
 
 }  // namespace
 
-nlohmann::json Searcher::document(const std::string& id, const std::string& q) const {
-    check_id(id);
+// The passages of document @p id that the search of @p req counts (its match set, filters
+// included), with the query that marks them.
+struct DocumentMatches {
+    std::set<Xapian::docid> passages;
+    ParsedQuery pq;
+    Filters filters;
+};
+
+DocumentMatches Searcher::document_matches(Xapian::Database& db, const DocumentRequest& req) const {
+    SearchRun run = prepare(db, req.search);
+    const Xapian::Query doc(std::string(schema::kDocId) + req.id);
+    const Xapian::Query filter = run.filter.empty() ? doc : Xapian::Query(Xapian::Query::OP_AND, run.filter, doc);
+    const DocumentMatch match = match_documents(db, run.pq, filter, run.column, options_.limits.max_seconds);
+    DocumentMatches out{{}, std::move(run.pq), std::move(run.r.filters)};
+    Xapian::Enquire enq(db);
+    enq.set_query(match.passages);
+    enq.set_weighting_scheme(Xapian::BoolWeight());
+    const Xapian::MSet m = enq.get_mset(0, db.get_doccount());
+    for (auto it = m.begin(); it != m.end(); ++it) out.passages.insert(*it);
+    return out;
+}
+
+nlohmann::json Searcher::document(const DocumentRequest& req) const {
+    check_id(req.id);
+    req.search.validate(options_.limits);
     return index_.with_db([&](Xapian::Database& db) {
-        const nlohmann::json rec = record(db, id);
-        if (rec.is_null()) throw NotFound("no document with id '" + id + "'");
-        std::set<std::string> highlight;
-        std::set<Xapian::docid> matching;
-        if (!q.empty()) {
-            SearchRequest r;
-            r.q = q;
-            const ParsedQuery pq = parse_query(q, query_context(db, r));
-            highlight = pq.highlight;
-            if (pq.has_text) {
-                Xapian::Enquire enq(db);
-                enq.set_query(Xapian::Query(Xapian::Query::OP_FILTER, pq.query, Xapian::Query(std::string(schema::kDocId) + id)));
-                const Xapian::MSet m = enq.get_mset(0, db.get_doccount());
-                for (auto it = m.begin(); it != m.end(); ++it) matching.insert(*it);
-            }
-        }
+        const nlohmann::json rec = record(db, req.id);
+        if (rec.is_null()) throw NotFound("no document with id '" + req.id + "'");
+        const DocumentMatches matches = req.matches() ? document_matches(db, req) : DocumentMatches{};
         std::vector<std::pair<int, nlohmann::json>> passages;
-        const std::string term = std::string(schema::kDocId) + id;
+        const std::string term = std::string(schema::kDocId) + req.id;
         for (auto it = db.postlist_begin(term); it != db.postlist_end(term); ++it) {
             nlohmann::json d = nlohmann::json::parse(db.get_document(*it).get_data(), nullptr, false);
             if (d.is_discarded()) continue;
+            const bool matched = matches.passages.count(*it) > 0;
             nlohmann::json p = {{"n", d.value("n", 0)},          {"section", d.value("section", "")},
                                 {"page", d.value("page", 0)},    {"page_end", d.value("page_end", 0)},
                                 {"lang", d.value("lang", "")},   {"start", d.value("start", 0)},
                                 {"end", d.value("end", 0)},      {"themes", d.value("themes", nlohmann::json::object())},
-                                {"text", d.value("text", "")},   {"matched", matching.count(*it) > 0}};
-            if (matching.count(*it))
-                p["highlight"] = highlight_all(analyzer_, d.value("text", ""), d.value("lang", ""), highlight);
+                                {"text", d.value("text", "")},   {"matched", matched}};
+            if (matched)
+                p["highlight"] = highlight_all(analyzer_, d.value("text", ""), d.value("lang", ""), matches.pq.highlight);
             passages.emplace_back(d.value("n", 0), std::move(p));
         }
         std::sort(passages.begin(), passages.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
         nlohmann::json out = rec;
         out["passages"] = nlohmann::json::array();
         for (auto& [n, p] : passages) out["passages"].push_back(std::move(p));
-        out["matching_passages"] = matching.size();
+        out["matching_passages"] = matches.passages.size();
+        if (req.matches()) {
+            out["query"] = {{"q", req.search.q}, {"crosslingual", req.search.crosslingual}, {"filters", filters_json(matches.filters)}};
+            out["expansions"] = expansions_json(matches.pq.expansions);
+            out["warnings"] = matches.pq.warnings;
+        }
         out["generation"] = std::atoll(db.get_metadata("strata:generation").c_str());
         return out;
     });

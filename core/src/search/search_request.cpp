@@ -97,6 +97,15 @@ SearchRequest SearchRequest::from_params(const ParamMap& params) {
     return r;
 }
 
+DocumentRequest DocumentRequest::from_params(const std::string& id, const ParamMap& params) {
+    // The options that decide which passages match; paging and sorting have no meaning here.
+    static const std::set<std::string> matching = {"q", "country", "region", "theme", "year", "lang", "type", "crosslingual"};
+    for (const auto& [name, values] : params)
+        if (!matching.count(name) && name.rfind('_', 0) != 0)
+            throw InvalidRequest("invalid_parameter", "unknown parameter '" + name.substr(0, 60) + "'");
+    return DocumentRequest{id, SearchRequest::from_params(params)};
+}
+
 void SearchRequest::validate(const SearchLimits& limits) const {
     if (q.size() > limits.max_query_bytes)
         throw TooLarge("query is " + std::to_string(q.size()) + " bytes; the limit is " + std::to_string(limits.max_query_bytes));

@@ -119,5 +119,32 @@ TEST_F(Views, FieldFiltersJoinedByAndIntersect) {
     EXPECT_EQ(compared, both);
 }
 
+// A cross-language snippet marks a translation of several words as one phrase, never its
+// words one by one, and centres on the strongest match: no snippet of "ethics" shows a bare
+// "AI" (from "AI ethics", the English term of the concept) as a match.
+TEST_F(Views, CrossLanguageSnippetsMarkWholePhrasesAndCentreOnTheStrongestMatch) {
+    const auto r = search({{"q", {"ethics"}}, {"per_page", {"60"}}, {"facets", {"none"}}});
+    ASSERT_GT(r["hits"].size(), 30u);
+    const std::regex bare_ai("<mark>(AI|ai|Ai)</mark>");
+    bool eu_guidelines = false;
+    for (const auto& h : r["hits"]) {
+        for (const auto& p : h["passages"]) {
+            const std::string snippet = p["snippet"];
+            EXPECT_FALSE(std::regex_search(snippet, bare_ai)) << h["id"] << ": " << snippet;
+            if (h["id"] == "eu-2019-ethics-guidelines-trustworthy-ai" && p == h["passages"][0]) {
+                eu_guidelines = true;
+                EXPECT_NE(snippet.find("<mark>ethic"), std::string::npos) << snippet;
+            }
+        }
+    }
+    EXPECT_TRUE(eu_guidelines);
+    // Where the phrase itself stands, it is marked whole.
+    const auto gb = searcher_->document(DocumentRequest::from_params("gb-2021-national-ai-strategy", {{"q", {"ethics"}}}));
+    bool whole = false;
+    for (const auto& p : gb["passages"])
+        if (p.contains("highlight")) whole = whole || p["highlight"].get<std::string>().find("<mark>AI ethics</mark>") != std::string::npos;
+    EXPECT_TRUE(whole);
+}
+
 }  // namespace
 }  // namespace strata

@@ -69,6 +69,18 @@ struct Clause {
     std::string text;  ///< the part as the query wrote it, for saying how a hit matched
 };
 
+/// What a snippet marks for a query.
+struct Highlight {
+    /// Marked wherever a word has one: forms, "Z<lang>:stem" terms, CJK bigrams, "prefix*".
+    std::set<std::string> terms;
+    /// Multi-word translations and phrases, as the forms of each word in order: marked only
+    /// where the words follow each other, never word by word.
+    std::vector<std::vector<std::vector<std::string>>> phrases;
+    /// The terms of the words as typed, not of their translations: their matches are the
+    /// strongest, and a snippet centres on the strongest matches.
+    std::set<std::string> typed;
+};
+
 /// The outcome of parsing.
 struct ParsedQuery {
     /// The passages that carry any positive clause and no excluded one; MatchAll when
@@ -82,7 +94,7 @@ struct ParsedQuery {
     Filters filters;                  ///< field filters found at the top level of q
     std::vector<std::string> warnings;
     std::vector<Expansion> expansions;
-    std::set<std::string> highlight;  ///< terms whose occurrences are marked in snippets
+    Highlight highlight;              ///< what snippets mark
     std::vector<std::string> words;   ///< positive words, for spelling suggestions
 };
 

@@ -200,16 +200,29 @@ private:
     }
 
     // All the forms one token may take in a document, at one position.
-    std::vector<std::string> forms(const Token& t) {
+    static std::vector<std::string> forms(const Token& t) {
         std::vector<std::string> f{t.text};
         if (!t.folded.empty()) f.push_back(t.folded);
         if (!t.base.empty()) f.push_back(t.base);
-        for (const std::string& x : f) out_.highlight.insert(x);
         return f;
     }
 
+    // A term snippets mark; typed unless it comes from a translation.
+    void mark(const std::string& term) {
+        out_.highlight.terms.insert(term);
+        if (!translating_) out_.highlight.typed.insert(term);
+    }
+
+    // Marks the translations built in its lifetime as translations.
+    struct Translating {
+        bool& flag;
+        explicit Translating(bool& f) : flag(f) { flag = true; }
+        ~Translating() { flag = false; }
+    };
+
     Xapian::Query single(const Token& t, const std::vector<std::string>& langs) {
         const std::vector<std::string> f = forms(t);
+        for (const std::string& x : f) mark(x);
         Xapian::Query q(Xapian::Query::OP_SYNONYM, f.begin(), f.end());
         if (t.kind != TokenKind::kWord) return q;
         std::vector<std::string> stems;
@@ -222,7 +235,7 @@ private:
             std::string term = std::string(schema::kStem) + base + ":" + ctx_.analyzer.stem(t.text, base);
             if (std::find(stems.begin(), stems.end(), term) == stems.end()) stems.push_back(std::move(term));
         }
-        for (const std::string& s : stems) out_.highlight.insert(s);
+        for (const std::string& s : stems) mark(s);
         if (stems.empty()) return q;
         // One word, one synonym group: its forms and stems weigh as one term (the exact
         // form, indexed beside its stem, still counts twice).
@@ -237,6 +250,7 @@ private:
     // match, the words give the weight, and no position lists are read.
     Xapian::Query phrase(const std::vector<Token>& toks, const Xapian::Query& tag = Xapian::Query()) {
         std::vector<Xapian::Query> items;
+        std::vector<std::vector<std::string>> words;  // the forms of each word, for snippets
         Xapian::termpos first = toks.front().pos, last = first;
         std::string run;
         Xapian::termpos run_pos = 0;
@@ -246,12 +260,12 @@ private:
             const std::vector<std::string> bg = Analyzer::bigrams(run);
             if (bg.empty()) {
                 items.emplace_back(run);  // a lone character
-                out_.highlight.insert(run);
+                mark(run);
             }
             Xapian::termpos p = run_pos;
             for (const std::string& b : bg) {
                 items.emplace_back(b);
-                out_.highlight.insert(b);
+                mark(b);
                 last = std::max(last, p++);
             }
             run.clear();
@@ -265,11 +279,21 @@ private:
                 continue;
             }
             flush_run();
-            const std::vector<std::string> f = forms(t);
+            std::vector<std::string> f = forms(t);
             items.emplace_back(Xapian::Query::OP_OR, f.begin(), f.end());
+            words.push_back(std::move(f));
             last = std::max(last, t.pos);
         }
         flush_run();
+        // Words are marked as the phrase they make, never one by one: a bare "AI" is no
+        // match of "AI ethics".
+        std::vector<std::vector<std::vector<std::string>>>& phrases = out_.highlight.phrases;
+        if (words.size() >= 2 && words.size() == items.size()) {
+            if (std::find(phrases.begin(), phrases.end(), words) == phrases.end()) phrases.push_back(std::move(words));
+        } else {
+            for (const std::vector<std::string>& w : words)
+                for (const std::string& x : w) mark(x);
+        }
         if (items.size() == 1) return items.front();
         if (!tag.empty())
             return Xapian::Query(Xapian::Query::OP_FILTER, Xapian::Query(Xapian::Query::OP_AND, items.begin(), items.end()), tag);
@@ -289,6 +313,7 @@ private:
         if (!ctx_.lexicon || !ctx_.ref) return direct;
         const std::vector<std::size_t> found = ctx_.lexicon->concepts_for_query(toks);
         if (found.empty()) return direct;
+        const Translating translating(translating_);
         std::vector<Xapian::Query> alternatives;
         for (std::size_t ci : found) {
             const Concept& c = ctx_.ref->concepts[ci];
@@ -329,6 +354,7 @@ private:
                 if (l != from) targets.push_back(l);
             const auto found = dict.translate(t.text, from, targets);
             if (found.empty()) continue;
+            const Translating translating(translating_);
             Expansion e{raw, "", "dictionary translation (" + from + ")", {}};
             std::vector<Xapian::Query> alternatives{direct};
             for (const auto& [lang, words] : found) {
@@ -395,6 +421,7 @@ private:
     std::size_t terms_ = 0;
     std::set<std::string> stop_langs_;
     Xapian::Query last_direct_;  // the typed part of the last expansion
+    bool translating_ = false;   // building translations, not the words as typed
 
 public:
     std::vector<std::string> prefixes_;  // wildcard prefixes, for highlighting
@@ -584,7 +611,7 @@ ParsedQuery parse_query(std::string_view q, const QueryContext& ctx) {
         // Search the words instead: operators and punctuation become plain words.
         out.filters = Filters{};
         out.words.clear();
-        out.highlight.clear();
+        out.highlight = Highlight{};
         out.expansions.clear();
         out.warnings.push_back("query syntax: " + e.message + "; searched for the words instead");
         std::vector<std::string> words;
@@ -605,7 +632,7 @@ ParsedQuery parse_query(std::string_view q, const QueryContext& ctx) {
     }
     // Wildcards: highlight every indexed form that starts with a prefix is too costly; mark
     // the prefixes themselves so the snippet code can match by prefix.
-    for (const std::string& p : builder.prefixes_) out.highlight.insert(p + "*");
+    for (const std::string& p : builder.prefixes_) out.highlight.terms.insert(p + "*");
     out.has_text = !text_query.empty() && !(text_query.get_type() == Xapian::Query::LEAF_MATCH_ALL);
     out.query = out.has_text ? text_query : match_all();
     return out;

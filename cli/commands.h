@@ -71,6 +71,8 @@ CLI::App* add_batch(CLI::App& app, BatchArgs& args);
 /// `strata doc ID`
 struct DocArgs {
     std::string id, highlight;
+    bool crosslingual = true;
+    Filters filters;  ///< with --highlight, the passages match as in a search with them
 };
 CLI::App* add_doc(CLI::App& app, DocArgs& args);
 [[nodiscard]] int run_doc(const DocArgs& args, const Context& ctx);

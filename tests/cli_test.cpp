@@ -86,6 +86,23 @@ TEST_F(Cli, ShowsDocumentsThemesAndCountriesInBothModes) {
     strata("doc no-such-document", 1);
 }
 
+// Table output to a pipe or a file still shows what matched: words between [[ and ]], and
+// the matching passages marked; the passages match as in a search with the same options.
+TEST_F(Cli, DocHighlightShowsTheMatchesInTableOutput) {
+    for (const std::string& mode : {std::string(" "), remote()}) {
+        const std::string out = strata(mode + "doc gb-2021-test-strategy --highlight ethics");
+        EXPECT_NE(out.find("talks about [[ethics]]"), std::string::npos) << out;
+        EXPECT_NE(out.find("§ Ethics and trust  [match]"), std::string::npos) << out;
+        EXPECT_EQ(out.find("§ Data and compute  [match]"), std::string::npos) << out;
+        EXPECT_NE(out.find("1 passage of 2 matches"), std::string::npos) << out;
+        // The Spanish document matches "ethics" only through its translation.
+        EXPECT_NE(strata(mode + "doc es-2020-test-estrategia --highlight ethics").find("La [[ética]] de"), std::string::npos);
+        const std::string typed = strata(mode + "doc es-2020-test-estrategia --highlight ethics --no-crosslingual");
+        EXPECT_NE(typed.find("0 passages of 2 match"), std::string::npos) << typed;
+        EXPECT_EQ(typed.find("[["), std::string::npos) << typed;
+    }
+}
+
 TEST_F(Cli, CompareGivesTheSameMatrixEmbeddedAndRemote) {
     for (const std::string& args : std::vector<std::string>{"", "datos", "--by country,year", "--by region,theme ethics --crosslingual",
                                                             "--countries ES,MX --themes data"}) {

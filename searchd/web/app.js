@@ -140,9 +140,14 @@ function renderNotices(res) {
   }
   if (res.expansions && res.expansions.length) {
     const p = el('p', { class: 'notice', id: 'expansions' }, 'Also searched across languages: ');
+    // Each term is isolated with its own direction: an Arabic term never turns the list around.
     res.expansions.forEach((x, i) => {
-      const terms = Object.entries(x.terms).map(([lang, t]) => t.join(', ') + ` (${lang})`).join('; ');
-      p.append(el('strong', { text: x.matched }), ' → ', el('span', { dir: 'auto', text: terms }));
+      p.append(el('bdi', {}, el('strong', { text: x.matched })), ' → ');
+      Object.entries(x.terms).forEach(([lang, terms], j) => {
+        if (j) p.append('; ');
+        terms.forEach((t, k) => p.append(k ? ', ' : '', el('bdi', { class: 'term', lang, dir: 'auto', text: t })));
+        p.append(` (${lang})`);
+      });
       if (i < res.expansions.length - 1) p.append(' · ');
     });
     box.append(p);
@@ -174,7 +179,7 @@ function renderHits(res, s) {
     return;
   }
   for (const h of res.hits) {
-    const link = el('a', { href: docUrl(h.id, s.q), lang: h.language, dir: 'auto', text: h.title || h.id });
+    const link = el('a', { href: docUrl(h.id), lang: h.language, dir: 'auto', text: h.title || h.id });
     link.addEventListener('click', (e) => { e.preventDefault(); navigate({ view: 'doc', id: h.id }); });
     const head = el('h2', {}, link);
     if (h.title_en && h.title_en !== h.title) head.append(' ', el('span', { class: 'title-en', text: '— ' + h.title_en }));
@@ -363,10 +368,9 @@ function yearFacet(values, s) {
 }
 
 // ---------------------------------------------------------------- document view
-function docUrl(id, q) {
-  const p = new URLSearchParams({ view: 'doc', id });
-  if (q) p.set('q', q);
-  return '/?' + p.toString();
+// A document's link keeps the whole query state of the page (q, filters, crosslingual).
+function docUrl(id) {
+  return '/?' + stateParams(Object.assign(readState(), { view: 'doc', id, page: 1 })).toString();
 }
 
 async function renderDoc(s) {
@@ -374,14 +378,14 @@ async function renderDoc(s) {
   view.replaceChildren(el('p', { role: 'status', text: 'Loading…' }));
   let d, themes;
   try {
-    const params = new URLSearchParams();
-    if (s.q) params.set('q', s.q);
+    // The passages match as in the search: the same q, filters and crosslingual.
+    const params = stateParams(s, { forApi: true });
     [d, themes] = await Promise.all([api('/v1/documents/' + encodeURIComponent(s.id), params), themesInfo()]);
   } catch (e) {
     view.replaceChildren(notice('Could not open the document: ' + e.message, 'warn'));
     return;
   }
-  const back = el('a', { href: '/' + (s.q ? '?q=' + encodeURIComponent(s.q) : ''), text: '← Back to results' });
+  const back = el('a', { href: '/?' + stateParams(Object.assign({}, s, { view: 'search' })).toString(), text: '← Back to results' });
   back.addEventListener('click', (e) => { e.preventDefault(); navigate({ view: 'search', id: '' }); });
   const head = el('div', { class: 'doc-head' }, back,
     el('h1', { lang: d.language, dir: 'auto', text: d.title }),
@@ -420,12 +424,18 @@ async function renderDoc(s) {
     if (p.matched && !firstMatch) firstMatch = item;
     list.append(item);
   }
-  const matchNote = s.q ? el('p', { class: 'notice', text: d.matching_passages === 1 ? `1 passage matches “${s.q}”.` : `${d.matching_passages} passages match “${s.q}”.` }) : null;
+  const filtered = FILTERS.some((f) => s.filters[f].length) || s.year;
+  const what = (s.q ? ` “${s.q}”` : ' the search') + (s.q && filtered ? ' with its filters' : '');
+  const matchNote = s.q || filtered ? el('p', { class: 'notice', id: 'match-note', text: `${d.matching_passages} passage${d.matching_passages === 1 ? ' matches' : 's match'}${what}.` }) : null;
   view.replaceChildren(head, el('div', { class: 'doc-grid' }, el('div', {}, matchNote, list),
     el('div', { class: 'doc-meta' }, el('section', { class: 'profile', 'aria-label': 'About this document' }, dl), profile)));
-  if (firstMatch) {
-    firstMatch.scrollIntoView({ block: 'center' });
-    firstMatch.focus({ preventScroll: true });
+  // A link to a passage (#p-6) opens at that passage; otherwise at the first match. The
+  // passages are drawn after the page loaded, so the browser's own jump found nothing.
+  const anchor = /^#p-\d+$/.test(location.hash) ? document.getElementById(location.hash.slice(1)) : null;
+  const target = anchor || firstMatch;
+  if (target) {
+    target.scrollIntoView({ block: anchor ? 'start' : 'center' });
+    target.focus({ preventScroll: true });
   }
 }
 

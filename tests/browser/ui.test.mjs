@@ -264,3 +264,60 @@ test('the page is readable at phone width', async () => {
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+test('a hit opens its document with the whole query state, and the same passages match', async () => {
+  const { page, context, errors } = await open('/?q=ethics&country=ES');
+  await page.waitForSelector('.hit h2 a');
+  const link = page.locator('.hit h2 a', { hasText: 'Estrategia de prueba de inteligencia artificial' });
+  const href = decodeURIComponent(await link.getAttribute('href'));
+  assert.match(href, /view=doc/);
+  assert.match(href, /q=ethics/);
+  assert.match(href, /country=ES/);
+  const meta = await page.locator('.hit', { has: page.locator('h2 a', { hasText: 'Estrategia de prueba de inteligencia artificial' }) })
+    .locator('.meta').textContent();
+  const n = parseInt(meta.match(/(\d+) matching passage/)[1], 10);
+  await link.click();
+  await page.waitForSelector('#match-note');
+  assert.match(page.url(), /country=ES/);
+  assert.match(await page.textContent('#match-note'), new RegExp(`^${n} passages? match`));
+  assert.equal((await page.$$('.doc-passage.matched')).length, n);
+  // Without translations the Spanish document holds no match of "ethics", as in the search.
+  const { page: plain, context: plainContext } = await open('/?view=doc&id=es-2020-test-estrategia&q=ethics&crosslingual=false');
+  await plain.waitForSelector('#match-note');
+  assert.match(await plain.textContent('#match-note'), /^0 passages match/);
+  assert.equal((await plain.$$('.doc-passage.matched')).length, 0);
+  const { page: results, context: resultsContext } = await open('/?q=ethics&crosslingual=false&lang=en');
+  await results.waitForSelector('.hit h2 a');
+  const kept = decodeURIComponent(await results.getAttribute('.hit h2 a', 'href'));
+  assert.match(kept, /crosslingual=false/);
+  assert.match(kept, /lang=en/);
+  assert.deepEqual(errors, []);
+  await Promise.all([context.close(), plainContext.close(), resultsContext.close()]);
+});
+
+test('the expansions list gives every term its own direction', async () => {
+  const { page, context, errors } = await open('/?q=ethics');
+  await page.waitForSelector('#expansions');
+  const terms = await page.$$eval('#expansions .term', (els) => els.map((e) => [e.textContent, getComputedStyle(e).direction]));
+  const dir = Object.fromEntries(terms);
+  assert.equal(dir['أخلاقيات'], 'rtl', JSON.stringify(terms));
+  assert.equal(dir['ética'], 'ltr', JSON.stringify(terms));
+  assert.equal(dir['Ethik'], 'ltr', JSON.stringify(terms));
+  // The list reads left to right, in the order the terms come.
+  assert.equal(await page.$eval('#expansions', (e) => getComputedStyle(e).direction), 'ltr');
+  const text = await page.textContent('#expansions');
+  assert.ok(text.indexOf('أخلاقيات') < text.indexOf('Ethik') && text.indexOf('Ethik') < text.indexOf('ética'), text);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('a link to a passage opens the document at that passage', async () => {
+  const { page, context, errors } = await open('/?view=doc&id=gb-2021-test-strategy#p-1', { viewport: { width: 375, height: 260 } });
+  await page.waitForSelector('#p-1');
+  await page.waitForFunction(() => document.activeElement && document.activeElement.id === 'p-1');
+  const inView = await page.$eval('#p-1', (e) => { const r = e.getBoundingClientRect(); return r.top >= -1 && r.top < window.innerHeight; });
+  assert.ok(inView, 'passage 1 is in view');
+  assert.ok(await page.evaluate(() => window.scrollY > 0), 'the page scrolled to the passage');
+  assert.deepEqual(errors, []);
+  await context.close();
+});

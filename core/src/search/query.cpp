@@ -213,6 +213,18 @@ private:
         if (!translating_) out_.highlight.typed.insert(term);
     }
 
+    // Marks the words of a phrase as the phrase they make, never one by one (a bare "AI" is
+    // no match of "AI ethics"); words beside a CJK run (@p whole false) one by one.
+    void mark_phrase(std::vector<std::vector<std::string>> words, bool whole) {
+        std::vector<std::vector<std::vector<std::string>>>& phrases = out_.highlight.phrases;
+        if (whole && words.size() >= 2) {
+            if (std::find(phrases.begin(), phrases.end(), words) == phrases.end()) phrases.push_back(std::move(words));
+            return;
+        }
+        for (const std::vector<std::string>& w : words)
+            for (const std::string& x : w) mark(x);
+    }
+
     // Marks the translations built in its lifetime as translations.
     struct Translating {
         bool& flag;
@@ -285,15 +297,8 @@ private:
             last = std::max(last, t.pos);
         }
         flush_run();
-        // Words are marked as the phrase they make, never one by one: a bare "AI" is no
-        // match of "AI ethics".
-        std::vector<std::vector<std::vector<std::string>>>& phrases = out_.highlight.phrases;
-        if (words.size() >= 2 && words.size() == items.size()) {
-            if (std::find(phrases.begin(), phrases.end(), words) == phrases.end()) phrases.push_back(std::move(words));
-        } else {
-            for (const std::vector<std::string>& w : words)
-                for (const std::string& x : w) mark(x);
-        }
+        const bool whole = words.size() == items.size();
+        mark_phrase(std::move(words), whole);
         if (items.size() == 1) return items.front();
         if (!tag.empty())
             return Xapian::Query(Xapian::Query::OP_FILTER, Xapian::Query(Xapian::Query::OP_AND, items.begin(), items.end()), tag);

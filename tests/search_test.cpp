@@ -476,6 +476,22 @@ TEST_F(Search, AConceptNamedBySeveralWordsExpandsAsOne) {
     EXPECT_EQ(ids(run({{"q", {"inteligencia artificial"}}, {"crosslingual", {"false"}}})), (std::set<std::string>{"es-2020-test-estrategia"}));
 }
 
+TEST_F(Search, ARepeatedQueryIsAnsweredFromTheQueryCacheAsTheFirstTime) {
+    // The parse of a query is kept per thread; everything that changes a parse is in its key.
+    const ParamMap xling{{"q", {"inteligencia artificial"}}, {"crosslingual", {"true"}}, {"per_page", {"50"}}};
+    nlohmann::json first = run(xling), again = run(xling);
+    first.erase("took_ms");
+    again.erase("took_ms");
+    EXPECT_EQ(first, again);
+    // The same text with crosslingual=false, or narrowed to one language, is parsed anew.
+    const auto plain = run({{"q", {"inteligencia artificial"}}, {"crosslingual", {"false"}}});
+    EXPECT_EQ(plain["expansions"].size(), 0u);
+    EXPECT_EQ(ids(plain), (std::set<std::string>{"es-2020-test-estrategia"}));
+    const auto spanish = run({{"q", {"inteligencia artificial"}}, {"lang", {"es"}}, {"per_page", {"50"}}});
+    for (const auto& h : spanish["hits"]) EXPECT_EQ(h["language"], "es") << h["id"];
+    EXPECT_EQ(run(xling)["expansions"].size(), 1u);
+}
+
 }  // namespace
 }  // namespace strata
 

@@ -15,6 +15,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <cstdint>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -140,6 +141,8 @@ public:
 
 private:
     [[nodiscard]] QueryContext query_context(Xapian::Database& db, const SearchRequest& r) const;
+    /// parse_query(q, query_context(db, r)), from this thread's cache when it has it.
+    [[nodiscard]] ParsedQuery parse(Xapian::Database& db, const std::string& q, const SearchRequest& r) const;
     [[nodiscard]] SearchRun prepare(Xapian::Database& db, const SearchRequest& req) const;
     [[nodiscard]] CompareRun prepare_compare(Xapian::Database& db, const CompareRequest& req) const;
     [[nodiscard]] DocumentMatches document_matches(Xapian::Database& db, const DocumentRequest& req) const;
@@ -154,6 +157,7 @@ private:
     IndexHandle index_;
     mutable std::mutex columns_mu_;
     mutable std::vector<std::pair<std::string, std::shared_ptr<const FacetColumn>>> columns_;  // by version
+    std::uint64_t cache_id_;  ///< names this Searcher's per-thread query caches
 };
 
 }  // namespace strata

@@ -309,7 +309,7 @@ CompareRun Searcher::prepare_compare(Xapian::Database& db, const CompareRequest&
     sr.q = req.q;
     sr.filters = req.filters;
     sr.crosslingual = req.crosslingual;
-    CompareRun run{*this, db, req, parse_query(req.q, query_context(db, sr)), req.filters};
+    CompareRun run{*this, db, req, parse(db, req.q, sr), req.filters};
     run.filters.intersect(run.pq.filters);
     if (run.filters.year_from && run.filters.year_to && *run.filters.year_from > *run.filters.year_to)
         throw InvalidRequest("invalid_filter", "the year filters exclude every year");

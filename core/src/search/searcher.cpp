@@ -3,6 +3,7 @@
 #include "search/facet_table.h"
 #include "search/response_json.h"
 #include "search/filter_check.h"
+#include "search/query_cache.h"
 #include "search/search_steps.h"
 #include "text/stopwords.h"
 #include "text/translate.h"
@@ -11,6 +12,7 @@
 #include "strata/text.h"
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <set>
 #include <cmath>
@@ -24,6 +26,20 @@ nlohmann::json parse_data(const Xapian::Document& d) {
     return nlohmann::json::parse(d.get_data(), nullptr, false);
 }
 
+std::uint64_t next_cache_id() {
+    static std::atomic<std::uint64_t> next{1};
+    return next++;
+}
+
+// What changes when the index does: a new generation has a new UUID, an update in place a
+// new revision. Shards and remote databases have no one revision: their counts stand in.
+std::string index_version(Xapian::Database& db, bool single_local) {
+    std::string v = db.get_metadata("strata:generation");
+    v += '/' + std::to_string(db.get_doccount()) + '/' + std::to_string(db.get_lastdocid());
+    if (single_local) v += '/' + db.get_uuid() + ':' + std::to_string(db.get_revision());
+    return v;
+}
+
 const char* sort_name(SearchRequest::Sort s) {
     return s == SearchRequest::Sort::kRelevance ? "relevance" : s == SearchRequest::Sort::kYear ? "year" : "-year";
 }
@@ -31,7 +47,7 @@ const char* sort_name(SearchRequest::Sort s) {
 }  // namespace
 
 Searcher::Searcher(SearcherOptions options, ReferenceData reference)
-    : options_(std::move(options)), ref_(std::move(reference)), index_(options_.shards) {
+    : options_(std::move(options)), ref_(std::move(reference)), index_(options_.shards), cache_id_(next_cache_id()) {
     lexicon_ = std::make_unique<LexiconMatcher>(analyzer_, ref_);
     // Load the language data now rather than in the first request that needs it.
     (void)StopWords::builtin();
@@ -64,13 +80,29 @@ QueryContext Searcher::query_context(Xapian::Database& db, const SearchRequest& 
     ctx.limits.max_bytes = options_.limits.max_query_bytes;
     ctx.limits.max_terms = options_.limits.max_terms;
     ctx.limits.max_wildcard = options_.limits.max_wildcard;
-    std::set<std::string> langs;
-    const std::string prefix(schema::kLanguage);
-    for (auto it = db.allterms_begin(prefix); it != db.allterms_end(prefix); ++it)
-        langs.insert(Analyzer::stem_language((*it).substr(prefix.size())));
-    ctx.stem_languages.assign(langs.begin(), langs.end());
+    QueryCache& cache = thread_query_cache(cache_id_);
+    cache.set_version(index_version(db, index_.single_local()));
+    if (!cache.has_languages) {
+        std::set<std::string> langs;
+        const std::string prefix(schema::kLanguage);
+        for (auto it = db.allterms_begin(prefix); it != db.allterms_end(prefix); ++it)
+            langs.insert(Analyzer::stem_language((*it).substr(prefix.size())));
+        cache.stem_languages.assign(langs.begin(), langs.end());
+        cache.has_languages = true;
+    }
+    ctx.stem_languages = cache.stem_languages;
     if (auto it = r.filters.values.find("lang"); it != r.filters.values.end()) ctx.lang_filter = it->second;
     return ctx;
+}
+
+ParsedQuery Searcher::parse(Xapian::Database& db, const std::string& q, const SearchRequest& r) const {
+    const QueryContext ctx = query_context(db, r);  // brings the thread's cache up to the index's version
+    QueryCache& cache = thread_query_cache(cache_id_);
+    const std::string key = query_cache_key(q, ctx);
+    if (const ParsedQuery* hit = cache.find(key)) return *hit;
+    ParsedQuery pq = parse_query(q, ctx);
+    cache.put(key, pq);
+    return pq;
 }
 
 nlohmann::json Searcher::record(Xapian::Database& db, const std::string& id) const {
@@ -114,7 +146,7 @@ nlohmann::json Searcher::record(Xapian::Database& db, const std::string& id) con
 
 // Step 1: parse q, join its field filters to the request's, and check what they leave.
 SearchRun Searcher::prepare(Xapian::Database& db, const SearchRequest& req) const {
-    SearchRun run{*this, db, req, parse_query(req.q, query_context(db, req)), {}, {}, facet_column(db)};
+    SearchRun run{*this, db, req, parse(db, req.q, req), {}, {}, facet_column(db)};
     run.r.filters.intersect(run.pq.filters);
     if (run.r.filters.year_from && run.r.filters.year_to && *run.r.filters.year_from > *run.r.filters.year_to)
         throw InvalidRequest("invalid_filter", "the year filters exclude every year");

@@ -88,6 +88,15 @@ TEST_F(Search, FacetColumnsCountExactlyLikeXapiansValueCountMatchSpy) {
         {{"q", {"ethics"}}, {"crosslingual", {"true"}}, {"theme", {"ethics"}}},
         {{"country", {"ES", "MX"}}, {"year", {"2018.."}}, {"group", {"passage"}}},
         {{"q", {"zzzznothing"}}},
+        // Documents matched as wholes: pairs of clauses, exclusions, required words,
+        // phrases and a selected facet (counted again without its own filter).
+        {{"q", {"open data"}}},
+        {{"q", {"ethics trust data"}}, {"crosslingual", {"false"}}},
+        {{"q", {"data -ethics"}}},
+        {{"q", {"+data ethics"}}, {"group", {"passage"}}},
+        {{"q", {"\"open data\" supercomputer"}}},
+        {{"q", {"ethics"}}, {"country", {"GB", "ES"}}, {"lang", {"en"}}},
+        {{"q", {"-ethics"}}},
     };
     for (const ParamMap& p : requests) {
         ParamMap with_facets = p;
@@ -431,7 +440,7 @@ TEST_F(Compare, FacetColumnsGiveTheSameMatrixAsXapiansValueCountMatchSpy) {
     opt.facet_columns = false;
     const Searcher spy_only(opt, load_reference(test::test_corpus()));
     for (const char* by : {"country,theme", "country,year", "region,lang", "region,theme"}) {
-        for (const char* q : {"", "data", "ethics OR ética"}) {
+        for (const char* q : {"", "data", "ethics OR ética", "open data", "ethics trust -military", "+data ethics"}) {
             ParamMap p{{"by", {by}}};
             if (*q) p["q"] = {q};
             nlohmann::json a = compare(p);

@@ -212,10 +212,16 @@ struct CompareRun {
 
 namespace {
 
-Matrix count(const CompareRun& run, const Xapian::Query& q, const std::shared_ptr<const FacetColumn>& column) {
+Matrix count(const CompareRun& run, const DocumentMatch& m, const std::shared_ptr<const FacetColumn>& column) {
     FacetCounter counter(column);
-    counter.count(run.db, q, run.searcher.limits().max_seconds);
+    count_match(counter, run.db, m, run.searcher.limits().max_seconds);
     return tally(counter, run.row, run.col, run.regions, run.searcher.reference());
+}
+
+Matrix count(const CompareRun& run, const Xapian::Query& q, const std::shared_ptr<const FacetColumn>& column) {
+    DocumentMatch all;
+    all.passages = q;
+    return count(run, all, column);
 }
 
 // Rows: every row with text under the filters. Columns: those asked for, all themes, or
@@ -340,7 +346,7 @@ nlohmann::json Searcher::compare(const CompareRequest& req) const {
         // The one match set: documents match as wholes, as in search.
         const auto column = facet_column(db);
         run.match = match_documents(db, run.pq, filter, column, options_.limits.max_seconds);
-        run.matched = count(run, run.match.passages, column);
+        run.matched = count(run, run.match, column);
         run.universe = run.pq.has_text ? count(run, filter.empty() ? match_all() : Xapian::Query(Xapian::Query::OP_FILTER, match_all(), filter), column)
                                        : run.matched;
         const auto [rows, cols] = rows_and_columns(run);

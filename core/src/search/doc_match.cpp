@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <iterator>
 #include <unordered_map>
 
 namespace strata {
@@ -30,17 +31,15 @@ struct ClauseCounts {
     std::unordered_map<std::string, std::uint32_t> passages;  // document id → passages carrying the clause
     std::unordered_map<std::string, std::string> lang;        // document id → language of those passages
     std::uint32_t total = 0;                                  // passages carrying the clause
+    std::vector<Xapian::docid> ids;  // the passages, in docid order (with a column only)
 };
 
 Xapian::Query filtered(const Xapian::Query& q, const Xapian::Query& filter) {
     return filter.empty() ? q : Xapian::Query(Xapian::Query::OP_FILTER, q, filter);
 }
 
-// Passages per document that carry @p q, in one unweighted pass.
-ClauseCounts count_clause(Xapian::Database& db, const Xapian::Query& q, const Xapian::Query& filter,
-                          const std::shared_ptr<const FacetColumn>& column, double max_seconds) {
-    FacetCounter counter(column);
-    counter.count(db, filtered(q, filter), max_seconds);
+// Passages per document from a counter that has counted them.
+ClauseCounts clause_counts(FacetCounter& counter) {
     ClauseCounts out;
     const FacetTable& table = counter.table();
     const std::vector<std::uint32_t>& counts = counter.counts();
@@ -53,14 +52,57 @@ ClauseCounts count_clause(Xapian::Database& db, const Xapian::Query& q, const Xa
         out.lang.emplace(id, lang);
         out.total += counts[r];
     }
+    out.ids = counter.take_docids();
     return out;
 }
 
-std::size_t document_count(Xapian::Database& db) {
+// Passages per document that carry @p q, in one unweighted pass.
+ClauseCounts count_clause(Xapian::Database& db, const Xapian::Query& q, const Xapian::Query& filter,
+                          const std::shared_ptr<const FacetColumn>& column, double max_seconds) {
+    FacetCounter counter(column);
+    counter.keep_docids();
+    counter.count(db, filtered(q, filter), max_seconds);
+    return clause_counts(counter);
+}
+
+// The passages that carry both clauses: with a column, the intersection of their passages
+// (no match of its own); otherwise one unweighted pass of both queries.
+ClauseCounts count_pair(Xapian::Database& db, const Clause& a, const ClauseCounts& ca, const Clause& b,
+                        const ClauseCounts& cb, const Xapian::Query& filter,
+                        const std::shared_ptr<const FacetColumn>& column, double max_seconds) {
+    if (!column) return count_clause(db, Xapian::Query(Xapian::Query::OP_AND, a.query, b.query), filter, column, max_seconds);
+    std::vector<Xapian::docid> both;
+    std::set_intersection(ca.ids.begin(), ca.ids.end(), cb.ids.begin(), cb.ids.end(), std::back_inserter(both));
+    FacetCounter counter(column);
+    counter.count_docids(both);
+    return clause_counts(counter);
+}
+
+std::size_t document_count(Xapian::Database& db, const std::shared_ptr<const FacetColumn>& column) {
+    if (column) return std::max<std::size_t>(column->documents(), 1);
     const std::string prefix(schema::kDocId);
     std::size_t n = 0;
     for (auto it = db.allterms_begin(prefix); it != db.allterms_end(prefix); ++it) ++n;
     return std::max<std::size_t>(n, 1);
+}
+
+// The match set as docids: the passages of the matching documents (@p ranked) that carry a
+// positive clause, all within the filter already. Needs a column.
+std::vector<Xapian::docid> match_ids(const FacetColumn& column, const std::vector<const Clause*>& clauses,
+                                     const std::vector<ClauseCounts>& counts, const std::vector<RankedDocument>& ranked) {
+    const FacetTable& table = column.table();
+    std::vector<char> matching(table.docs(), 0);  // by the table's document number
+    for (const RankedDocument& d : ranked)
+        if (const std::uint32_t n = table.find_doc(d.id); n != FacetTable::kNone) matching[n] = 1;
+    std::vector<Xapian::docid> ids;
+    for (std::size_t c = 0; c < clauses.size(); ++c) {
+        if (clauses[c]->role == Clause::Role::kExcluded) continue;
+        for (Xapian::docid id : counts[c].ids)
+            if (const std::uint32_t row = column.row(id); row != FacetTable::kNone && matching[table.rows()[row].doc]) ids.push_back(id);
+    }
+    std::sort(ids.begin(), ids.end());
+    ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+    return ids;
 }
 
 // Whether document @p id carries every required clause, no excluded one and, when no
@@ -117,8 +159,8 @@ void share_across_languages(std::vector<RankedDocument>& docs) {
 
 std::vector<RankedDocument> rank(Xapian::Database& db, const std::vector<const Clause*>& clauses,
                                  const std::vector<ClauseCounts>& counts, const std::vector<ClauseCounts>& direct,
-                                 const std::vector<ClauseCounts>& pairs) {
-    const double avg_passages = static_cast<double>(db.get_doccount()) / static_cast<double>(document_count(db));
+                                 const std::vector<ClauseCounts>& pairs, std::size_t documents) {
+    const double avg_passages = static_cast<double>(db.get_doccount()) / static_cast<double>(documents);
     const std::size_t needed =
         minimum_should_match(count_role(clauses, [](Clause::Role r) { return r == Clause::Role::kOptional; }));
     std::vector<double> idf(clauses.size(), 0.0);
@@ -177,14 +219,14 @@ DocumentMatch match_documents(Xapian::Database& db, const ParsedQuery& pq, const
     }
     // Neighbouring positive clauses, counted where they meet in one passage.
     std::vector<ClauseCounts> pairs;
-    const Clause* previous = nullptr;
-    for (const Clause& c : pq.clauses) {
-        if (c.role == Clause::Role::kExcluded) continue;
-        if (previous)
-            pairs.push_back(count_clause(db, Xapian::Query(Xapian::Query::OP_AND, previous->query, c.query), filter, column, max_seconds));
-        previous = &c;
+    std::size_t previous = clauses.size();
+    for (std::size_t c = 0; c < clauses.size(); ++c) {
+        if (clauses[c]->role == Clause::Role::kExcluded) continue;
+        if (previous < clauses.size())
+            pairs.push_back(count_pair(db, *clauses[previous], counts[previous], *clauses[c], counts[c], filter, column, max_seconds));
+        previous = c;
     }
-    m.ranked = rank(db, clauses, counts, direct, pairs);
+    m.ranked = rank(db, clauses, counts, direct, pairs, document_count(db, column));
     const bool positive = std::any_of(clauses.begin(), clauses.end(), [](const Clause* c) { return c->role != Clause::Role::kExcluded; });
     if (!positive) {
         // Only exclusions: every document without them matches, ranked by Xapian.
@@ -199,6 +241,7 @@ DocumentMatch match_documents(Xapian::Database& db, const ParsedQuery& pq, const
     if (m.ranked.empty()) {
         m.none = true;
         m.passages = Xapian::Query(std::string(schema::kDocId) + "\x01none");  // a term no passage has
+        m.has_ids = column != nullptr;
         return m;
     }
     std::vector<Xapian::Query> ids;
@@ -207,7 +250,16 @@ DocumentMatch match_documents(Xapian::Database& db, const ParsedQuery& pq, const
     Xapian::Query docs(Xapian::Query::OP_OR, ids.begin(), ids.end());
     m.passages = Xapian::Query(Xapian::Query::OP_FILTER, pq.query,
                                filter.empty() ? docs : Xapian::Query(Xapian::Query::OP_AND, filter, docs));
+    if (column) {
+        m.passage_ids = match_ids(*column, clauses, counts, m.ranked);
+        m.has_ids = true;
+    }
     return m;
+}
+
+void count_match(FacetCounter& counter, Xapian::Database& db, const DocumentMatch& m, double max_seconds) {
+    if (m.has_ids && counter.count_docids(m.passage_ids)) return;
+    counter.count(db, m.passages, max_seconds);
 }
 
 }  // namespace strata

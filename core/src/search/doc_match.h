@@ -27,6 +27,7 @@
 namespace strata {
 
 class FacetColumn;
+class FacetCounter;
 
 /// How many of @p optional clauses a document must carry when no clause is required.
 [[nodiscard]] std::size_t minimum_should_match(std::size_t optional);
@@ -49,11 +50,19 @@ struct DocumentMatch {
     /// The one match set, as passages (filters included). Never empty: a query that
     /// matches nothing gets a query that matches no passage.
     Xapian::Query passages;
+    /// The same match set as docids, in increasing order, when it was found without a
+    /// Xapian pass of its own (one local index with a facet column); see has_ids.
+    std::vector<Xapian::docid> passage_ids;
+    bool has_ids = false;
     bool none = false;  ///< no document matches
 };
 
 /// Matches @p pq's clauses against documents under @p filter (which may be empty).
 /// @p column counts passages over one local index (null over shards).
+/// Counts @p m's passages into @p counter: from its docids when it has them and the counter
+/// has a column, otherwise by a match of m.passages.
+void count_match(FacetCounter& counter, Xapian::Database& db, const DocumentMatch& m, double max_seconds);
+
 [[nodiscard]] DocumentMatch match_documents(Xapian::Database& db, const ParsedQuery& pq, const Xapian::Query& filter,
                                             const std::shared_ptr<const FacetColumn>& column, double max_seconds);
 

@@ -79,22 +79,47 @@ FacetColumn::FacetColumn(const Xapian::Database& db) {
     row_of_.assign(db.get_lastdocid() + 1, FacetTable::kNone);
     for (const auto& [docid, key] : postings)
         if (docid < row_of_.size()) row_of_[docid] = row_of_key[key];
+    const std::string prefix(schema::kDocId);
+    for (auto it = db.allterms_begin(prefix); it != db.allterms_end(prefix); ++it) ++documents_;
 }
 
 class FacetCounter::ColumnSpy : public Xapian::MatchSpy {
 public:
     explicit ColumnSpy(const FacetColumn& column) : column_(column), counts_(column.table().rows().size()) {}
-    void operator()(const Xapian::Document& doc, double) override {
-        const std::uint32_t row = column_.row(doc.get_docid());
-        if (row != FacetTable::kNone) ++counts_[row];
+    void operator()(const Xapian::Document& doc, double) override { add(doc.get_docid()); }
+    void add(Xapian::docid id) {
+        const std::uint32_t row = column_.row(id);
+        if (row == FacetTable::kNone) return;
+        ++counts_[row];
+        if (keep_) ids_.push_back(id);
     }
     std::string name() const override { return "strata::FacetCounter::ColumnSpy"; }
     std::vector<std::uint32_t>& counts() { return counts_; }
+    std::vector<Xapian::docid>& ids() { return ids_; }
+    bool keep_ = false;
 
 private:
     const FacetColumn& column_;
     std::vector<std::uint32_t> counts_;
+    std::vector<Xapian::docid> ids_;
 };
+
+void FacetCounter::keep_docids() {
+    if (column_spy_) column_spy_->keep_ = true;
+}
+
+std::vector<Xapian::docid> FacetCounter::take_docids() {
+    if (!column_spy_) return {};
+    std::vector<Xapian::docid> ids = std::move(column_spy_->ids());
+    if (!std::is_sorted(ids.begin(), ids.end())) std::sort(ids.begin(), ids.end());
+    return ids;
+}
+
+bool FacetCounter::count_docids(const std::vector<Xapian::docid>& ids) {
+    if (!column_spy_) return false;
+    for (Xapian::docid id : ids) column_spy_->add(id);
+    return true;
+}
 
 void FacetCounter::count(Xapian::Database& db, const Xapian::Query& q, double max_seconds) {
     Xapian::Enquire enq(db);

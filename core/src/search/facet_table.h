@@ -97,10 +97,13 @@ public:
         return id < row_of_.size() ? row_of_[id] : FacetTable::kNone;
     }
     [[nodiscard]] std::size_t memory_bytes() const { return table_.memory_bytes() + row_of_.capacity() * 4; }
+    /// The documents of the index (distinct kDocId terms), counted once per revision.
+    [[nodiscard]] std::size_t documents() const { return documents_; }
 
 private:
     FacetTable table_;
     std::vector<std::uint32_t> row_of_;  // docid → row
+    std::size_t documents_ = 0;
 };
 
 /// The match spy of one search: add spy() to the Enquire, run it, then read table() and
@@ -118,6 +121,12 @@ public:
     /// Counts every passage @p q matches in @p db, unweighted, stopping after
     /// @p max_seconds: the one counting pass of search, compare and document matching.
     void count(Xapian::Database& db, const Xapian::Query& q, double max_seconds);
+    /// Before count(): also keep the docid of every passage counted (with a column only).
+    void keep_docids();
+    /// The passages count() saw, in increasing docid order (empty without keep_docids()).
+    [[nodiscard]] std::vector<Xapian::docid> take_docids();
+    /// Counts the passages @p ids without a match (with a column only; false without one).
+    bool count_docids(const std::vector<Xapian::docid>& ids);
     /// Valid after the match has run.
     [[nodiscard]] const FacetTable& table();
     [[nodiscard]] const std::vector<std::uint32_t>& counts();

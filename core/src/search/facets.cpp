@@ -23,23 +23,22 @@ const std::map<std::string, std::string>& language_names() {
     return names;
 }
 
-// Counts @p q's passages with @p wanted facets.
-FacetTally count(const SearchRun& run, const Xapian::Query& q, const std::set<std::string>& wanted) {
+// Counts @p m's passages with @p wanted facets.
+FacetTally count(const SearchRun& run, const DocumentMatch& m, const std::set<std::string>& wanted) {
     FacetCounter counter(run.column);
-    counter.count(run.db, q, run.searcher.limits().max_seconds);
+    count_match(counter, run.db, m, run.searcher.limits().max_seconds);
     return tally(counter, run.documents(), wanted);
 }
 
 // The match set without the filter of @p facet (multi-select).
-Xapian::Query without_own_filter(const SearchRun& run, const std::string& facet) {
+DocumentMatch without_own_filter(const SearchRun& run, const std::string& facet) {
     // The matching documents were chosen under every filter; drop only the facet's own.
     const Xapian::Query others = run.r.filters.to_query(facet);
-    Xapian::Query base = run.pq.query;
-    if (!run.match.ranked.empty() || run.match.none) {
-        const DocumentMatch unfiltered = match_documents(run.db, run.pq, others, run.column, run.searcher.limits().max_seconds);
-        return unfiltered.passages;
-    }
-    return others.empty() ? base : Xapian::Query(Xapian::Query::OP_FILTER, base, others);
+    if (!run.match.ranked.empty() || run.match.none)
+        return match_documents(run.db, run.pq, others, run.column, run.searcher.limits().max_seconds);
+    DocumentMatch m;
+    m.passages = others.empty() ? run.pq.query : Xapian::Query(Xapian::Query::OP_FILTER, run.pq.query, others);
+    return m;
 }
 
 nlohmann::json facet_array(const SearchRun& run, const std::string& facet, const std::map<std::string, std::size_t>& counts) {
@@ -114,7 +113,7 @@ FacetTally tally(FacetCounter& counter, bool documents, const std::set<std::stri
 }
 
 FacetTally count_matches(const SearchRun& run, const std::set<std::string>& unselected) {
-    return count(run, run.match.passages, unselected);
+    return count(run, run.match, unselected);
 }
 
 nlohmann::json facets_json(const SearchRun& run, const FacetTally& tallied, const std::vector<std::string>& selected) {

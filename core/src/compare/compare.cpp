@@ -1,4 +1,5 @@
 // GET /v1/compare: country (or region) × theme (or year, or language) matrices.
+#include "compare/cell_best.h"
 #include "search/facet_table.h"
 #include "search/filter_check.h"
 #include "search/response_json.h"
@@ -12,6 +13,7 @@
 #include <algorithm>
 #include <chrono>
 #include <map>
+#include <optional>
 #include <set>
 
 namespace strata {
@@ -208,6 +210,9 @@ struct CompareRun {
     std::vector<std::string> regions;
     DocumentMatch match;
     Matrix matched, universe;
+    /// Every cell's best passage from one pass (see cell_best.h), when has_best.
+    std::map<std::pair<std::string, std::string>, CellBest> best;
+    bool has_best = false;
 };
 
 namespace {
@@ -252,8 +257,14 @@ Xapian::Query cell_query(const CompareRun& run, const std::string& r, const std:
     return Xapian::Query(Xapian::Query::OP_AND, row, col);
 }
 
-// The cell's best passage: by relevance, or with no query by the theme's own score.
-nlohmann::json best_passage(const CompareRun& run, const std::string& r, const std::string& c) {
+// The cell's best passage as a document and its weight: from the one pass when there
+// was one, otherwise by a match of its own.
+std::optional<std::pair<Xapian::Document, double>> best_document(const CompareRun& run, const std::string& r, const std::string& c) {
+    if (run.has_best) {
+        const auto it = run.best.find({r, c});
+        if (it == run.best.end()) return std::nullopt;
+        return std::make_pair(run.db.get_document(it->second.id), it->second.weight);
+    }
     Xapian::Enquire enq(run.db);
     enq.set_query(Xapian::Query(Xapian::Query::OP_FILTER, run.match.passages, cell_query(run, r, c)));
     const std::vector<Theme>& themes = run.searcher.reference().themes;
@@ -263,8 +274,15 @@ nlohmann::json best_passage(const CompareRun& run, const std::string& r, const s
             enq.set_sort_by_value(schema::kSlotThemeScoreBase + static_cast<Xapian::valueno>(ti - themes.begin()), true);
     }
     const Xapian::MSet m = enq.get_mset(0, 1);
-    if (m.empty()) return nullptr;
-    const nlohmann::json d = nlohmann::json::parse(m.begin().get_document().get_data(), nullptr, false);
+    if (m.empty()) return std::nullopt;
+    return std::make_pair(m.begin().get_document(), m.begin().get_weight());
+}
+
+// The cell's best passage: by relevance, or with no query by the theme's own score.
+nlohmann::json best_passage(const CompareRun& run, const std::string& r, const std::string& c) {
+    const auto best = best_document(run, r, c);
+    if (!best) return nullptr;
+    const nlohmann::json d = nlohmann::json::parse(best->first.get_data(), nullptr, false);
     if (d.is_discarded()) return nullptr;
     const nlohmann::json rec = run.searcher.record(run.db, d.value("doc", ""));
     return {{"doc", d.value("doc", "")},
@@ -273,7 +291,7 @@ nlohmann::json best_passage(const CompareRun& run, const std::string& r, const s
             {"n", d.value("n", 0)},
             {"section", d.value("section", "")},
             {"page", d.value("page", 0)},
-            {"score", std::round(m.begin().get_weight() * 1000) / 1000},
+            {"score", std::round(best->second * 1000) / 1000},
             {"snippet", make_snippet(run.searcher.analyzer(), d.value("text", ""), d.value("lang", ""), run.pq.highlight)}};
 }
 
@@ -349,6 +367,11 @@ nlohmann::json Searcher::compare(const CompareRequest& req) const {
         run.matched = count(run, run.match, column);
         run.universe = run.pq.has_text ? count(run, filter.empty() ? match_all() : Xapian::Query(Xapian::Query::OP_FILTER, match_all(), filter), column)
                                        : run.matched;
+        if (checked.best && run.pq.has_text && run.match.has_ids && column) {
+            const Xapian::Query text = filter.empty() ? run.pq.query : Xapian::Query(Xapian::Query::OP_FILTER, run.pq.query, filter);
+            run.best = best_by_cell(db, text, *column, run.match.passage_ids, run.row, run.col);
+            run.has_best = true;
+        }
         const auto [rows, cols] = rows_and_columns(run);
         nlohmann::json cols_json = nlohmann::json::array(), cells = nlohmann::json::array();
         for (const std::string& c : cols) cols_json.push_back({{"value", c}, {"label", facet_label(ref_, req.columns, c)}});

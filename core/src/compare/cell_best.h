@@ -1,0 +1,35 @@
+/** @file cell_best.h
+ *  @brief Internal: the best passage of every cell of a comparison, in one weighted pass.
+ *
+ *  A passage's weight comes from the query's text alone (filters, documents and cells are
+ *  boolean), so the passage that FILTER(match set, cell) ranks first is, within the cell,
+ *  the one of highest weight and then lowest docid. One match of the query under the
+ *  filters, with a spy that keeps that passage per cell, gives every cell's best at once
+ *  instead of one match per cell.
+ */
+#pragma once
+
+#include "search/facet_table.h"
+
+#include <xapian.h>
+
+#include <map>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace strata {
+
+struct CellBest {
+    double weight = 0;
+    Xapian::docid id = 0;
+};
+
+/// (row value, column value) → the best passage among @p ids (sorted docids, the match
+/// set) that @p q matches, with rows from field @p row and columns from field @p col of
+/// @p column.
+[[nodiscard]] std::map<std::pair<std::string, std::string>, CellBest> best_by_cell(
+    Xapian::Database& db, const Xapian::Query& q, const FacetColumn& column, const std::vector<Xapian::docid>& ids,
+    FacetField row, FacetField col);
+
+}  // namespace strata

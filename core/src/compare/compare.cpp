@@ -223,9 +223,11 @@ Matrix count(const CompareRun& run, const DocumentMatch& m, const std::shared_pt
     return tally(counter, run.row, run.col, run.regions, run.searcher.reference());
 }
 
-Matrix count(const CompareRun& run, const Xapian::Query& q, const std::shared_ptr<const FacetColumn>& column) {
+// Every passage under @p filter (without one, the column's counts of the whole index).
+Matrix count_universe(const CompareRun& run, const Xapian::Query& filter, const std::shared_ptr<const FacetColumn>& column) {
     DocumentMatch all;
-    all.passages = q;
+    all.passages = filter.empty() ? match_all() : Xapian::Query(Xapian::Query::OP_FILTER, match_all(), filter);
+    all.all = filter.empty();
     return count(run, all, column);
 }
 
@@ -365,8 +367,7 @@ nlohmann::json Searcher::compare(const CompareRequest& req) const {
         const auto column = facet_column(db);
         run.match = match_documents(db, run.pq, filter, column, options_.limits.max_seconds);
         run.matched = count(run, run.match, column);
-        run.universe = run.pq.has_text ? count(run, filter.empty() ? match_all() : Xapian::Query(Xapian::Query::OP_FILTER, match_all(), filter), column)
-                                       : run.matched;
+        run.universe = run.pq.has_text ? count_universe(run, filter, column) : run.matched;
         if (checked.best && run.pq.has_text && run.match.has_ids && column) {
             const Xapian::Query text = filter.empty() ? run.pq.query : Xapian::Query(Xapian::Query::OP_FILTER, run.pq.query, filter);
             run.best = best_by_cell(db, text, *column, run.match.passage_ids, run.row, run.col);

@@ -208,6 +208,7 @@ DocumentMatch match_documents(Xapian::Database& db, const ParsedQuery& pq, const
     DocumentMatch m;
     if (!pq.has_text || pq.clauses.empty()) {
         m.passages = filtered(pq.query, filter);
+        m.all = !pq.has_text && filter.empty();
         return m;
     }
     std::vector<const Clause*> clauses;
@@ -259,6 +260,7 @@ DocumentMatch match_documents(Xapian::Database& db, const ParsedQuery& pq, const
 
 void count_match(FacetCounter& counter, Xapian::Database& db, const DocumentMatch& m, double max_seconds) {
     if (m.has_ids && counter.count_docids(m.passage_ids)) return;
+    if (m.all && counter.count_all()) return;
     counter.count(db, m.passages, max_seconds);
 }
 

@@ -54,6 +54,7 @@ struct DocumentMatch {
     /// Xapian pass of its own (one local index with a facet column); see has_ids.
     std::vector<Xapian::docid> passage_ids;
     bool has_ids = false;
+    bool all = false;   ///< every passage matches (no text, no filter)
     bool none = false;  ///< no document matches
 };
 

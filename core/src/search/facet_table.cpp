@@ -77,8 +77,12 @@ FacetColumn::FacetColumn(const Xapian::Database& db) {
     std::vector<std::uint32_t> row_of_key(keys.size(), FacetTable::kNone);
     for (std::uint32_t id : order) row_of_key[id] = table_.append(*keys[id]);
     row_of_.assign(db.get_lastdocid() + 1, FacetTable::kNone);
-    for (const auto& [docid, key] : postings)
-        if (docid < row_of_.size()) row_of_[docid] = row_of_key[key];
+    row_passages_.assign(table_.rows().size(), 0);
+    for (const auto& [docid, key] : postings) {
+        if (docid >= row_of_.size()) continue;
+        row_of_[docid] = row_of_key[key];
+        if (row_of_[docid] != FacetTable::kNone) ++row_passages_[row_of_[docid]];
+    }
     const std::string prefix(schema::kDocId);
     for (auto it = db.allterms_begin(prefix); it != db.allterms_end(prefix); ++it) ++documents_;
 }
@@ -113,6 +117,12 @@ std::vector<Xapian::docid> FacetCounter::take_docids() {
     std::vector<Xapian::docid> ids = std::move(column_spy_->ids());
     if (!std::is_sorted(ids.begin(), ids.end())) std::sort(ids.begin(), ids.end());
     return ids;
+}
+
+bool FacetCounter::count_all() {
+    if (!column_spy_) return false;
+    column_spy_->counts() = column_->row_passages();
+    return true;
 }
 
 bool FacetCounter::count_docids(const std::vector<Xapian::docid>& ids) {

@@ -99,10 +99,13 @@ public:
     [[nodiscard]] std::size_t memory_bytes() const { return table_.memory_bytes() + row_of_.capacity() * 4; }
     /// The documents of the index (distinct kDocId terms), counted once per revision.
     [[nodiscard]] std::size_t documents() const { return documents_; }
+    /// The passages of every row (all passages of the index, counted once per revision).
+    [[nodiscard]] const std::vector<std::uint32_t>& row_passages() const { return row_passages_; }
 
 private:
     FacetTable table_;
     std::vector<std::uint32_t> row_of_;  // docid → row
+    std::vector<std::uint32_t> row_passages_;
     std::size_t documents_ = 0;
 };
 
@@ -127,6 +130,8 @@ public:
     [[nodiscard]] std::vector<Xapian::docid> take_docids();
     /// Counts the passages @p ids without a match (with a column only; false without one).
     bool count_docids(const std::vector<Xapian::docid>& ids);
+    /// Counts every passage of the index without a match (with a column only; false without one).
+    bool count_all();
     /// Valid after the match has run.
     [[nodiscard]] const FacetTable& table();
     [[nodiscard]] const std::vector<std::uint32_t>& counts();

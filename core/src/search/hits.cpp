@@ -58,9 +58,16 @@ std::map<std::string, nlohmann::json> best_passages(const SearchRun& run, const 
     if (per_doc <= 0 || page.empty()) return best;
     std::vector<Xapian::Query> ids;
     for (const PageHit& h : page) ids.emplace_back(std::string(schema::kDocId) + h.id);
+    Xapian::Query docs(Xapian::Query::OP_OR, ids.begin(), ids.end());
+    // The page's documents are matching documents: within them the match set is the text
+    // query under the filters, without the OR of every matching document's id.
+    Xapian::Query passages = run.match.passages;
+    if (!run.match.ranked.empty()) {
+        passages = run.pq.query;
+        if (!run.filter.empty()) docs = Xapian::Query(Xapian::Query::OP_AND, run.filter, docs);
+    }
     Xapian::Enquire inner(run.db);
-    inner.set_query(Xapian::Query(Xapian::Query::OP_FILTER, run.match.passages,
-                                  Xapian::Query(Xapian::Query::OP_OR, ids.begin(), ids.end())));
+    inner.set_query(Xapian::Query(Xapian::Query::OP_FILTER, passages, docs));
     inner.set_collapse_key(schema::kSlotDocId, static_cast<Xapian::doccount>(per_doc));
     if (!run.pq.has_text) inner.set_sort_by_value(schema::kSlotPassageNo, false);
     const Xapian::MSet bm = inner.get_mset(0, static_cast<Xapian::doccount>(page.size() * static_cast<std::size_t>(per_doc)));

@@ -12,7 +12,8 @@ usage: bench_peers.py corpus SRC OUT LIST --target-mb MB --seed S
                            --warmup W --results FILE
        bench_peers.py report RESULTS META CHECKS_DIR
 
-ENGINE is strata or strata-bare (passages=0; TARGET = port), quest (TARGET = Xapian database),
+ENGINE is strata, strata-bare (passages=0), strata-default (the API's defaults: six facets,
+cross-language) or strata-compare (GET /v1/compare; TARGET = port), quest (TARGET = Xapian database),
 sphinx (TARGET = port) or fts5 (TARGET = SQLite file). The load driver runs one OS process per concurrent client, so the
 client side is not serialised by the GIL; each keeps one connection for its whole run.
 """
@@ -282,6 +283,35 @@ class StrataBareClient(StrataClient):
     passages = 0
 
 
+class StrataDefaultClient(StrataClient):
+    """Strata with every default of the API: all six facets, cross-language, 3 passages with
+    snippets per document, top 10 (the issue's "default query behaviour")."""
+
+    def __init__(self, port, facets):
+        super().__init__(port, facets)
+        self.params = {}
+
+
+class StrataCompareClient(StrataClient):
+    """GET /v1/compare?q=...: the default matrix (countries x themes, each cell's best passage)."""
+
+    def path(self, q):
+        return "/v1/compare?" + urllib.parse.urlencode({"q": q})
+
+    def run(self, q, parse=False):
+        if not parse:
+            return super().run(q)
+        self.conn = self.conn or http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
+        self.conn.request("GET", self.path(q))
+        r = self.conn.getresponse()
+        body = r.read()
+        if r.status != 200:
+            raise EngineError(f"HTTP {r.status}: {body[:300].decode('utf-8', 'replace')}")
+        doc = json.loads(body)
+        matching = sum(row["matching_documents"] for row in doc["rows"])
+        return matching, min(10, matching), len(doc["cells"])
+
+
 class QuestClient:
     """One quest process per query: that is the only way quest answers."""
 
@@ -374,8 +404,9 @@ class Fts5Client:
         return total, len(top), len(rows)
 
 
-CLIENTS = {"strata": StrataClient, "strata-bare": StrataBareClient, "quest": QuestClient, "sphinx": SphinxClient,
-           "fts5": Fts5Client}
+CLIENTS = {"strata": StrataClient, "strata-bare": StrataBareClient, "strata-default": StrataDefaultClient,
+           "strata-compare": StrataCompareClient, "quest": QuestClient, "sphinx": SphinxClient, "fts5": Fts5Client}
+PLAIN_ONLY = ("quest", "strata-default", "strata-compare")  # engines checked in one mode only
 
 
 def make_client(engine, target, facets):
@@ -392,7 +423,7 @@ def read_queries(path):
 def cmd_check(args):
     """Every query once, plain and (where the engine has them) with facets; aborts on any error."""
     queries = read_queries(args.queries)
-    modes = [False] if args.engine == "quest" else [False, True]
+    modes = [False] if args.engine in PLAIN_ONLY else [False, True]
     failures, lines = [], []
     for facets in modes:
         client = make_client(args.engine, args.target, facets)
@@ -626,6 +657,62 @@ def cmd_report(args):
     print("\n".join(out))
     print()
     print(FOOTNOTES)
+    print()
+    print(targets_table(index, memory, loads, meta))
+
+
+def targets_table(index, memory, loads, meta):
+    """The issue's table: each figure of Strata beside its peer's and the target."""
+    mb = meta["text_bytes"] / 1e6
+
+    def speed(engine):
+        return mb / index[engine]["seconds"] if engine in index else None
+
+    def size(engine):
+        return index[engine]["size_bytes"] / 1e6 if engine in index else None
+
+    def cell(engine, mode, c, key):
+        r = loads.get((engine, mode, c))
+        return r[key] if r and r["requests"] and r[key] == r[key] else None  # None: not measured
+
+    def ratio(a, b):
+        return f"{a / b:.2f}x" if a is not None and b else "n/a"
+
+    def met(ok):
+        return "n/a" if ok is None else ("yes" if ok else "**no**")
+
+    def pair(a, b):
+        return f"{fmt(a)} / {fmt(b)} ms"
+
+    rows = []
+    s, o = speed("strata"), speed("quest")
+    rows.append(["indexing MB/s", fmt(s), f"omindex {fmt(o)}", ratio(s, o), ">= omindex",
+                 met(None if s is None or o is None else s >= o)])
+    s, o = size("strata"), size("quest")
+    rows.append(["index size MB", fmt(s, 1), f"omindex {fmt(o, 1)}", ratio(s, o), "<= 2x omindex",
+                 met(None if s is None or o is None else s <= 2 * o)])
+    p50, p99 = cell("strata-default", "plain", 1, "p50"), cell("strata-default", "plain", 1, "p99")
+    sp50, sp99 = cell("sphinx", "facets", 1, "p50"), cell("sphinx", "facets", 1, "p99")
+    rows.append(["faceted search, c=1, p50 / p99 (defaults: six facets, cross-language, 3 passages)",
+                 pair(p50, p99), f"Sphinx (country, year) {pair(sp50, sp99)}", ratio(p50, sp50),
+                 "p50 <= 2 ms, p99 <= 10 ms", met(None if p50 is None else p50 <= 2 and p99 <= 10)])
+    q8, s8 = cell("strata-default", "plain", 8, "qps"), cell("sphinx", "facets", 8, "qps")
+    rows.append(["faceted search, c=8, QPS (defaults)", fmt(q8, 0), f"Sphinx {fmt(s8, 0)}", ratio(q8, s8),
+                 ">= 2x Sphinx", met(None if q8 is None or s8 is None else q8 >= 2 * s8)])
+    x50, x99 = cell("strata", "plain", 1, "p50"), cell("strata", "plain", 1, "p99")
+    rows.append(["cross-language search, c=1, p50 / p99 (no facets)", pair(x50, x99), "none crosses languages",
+                 "", "", ""])
+    c50, c99 = cell("strata-compare", "plain", 1, "p50"), cell("strata-compare", "plain", 1, "p99")
+    rows.append(["compare, default matrix, c=1, p50 / p99", pair(c50, c99), "none", "", "p50 <= 20 ms",
+                 met(None if c50 is None else c50 <= 20)])
+    m = memory["strata"]["kb"] / 1024 if "strata" in memory else None
+    sm = memory["sphinx"]["kb"] / 1024 if "sphinx" in memory else None
+    rows.append(["daemon memory (peak RSS) MB", fmt(m, 0), f"Sphinx searchd {fmt(sm, 0)}", ratio(m, sm),
+                 "< 300 MB at 1 GB (this corpus: %.0f MB)" % mb, met(None if m is None else m < 300)])
+    out = [f"Targets (issue 15) on this corpus ({mb:.0f} MB of text):", "",
+           "| figure | Strata | peer | ratio | target | met |", "| --- | --- | --- | --- | --- | --- |"]
+    out += ["| " + " | ".join(r) + " |" for r in rows]
+    return "\n".join(out)
 
 
 # --- main ----------------------------------------------------------------------------------------

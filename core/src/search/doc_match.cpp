@@ -159,7 +159,8 @@ void share_across_languages(std::vector<RankedDocument>& docs) {
 
 std::vector<RankedDocument> rank(Xapian::Database& db, const std::vector<const Clause*>& clauses,
                                  const std::vector<ClauseCounts>& counts, const std::vector<ClauseCounts>& direct,
-                                 const std::vector<ClauseCounts>& pairs, std::size_t documents) {
+                                 const std::vector<ClauseCounts>& pairs, const std::shared_ptr<const FacetColumn>& column) {
+    const std::size_t documents = document_count(db, column);
     const double avg_passages = static_cast<double>(db.get_doccount()) / static_cast<double>(documents);
     const std::size_t needed =
         minimum_should_match(count_role(clauses, [](Clause::Role r) { return r == Clause::Role::kOptional; }));
@@ -173,7 +174,8 @@ std::vector<RankedDocument> rank(Xapian::Database& db, const std::vector<const C
     std::vector<RankedDocument> out;
     for (auto& [id, doc] : docs) {
         if (!qualifies(clauses, counts, id, needed)) continue;
-        const double len = static_cast<double>(db.get_termfreq(std::string(schema::kDocId) + id));
+        // The document's passages: from the column when there is one (no term look-up).
+        const double len = static_cast<double>(column ? column->document_passages(id) : db.get_termfreq(std::string(schema::kDocId) + id));
         doc.how.assign(clauses.size(), std::string());
         for (std::size_t c = 0; c < clauses.size(); ++c) {
             if (clauses[c]->role == Clause::Role::kExcluded || !counts[c].passages.count(id)) continue;
@@ -227,7 +229,7 @@ DocumentMatch match_documents(Xapian::Database& db, const ParsedQuery& pq, const
             pairs.push_back(count_pair(db, *clauses[previous], counts[previous], *clauses[c], counts[c], filter, column, max_seconds));
         previous = c;
     }
-    m.ranked = rank(db, clauses, counts, direct, pairs, document_count(db, column));
+    m.ranked = rank(db, clauses, counts, direct, pairs, column);
     const bool positive = std::any_of(clauses.begin(), clauses.end(), [](const Clause* c) { return c->role != Clause::Role::kExcluded; });
     if (!positive) {
         // Only exclusions: every document without them matches, ranked by Xapian.

@@ -83,8 +83,15 @@ FacetColumn::FacetColumn(const Xapian::Database& db) {
         row_of_[docid] = row_of_key[key];
         if (row_of_[docid] != FacetTable::kNone) ++row_passages_[row_of_[docid]];
     }
+    doc_passages_.assign(table_.docs(), 0);
+    for (std::size_t r = 0; r < row_passages_.size(); ++r) doc_passages_[table_.rows()[r].doc] += row_passages_[r];
     const std::string prefix(schema::kDocId);
     for (auto it = db.allterms_begin(prefix); it != db.allterms_end(prefix); ++it) ++documents_;
+}
+
+std::uint32_t FacetColumn::document_passages(std::string_view id) const {
+    const std::uint32_t n = table_.find_doc(id);
+    return n == FacetTable::kNone ? 0 : doc_passages_[n];
 }
 
 class FacetCounter::ColumnSpy : public Xapian::MatchSpy {

@@ -101,11 +101,15 @@ public:
     [[nodiscard]] std::size_t documents() const { return documents_; }
     /// The passages of every row (all passages of the index, counted once per revision).
     [[nodiscard]] const std::vector<std::uint32_t>& row_passages() const { return row_passages_; }
+    /// The passages of document @p id (every passage carries its document's kDocId term and
+    /// a facet key, so this is that term's frequency), or 0 when unknown.
+    [[nodiscard]] std::uint32_t document_passages(std::string_view id) const;
 
 private:
     FacetTable table_;
     std::vector<std::uint32_t> row_of_;  // docid → row
     std::vector<std::uint32_t> row_passages_;
+    std::vector<std::uint32_t> doc_passages_;  // by the table's document number
     std::size_t documents_ = 0;
 };
 

@@ -52,6 +52,10 @@ enum Slot : Xapian::valueno {
     /// that is not punctuation (words, numbers, CJK and Thai segmented words, Hangul),
     /// heading and titles excluded. The denominator of per-million rates (corpus analysis).
     kSlotTokens = 9,
+    /// Where each position of the passage text stands in the stored text: the first text
+    /// position, then per position its byte range, varint-encoded (index/token_offsets.h).
+    /// Corpus analyses cut concordance lines with it without analysing the text again.
+    kSlotOffsets = 10,
     /// kSlotThemeScoreBase + i: Xapian::sortable_serialise(score) of the i-th theme of the
     /// index's themes.yaml, on passages tagged with it; sorting by it finds a theme's best
     /// passage with no query (also on remote shards).
@@ -66,7 +70,7 @@ inline constexpr std::string_view kMetaReferenceHash = "strata:reference"; ///< 
 inline constexpr std::string_view kMetaBuiltAt = "strata:built_at";
 
 /// Bump when the way terms are generated changes; an index of another version is rebuilt.
-inline constexpr int kSchemaVersion = 6;
+inline constexpr int kSchemaVersion = 7;
 
 /// A prefixed term; adds ':' when the body starts with an ASCII capital (Xapian convention).
 inline std::string term(std::string_view prefix, std::string_view body) {

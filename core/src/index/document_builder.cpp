@@ -1,5 +1,7 @@
 #include "index/document_builder.h"
 
+#include "index/token_offsets.h"
+
 #include "strata/extract.h"
 #include "strata/hash.h"
 #include "strata/langdetect.h"
@@ -238,6 +240,7 @@ void add_passage(const DocumentScope& d, const Passage& p, std::size_t n, BuiltD
     add_filter_terms(xd, d, lang, n);
     add_values(xd, d, lang, n, themes.value);
     xd.add_value(schema::kSlotTokens, Xapian::sortable_serialise(static_cast<double>(toks.text.size())));
+    xd.add_value(schema::kSlotOffsets, encode_offsets(toks.text, p.text));
 
     nlohmann::json data = {{"doc", d.meta.id}, {"n", n},          {"section", p.section}, {"page", p.page},
                            {"page_end", p.page_end}, {"start", p.start}, {"end", p.end}, {"lang", lang},

@@ -1,0 +1,91 @@
+#include "index/token_offsets.h"
+
+#include "strata/text.h"
+
+namespace strata {
+
+namespace {
+
+void put_varint(std::string& out, std::uint64_t v) {
+    while (v >= 0x80) {
+        out += static_cast<char>((v & 0x7f) | 0x80);
+        v >>= 7;
+    }
+    out += static_cast<char>(v);
+}
+
+bool get_varint(std::string_view in, std::size_t& i, std::uint64_t& v) {
+    v = 0;
+    for (int shift = 0; shift < 64 && i < in.size(); shift += 7) {
+        const auto b = static_cast<unsigned char>(in[i++]);
+        v |= static_cast<std::uint64_t>(b & 0x7f) << shift;
+        if (!(b & 0x80)) return true;
+    }
+    return false;
+}
+
+std::size_t count_code_points(std::string_view s) {
+    std::size_t n = 0;
+    for (std::size_t i = 0; i < s.size(); ++n) text::decode_utf8(s, i);
+    return n;
+}
+
+// The entries of one Han or Kana word: one per character of its normalised form. When
+// normalisation changed the number of characters, the first entry takes the whole word.
+void add_cjk(std::vector<TokenOffsets::Entry>& out, const Token& t, std::string_view text) {
+    const std::string_view word = text.substr(t.start, t.end - t.start);
+    const std::size_t n = count_code_points(t.text);
+    if (count_code_points(word) != n) {
+        out.push_back({t.start, t.end, false});
+        for (std::size_t k = 1; k < n; ++k) out.push_back({t.end, t.end, true});
+        return;
+    }
+    for (std::size_t i = 0; i < word.size();) {
+        const std::size_t b = i;
+        text::decode_utf8(word, i);
+        out.push_back({t.start + static_cast<std::uint32_t>(b), t.start + static_cast<std::uint32_t>(i), b != 0});
+    }
+}
+
+}  // namespace
+
+std::string encode_offsets(const std::vector<Token>& tokens, std::string_view text) {
+    std::string out;
+    if (tokens.empty()) return out;
+    std::vector<TokenOffsets::Entry> entries;
+    entries.reserve(tokens.size());
+    for (const Token& t : tokens) {
+        if (t.kind == TokenKind::kCjk) add_cjk(entries, t, text);
+        else entries.push_back({t.start, t.end, false});
+    }
+    put_varint(out, tokens.front().pos);
+    put_varint(out, entries.size());
+    std::uint32_t prev = 0;
+    for (const TokenOffsets::Entry& e : entries) {
+        put_varint(out, e.start - prev);
+        put_varint(out, (static_cast<std::uint64_t>(e.end - e.start) << 1) | (e.continues ? 1 : 0));
+        prev = e.end;
+    }
+    return out;
+}
+
+TokenOffsets decode_offsets(std::string_view value) {
+    TokenOffsets out;
+    std::size_t i = 0;
+    std::uint64_t first = 0, count = 0;
+    if (!get_varint(value, i, first) || !get_varint(value, i, count) || count > value.size()) return {};
+    out.first = static_cast<Xapian::termpos>(first);
+    out.entries.reserve(count);
+    std::uint64_t at = 0;
+    for (std::uint64_t k = 0; k < count; ++k) {
+        std::uint64_t gap = 0, len = 0;
+        if (!get_varint(value, i, gap) || !get_varint(value, i, len)) return {};
+        const std::uint64_t start = at + gap, end = start + (len >> 1);
+        if (end > UINT32_MAX) return {};
+        out.entries.push_back({static_cast<std::uint32_t>(start), static_cast<std::uint32_t>(end), (len & 1) != 0});
+        at = end;
+    }
+    return out;
+}
+
+}  // namespace strata

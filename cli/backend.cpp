@@ -1,7 +1,9 @@
 #include "backend.h"
 
 #include "strata/batch.h"
+#include "strata/concordance.h"
 #include "strata/errors.h"
+#include "strata/trends.h"
 #include "strata/reference.h"
 
 #include <Poco/Exception.h>
@@ -29,6 +31,8 @@ public:
         };
         if (path == "/v1/search") return searcher_.search(SearchRequest::from_params(params));
         if (path == "/v1/compare") return searcher_.compare(CompareRequest::from_params(params));
+        if (path == "/v1/concordance") return searcher_.concordance(ConcordanceRequest::from_params(params));
+        if (path == "/v1/trends") return searcher_.trends(TrendsRequest::from_params(params));
         if (path == "/v1/themes") return searcher_.themes();
         if (path == "/v1/countries") return searcher_.countries();
         if (path == "/v1/stats") return searcher_.stats();

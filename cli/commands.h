@@ -60,6 +60,31 @@ struct CompareArgs {
 CLI::App* add_compare(CLI::App& app, CompareArgs& args);
 [[nodiscard]] int run_compare(const CompareArgs& args, const Context& ctx);
 
+/// `strata kwic QUERY`: every occurrence in context (GET /v1/concordance)
+struct KwicArgs {
+    std::string query, sort = "doc";
+    int context = 10, page = 1, per_page = 50;
+    bool crosslingual = true;
+    Filters filters;
+
+    /// The parameters of GET /v1/concordance.
+    [[nodiscard]] ParamMap params() const;
+};
+CLI::App* add_kwic(CLI::App& app, KwicArgs& args);
+[[nodiscard]] int run_kwic(const KwicArgs& args, const Context& ctx);
+
+/// `strata trends QUERY`: occurrences per million tokens by year (GET /v1/trends)
+struct TrendsArgs {
+    std::string query, split = "none";
+    bool crosslingual = true;
+    Filters filters;
+
+    /// The parameters of GET /v1/trends.
+    [[nodiscard]] ParamMap params() const;
+};
+CLI::App* add_trends(CLI::App& app, TrendsArgs& args);
+[[nodiscard]] int run_trends(const TrendsArgs& args, const Context& ctx);
+
 /// `strata batch FILE`
 struct BatchArgs {
     std::string file, input = "auto";

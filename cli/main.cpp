@@ -34,10 +34,14 @@ struct Common {
 struct Subcommands {
     SearchArgs search;
     CompareArgs compare;
+    KwicArgs kwic;
+    TrendsArgs trends;
     BatchArgs batch;
     DocArgs doc;
     CLI::App* search_app = nullptr;
     CLI::App* compare_app = nullptr;
+    CLI::App* kwic_app = nullptr;
+    CLI::App* trends_app = nullptr;
     CLI::App* batch_app = nullptr;
     CLI::App* doc_app = nullptr;
     CLI::App* themes_app = nullptr;
@@ -56,6 +60,8 @@ void add_common_options(CLI::App& app, Common& common) {
 void add_subcommands(CLI::App& app, Subcommands& s) {
     s.search_app = add_search(app, s.search);
     s.compare_app = add_compare(app, s.compare);
+    s.kwic_app = add_kwic(app, s.kwic);
+    s.trends_app = add_trends(app, s.trends);
     s.batch_app = add_batch(app, s.batch);
     s.doc_app = add_doc(app, s.doc);
     s.themes_app = add_themes(app);
@@ -72,6 +78,8 @@ std::unique_ptr<Backend> backend(const Common& c) {
 int run_chosen(const Subcommands& s, const Context& ctx) {
     if (*s.search_app) return run_search(s.search, ctx);
     if (*s.compare_app) return run_compare(s.compare, ctx);
+    if (*s.kwic_app) return run_kwic(s.kwic, ctx);
+    if (*s.trends_app) return run_trends(s.trends, ctx);
     if (*s.batch_app) return run_batch(s.batch, ctx);
     if (*s.doc_app) return run_doc(s.doc, ctx);
     if (*s.themes_app) return run_themes(ctx);

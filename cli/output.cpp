@@ -5,8 +5,6 @@
 
 namespace strata::cli {
 
-namespace {
-
 std::size_t display_width(const std::string& s) {
     std::size_t w = 0;
     for (std::size_t i = 0; i < s.size();) {
@@ -22,6 +20,8 @@ std::size_t display_width(const std::string& s) {
     }
     return w;
 }
+
+namespace {
 
 std::string cut(const std::string& s, std::size_t max_width) {
     if (display_width(s) <= max_width) return s;

@@ -16,6 +16,9 @@ enum class Format { kTable, kJson, kJsonl, kCsv };
 /// "table", "json", "jsonl" or "csv"; throws std::invalid_argument otherwise.
 [[nodiscard]] Format parse_format(const std::string& s);
 
+/// Terminal columns of UTF-8 text (East Asian wide characters take two).
+[[nodiscard]] std::size_t display_width(const std::string& s);
+
 /// A snippet's HTML as plain text; with @p ansi, matches are bold.
 [[nodiscard]] std::string plain_text(const std::string& html, bool ansi = false);
 

@@ -2,8 +2,10 @@
 // call core, and write the result.
 #include "server.h"
 
+#include "strata/concordance.h"
 #include "strata/errors.h"
 #include "strata/index_store.h"
+#include "strata/trends.h"
 
 #include <charconv>
 #include <filesystem>
@@ -80,6 +82,17 @@ Response compare(const Searcher& s, const Request& req) {
     return r;
 }
 
+// An analysis answer as JSON, or with format=csv as a CSV download named @p name.
+Response json_or_csv(const Request& req, const nlohmann::json& result, std::string (*to_csv)(const nlohmann::json&),
+                     const std::string& name) {
+    if (req.param("format") != "csv") return Response::json(result);
+    Response r;
+    r.content_type = "text/csv; charset=utf-8";
+    r.headers["Content-Disposition"] = "attachment; filename=\"" + name + "\"";
+    r.body = to_csv(result);
+    return r;
+}
+
 // POST /v1/batch: one JSON object with every result, or with Accept: application/x-ndjson
 // one line per query streamed as each finishes (the stream runs after this returns, so it
 // shares the parsed items).
@@ -132,6 +145,15 @@ std::vector<Route> Server::routes() {
         {"GET", "/v1/search", "search",
          [&s](const Request& req) { return Response::json(s.search(SearchRequest::from_params(req.params))); }},
         {"GET", "/v1/compare", "compare", [&s](const Request& req) { return compare(s, req); }},
+        {"GET", "/v1/concordance", "concordance",
+         [&s](const Request& req) {
+             return json_or_csv(req, s.concordance(ConcordanceRequest::from_params(req.params)), concordance_csv,
+                                "strata-concordance.csv");
+         }},
+        {"GET", "/v1/trends", "trends",
+         [&s](const Request& req) {
+             return json_or_csv(req, s.trends(TrendsRequest::from_params(req.params)), trends_csv, "strata-trends.csv");
+         }},
         {"POST", "/v1/batch", "batch", [this, &s](const Request& req) { return batch(s, *batch_pool_, config_.max_batch, req); }},
         {"GET", "/v1/documents/{id}", "document",
          [&s](const Request& req) {

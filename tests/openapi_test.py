@@ -107,6 +107,15 @@ class OpenApiContract(unittest.TestCase):
         self.assertEqual([x["id"] for x in data["results"]], ["a", 2])
         self.assertIn("error", data["results"][1])
 
+    def test_analyses_match_the_spec(self):
+        for q in ["/v1/concordance?q=ethics", "/v1/concordance?q=datos&country=ES,MX&sort=R1&context=3",
+                  "/v1/concordance?q=%E4%BC%A6%E7%90%86&crosslingual=false", "/v1/concordance?q=zzzz"]:
+            self.check("/v1/concordance", q, 200)
+        for q in ["/v1/trends?q=ethics", "/v1/trends?q=datos&split=country", "/v1/trends?q=data&split=lang&year=2018..2021"]:
+            self.check("/v1/trends", q, 200)
+        self.check("/v1/concordance", "/v1/concordance?q=ethics&context=51", 400)
+        self.check("/v1/trends", "/v1/trends?q=ethics&split=theme", 400)
+
     def test_errors_match_the_spec(self):
         self.check("/v1/search", "/v1/search?per_page=500", 400)
         self.check("/v1/search", "/v1/search?q=" + "a" * 5000, 413)

@@ -81,6 +81,20 @@ struct Highlight {
     std::set<std::string> typed;
 };
 
+/// One positive word or phrase of a query as it stands in a passage's positions: what the
+/// corpus analyses (concordance, trends) count as one occurrence.
+struct TermPattern {
+    /// The items in order: item i stands offsets[i] positions after item 0, and is any of
+    /// its terms (a word's forms, one CJK bigram, or a lone character).
+    std::vector<std::vector<std::string>> items;
+    std::vector<Xapian::termpos> offsets;
+    Xapian::termpos span = 1;        ///< positions one occurrence covers
+    std::vector<std::string> stems;  ///< Z<lang>:<stem> terms of a single word: its forms with that stem match too
+    std::string prefix;              ///< a wildcard's prefix (then items is empty)
+    std::string text;                ///< the word, phrase or translation it comes from
+    std::string via = "query";       ///< query | concept | translation
+};
+
 /// The outcome of parsing.
 struct ParsedQuery {
     /// The passages that carry any positive clause and no excluded one; MatchAll when
@@ -96,6 +110,8 @@ struct ParsedQuery {
     std::vector<Expansion> expansions;
     Highlight highlight;              ///< what snippets mark
     std::vector<std::string> words;   ///< positive words, for spelling suggestions
+    /// The positive words and phrases (and their expansions), for counting occurrences.
+    std::vector<TermPattern> patterns;
 };
 
 /// Limits applied while parsing.

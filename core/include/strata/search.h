@@ -29,6 +29,8 @@ struct FacetTally;
 struct SearchRun;
 struct CompareRun;
 struct DocumentMatches;
+struct ConcordanceRequest;
+struct TrendsRequest;
 
 /// Request parameters as they come from a URL or a command line: name → values.
 using ParamMap = std::map<std::string, std::vector<std::string>>;
@@ -124,6 +126,10 @@ public:
     /// A document with all its passages. With a query or filters, the passages that the
     /// same search counts for this document are `matched` and carry a highlight.
     [[nodiscard]] nlohmann::json document(const DocumentRequest& request) const;
+    /// Every occurrence of a query in context (strata/concordance.h; core/src/analysis/).
+    [[nodiscard]] nlohmann::json concordance(const ConcordanceRequest& request) const;
+    /// Occurrences per million tokens by year (strata/trends.h; core/src/analysis/).
+    [[nodiscard]] nlohmann::json trends(const TrendsRequest& request) const;
     [[nodiscard]] nlohmann::json similar(const std::string& id, int count) const;
     [[nodiscard]] nlohmann::json stats() const;
     [[nodiscard]] nlohmann::json themes() const;

@@ -160,6 +160,7 @@ public:
 
     Xapian::Query word(const std::string& raw, bool positive, bool may_expand = true) {
         count_term();
+        origin_ = {raw, "query"};
         if (raw.size() > 1 && raw.back() == '*') return wildcard(raw.substr(0, raw.size() - 1));
         std::vector<Token> toks = ctx_.analyzer.tokenize(raw, single_lang());
         if (toks.empty()) return Xapian::Query();
@@ -180,6 +181,7 @@ public:
 
     Xapian::Query phrase_text(const std::string& body) {
         count_term();
+        origin_ = {'"' + body + '"', "query"};
         std::vector<Token> toks = ctx_.analyzer.tokenize(body, single_lang());
         if (toks.empty()) return Xapian::Query();
         // Quoted phrases stay exact: no stems, no translations.
@@ -236,7 +238,13 @@ private:
         const std::vector<std::string> f = forms(t);
         for (const std::string& x : f) mark(x);
         Xapian::Query q(Xapian::Query::OP_SYNONYM, f.begin(), f.end());
-        if (t.kind != TokenKind::kWord) return q;
+        TermPattern pattern;
+        pattern.items = {f};
+        pattern.offsets = {0};
+        if (t.kind != TokenKind::kWord) {
+            record(std::move(pattern));
+            return q;
+        }
         std::vector<std::string> stems;
         for (const std::string& lang : langs) {
             const std::string base = Analyzer::stem_language(lang);
@@ -248,6 +256,8 @@ private:
             if (std::find(stems.begin(), stems.end(), term) == stems.end()) stems.push_back(std::move(term));
         }
         for (const std::string& s : stems) mark(s);
+        pattern.stems = stems;
+        record(std::move(pattern));
         if (stems.empty()) return q;
         // One word, one synonym group: its forms and stems weigh as one term (the exact
         // form, indexed beside its stem, still counts twice).
@@ -264,6 +274,13 @@ private:
         std::vector<Xapian::Query> items;
         std::vector<std::vector<std::string>> words;  // the forms of each word, for snippets
         Xapian::termpos first = toks.front().pos, last = first;
+        TermPattern pattern;
+        Xapian::termpos end = first + 1;  // one past the last position covered
+        auto add_item = [&](std::vector<std::string> terms, Xapian::termpos at, Xapian::termpos width) {
+            pattern.items.push_back(std::move(terms));
+            pattern.offsets.push_back(at - first);
+            end = std::max(end, at + width);
+        };
         std::string run;
         Xapian::termpos run_pos = 0;
         std::uint32_t run_end = 0;
@@ -273,11 +290,13 @@ private:
             if (bg.empty()) {
                 items.emplace_back(run);  // a lone character
                 mark(run);
+                add_item({run}, run_pos, 1);
             }
             Xapian::termpos p = run_pos;
             for (const std::string& b : bg) {
                 items.emplace_back(b);
                 mark(b);
+                add_item({b}, p, 2);
                 last = std::max(last, p++);
             }
             run.clear();
@@ -293,12 +312,15 @@ private:
             flush_run();
             std::vector<std::string> f = forms(t);
             items.emplace_back(Xapian::Query::OP_OR, f.begin(), f.end());
+            add_item(f, t.pos, 1);
             words.push_back(std::move(f));
             last = std::max(last, t.pos);
         }
         flush_run();
         const bool whole = words.size() == items.size();
         mark_phrase(std::move(words), whole);
+        pattern.span = end - first;
+        record(std::move(pattern));
         if (items.size() == 1) return items.front();
         if (!tag.empty())
             return Xapian::Query(Xapian::Query::OP_FILTER, Xapian::Query(Xapian::Query::OP_AND, items.begin(), items.end()), tag);
@@ -310,6 +332,9 @@ private:
         const std::string prefix = ctx_.analyzer.normalize(stem, single_lang());
         if (prefix.empty()) return Xapian::Query();
         prefixes_.push_back(prefix);
+        TermPattern pattern;
+        pattern.prefix = prefix;
+        record(std::move(pattern));
         return Xapian::Query(Xapian::Query::OP_WILDCARD, prefix, ctx_.limits.max_wildcard,
                              Xapian::Query::WILDCARD_LIMIT_MOST_FREQUENT);
     }
@@ -330,6 +355,7 @@ private:
                 for (const std::string& term : terms) {
                     std::vector<Token> t = ctx_.analyzer.tokenize(term, lang);
                     if (t.empty()) continue;
+                    origin_ = {term, "concept"};
                     alternatives.push_back(t.size() == 1 && t[0].kind != TokenKind::kCjk ? single(t[0], {lang}) : phrase(t, tag));
                     e.terms[lang].push_back(term);
                 }
@@ -366,6 +392,7 @@ private:
                 for (const std::string& w : words) {
                     const std::vector<Token> tt = ctx_.analyzer.tokenize(w, lang);
                     if (tt.empty()) continue;
+                    origin_ = {w, "translation"};
                     alternatives.push_back(tt.size() == 1 && tt[0].kind != TokenKind::kCjk ? single(tt[0], {lang}) : phrase(tt));
                     e.terms[lang].push_back(w);
                 }
@@ -421,15 +448,29 @@ private:
         return 0;
     }
 
+    // Keeps a positive pattern, said to come from origin_ (patterns of excluded parts are
+    // not occurrences).
+    void record(TermPattern p) {
+        if (excluded_ > 0) return;
+        p.text = origin_.first;
+        p.via = origin_.second;
+        for (const TermPattern& q : patterns_)
+            if (q.items == p.items && q.offsets == p.offsets && q.stems == p.stems && q.prefix == p.prefix) return;
+        patterns_.push_back(std::move(p));
+    }
+
     const QueryContext& ctx_;
     ParsedQuery& out_;
     std::size_t terms_ = 0;
+    std::pair<std::string, std::string> origin_{"", "query"};  // text and via of the patterns being built
     std::set<std::string> stop_langs_;
     Xapian::Query last_direct_;  // the typed part of the last expansion
     bool translating_ = false;   // building translations, not the words as typed
 
 public:
     std::vector<std::string> prefixes_;  // wildcard prefixes, for highlighting
+    std::vector<TermPattern> patterns_;  // positive words and phrases, for counting occurrences
+    int excluded_ = 0;                   // > 0 while an excluded part is built
 };
 
 // ---------------------------------------------------------------- parser
@@ -536,7 +577,9 @@ private:
             }
             const bool negate = r == Clause::Role::kExcluded;
             const std::size_t from = pos_;
+            b_.excluded_ += negate ? 1 : 0;
             Xapian::Query q = unary(depth, top && !negate, !negate);
+            b_.excluded_ -= negate ? 1 : 0;
             if (!q.empty()) items.push_back({std::move(q), r, {}, text_of(from, pos_)});
         }
         if (items.empty() && pos_ < lx_.size() && at(Tok::kRParen) && depth == 0) throw SyntaxError{"unbalanced ')'"};
@@ -618,6 +661,8 @@ ParsedQuery parse_query(std::string_view q, const QueryContext& ctx) {
         out.words.clear();
         out.highlight = Highlight{};
         out.expansions.clear();
+        builder.patterns_.clear();
+        builder.excluded_ = 0;
         out.warnings.push_back("query syntax: " + e.message + "; searched for the words instead");
         std::vector<std::string> words;
         std::string cur;
@@ -638,6 +683,7 @@ ParsedQuery parse_query(std::string_view q, const QueryContext& ctx) {
     // Wildcards: highlight every indexed form that starts with a prefix is too costly; mark
     // the prefixes themselves so the snippet code can match by prefix.
     for (const std::string& p : builder.prefixes_) out.highlight.terms.insert(p + "*");
+    out.patterns = std::move(builder.patterns_);
     out.has_text = !text_query.empty() && !(text_query.get_type() == Xapian::Query::LEAF_MATCH_ALL);
     out.query = out.has_text ? text_query : match_all();
     return out;

@@ -1,0 +1,140 @@
+// GET /v1/trends: occurrences per million word tokens, and the share of documents, by year.
+#include "strata/trends.h"
+
+#include "analysis/csv.h"
+#include "analysis/occurrences.h"
+#include "search/response_json.h"
+#include "search/search_steps.h"
+#include "strata/errors.h"
+#include "strata/schema.h"
+
+#include <chrono>
+#include <cmath>
+#include <map>
+#include <unordered_set>
+
+namespace strata {
+
+namespace {
+
+using Split = TrendsRequest::Split;
+
+struct Point {
+    std::size_t occurrences = 0;
+    double tokens = 0;
+    std::unordered_set<std::string> documents, documents_total;
+};
+
+// series key → year → point
+using Table = std::map<std::string, std::map<int, Point>>;
+
+const char* split_name(Split s) {
+    return s == Split::kCountry ? "country" : s == Split::kRegion ? "region" : s == Split::kLang ? "lang" : "none";
+}
+
+const std::string& series_key(const PassageKey& k, Split s) {
+    static const std::string all = "all";
+    return s == Split::kCountry ? k.country : s == Split::kRegion ? k.region : s == Split::kLang ? k.lang : all;
+}
+
+// The denominators: word tokens and documents of every passage the filters leave.
+void count_universe(Xapian::Database& db, const Xapian::Query& filter, Split split, double max_seconds, Table& t) {
+    const Xapian::Query all = filter.empty() ? Xapian::Query() : Xapian::Query(Xapian::Query::OP_FILTER, match_all(), filter);
+    ValueReader keys(db, schema::kSlotFacetKey), tokens(db, schema::kSlotTokens);
+    for (Xapian::docid did : matching_passages(db, all, max_seconds)) {
+        const PassageKey k = parse_passage_key(keys.get(did));
+        const std::string n = tokens.get(did);
+        Point& p = t[series_key(k, split)][k.year];
+        if (!n.empty()) p.tokens += Xapian::sortable_unserialise(n);
+        p.documents_total.insert(k.doc);
+    }
+}
+
+nlohmann::json points_json(const std::map<int, Point>& years) {
+    nlohmann::json out = nlohmann::json::array();
+    for (const auto& [year, p] : years) {
+        const double per_million = p.tokens > 0 ? 1e6 * static_cast<double>(p.occurrences) / p.tokens : 0;
+        out.push_back({{"year", year},
+                       {"occurrences", p.occurrences},
+                       {"tokens", static_cast<std::uint64_t>(p.tokens)},
+                       {"per_million", std::round(per_million * 1000) / 1000},
+                       {"documents", p.documents.size()},
+                       {"documents_total", p.documents_total.size()}});
+    }
+    return out;
+}
+
+std::size_t occurrences_of(const std::map<int, Point>& years) {
+    std::size_t n = 0;
+    for (const auto& [year, p] : years) n += p.occurrences;
+    return n;
+}
+
+nlohmann::json series_json(const Table& t, Split split, const ReferenceData& ref) {
+    std::vector<std::pair<std::size_t, std::string>> order;  // most occurrences first
+    for (const auto& [key, years] : t) {
+        const std::size_t n = occurrences_of(years);
+        if (n > 0 || split == Split::kNone) order.emplace_back(n, key);
+    }
+    std::stable_sort(order.begin(), order.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
+    nlohmann::json out = nlohmann::json::array();
+    for (const auto& [n, key] : order) {
+        const std::string label = split == Split::kNone ? std::string("All documents") : facet_label(ref, split_name(split), key);
+        out.push_back({{"key", key}, {"label", label}, {"occurrences", n}, {"points", points_json(t.at(key))}});
+    }
+    return out;
+}
+
+}  // namespace
+
+nlohmann::json Searcher::trends(const TrendsRequest& req) const {
+    const auto t0 = std::chrono::steady_clock::now();
+    req.validate(options_.limits);
+    return index_.with_db([&](Xapian::Database& db) {
+        SearchRequest sr;
+        sr.q = req.q;
+        sr.filters = req.filters;
+        sr.crosslingual = req.crosslingual;
+        SearchRun run = prepare(db, sr);
+        if (!run.pq.has_text || run.pq.patterns.empty())
+            throw InvalidRequest("invalid_parameter", "parameter 'q' has no word or phrase to find");
+        run.match = match_documents(db, run.pq, run.filter, run.column, options_.limits.max_seconds);
+        Table table;
+        if (req.split == Split::kNone) table["all"];
+        count_universe(db, run.filter, req.split, options_.limits.max_seconds, table);
+        std::size_t total = 0;
+        if (!run.match.none) {
+            OccurrenceCounter counter(db, run.pq, analyzer_, options_.limits.max_wildcard);
+            counter.scan(run.match.passages, options_.limits.max_seconds, [&](PassageHit& hit) {
+                Point& p = table[series_key(hit.key, req.split)][hit.key.year];
+                p.occurrences += hit.occurrences.size();
+                p.documents.insert(hit.key.doc);
+                total += hit.occurrences.size();
+            });
+        }
+        const double took = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+        return nlohmann::json{
+            {"query", {{"q", req.q}, {"crosslingual", req.crosslingual}, {"filters", filters_json(run.r.filters)},
+                       {"split", split_name(req.split)}}},
+            {"total", total},
+            {"series", series_json(table, req.split, ref_)},
+            {"expansions", expansions_json(run.pq.expansions)},
+            {"warnings", run.pq.warnings},
+            {"took_ms", std::round(took * 100) / 100}};
+    });
+}
+
+std::string trends_csv(const nlohmann::json& j) {
+    std::string out = csv::kBom;
+    out += "key,label,year,occurrences,tokens,per_million,documents,documents_total\r\n";
+    for (const nlohmann::json& s : j.at("series"))
+        for (const nlohmann::json& p : s.at("points")) {
+            out += csv::field(s.at("key")) + ',' + csv::field(s.at("label"));
+            for (const char* f : {"year", "occurrences", "tokens", "per_million", "documents", "documents_total"})
+                out += ',' + csv::field(p.at(f));
+            out += "\r\n";
+        }
+    return out;
+}
+
+}  // namespace strata

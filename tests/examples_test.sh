@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Runs the scripting examples in scripts/examples/ against a real daemon on loopback.
-#   examples_test.sh shell|python|r      (r exits 77, "skipped", where R is not installed)
+#   examples_test.sh shell|python|r|r-trend   (scripts/setup installs R and jsonlite; without
+#   them the R examples exit 77, "skipped")
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 BUILD="${STRATA_BUILD_DIR:-$ROOT/build}"
 which_one="$1"
-if [ "$which_one" = r ]; then
+if [ "$which_one" = r ] || [ "$which_one" = r-trend ]; then
   if ! command -v Rscript >/dev/null || ! Rscript -e 'library(jsonlite)' >/dev/null 2>&1; then
     echo "SKIPPED: R with jsonlite is not installed; the R example was not run"
     exit 77
@@ -25,11 +26,20 @@ case "$which_one" in
   shell) out="$("$ROOT/scripts/examples/batch.sh" "$BASE")" ;;
   python) out="$(/usr/bin/python3 "$ROOT/scripts/examples/batch.py" "$BASE")" ;;
   r) out="$(Rscript "$ROOT/scripts/examples/batch.R" "$BASE")" ;;
-  *) echo "usage: $0 shell|python|r"; exit 2 ;;
+  r-trend) out="$(Rscript "$ROOT/scripts/examples/trend.R" "$BASE" datos "$TMP/trend.pdf")" ;;
+  *) echo "usage: $0 shell|python|r|r-trend"; exit 2 ;;
 esac
 echo "$out"
 fail=0
 expect() { if ! grep -qE "$1" <<<"$out"; then echo "MISSING: $1"; fail=1; fi; }
+if [ "$which_one" = r-trend ]; then
+  expect $'^country\tyear\toccurrences\tper_million\tdocuments\tdocuments_total$'
+  expect $'^MX\t2018\t[1-9][0-9]*\t[0-9.]+\t1\t1$'
+  expect $'^ES\t2020\t[1-9]'
+  [ -s "$TMP/trend.pdf" ] || { echo "MISSING: the chart $TMP/trend.pdf"; fail=1; }
+  [ "$fail" = 0 ] && echo "1 passed, 0 failed" || echo "0 passed, 1 failed"
+  exit "$fail"
+fi
 expect $'^ethics-es\tes-2020-test-estrategia\tES\t2020'
 expect $'^data\tgb-2021-test-strategy\tGB\t2021'
 if [ "$which_one" != r ]; then

@@ -13,7 +13,7 @@ function readState() {
   const filters = {};
   for (const f of FILTERS) filters[f] = list(f);
   return {
-    view: ['doc', 'compare'].includes(p.get('view')) ? p.get('view') : 'search',
+    view: ['doc', 'compare', 'concordance', 'trends'].includes(p.get('view')) ? p.get('view') : 'search',
     q: p.get('q') || '',
     crosslingual: p.get('crosslingual') !== 'false',
     sort: p.get('sort') || 'relevance',
@@ -195,6 +195,11 @@ function renderHits(res, s) {
       snippet.classList.add('snippet');
       snippet.setAttribute('lang', p.lang || h.language || '');
       passages.append(el('li', { class: 'passage' }, el('div', { class: 'where', text: where }), snippet));
+    }
+    if (s.q) {
+      const all = el('a', { class: 'all-occurrences', href: '/?' + new URLSearchParams({ view: 'concordance', q: s.q, doc: h.id }), text: 'All occurrences' });
+      all.addEventListener('click', (e) => { e.preventDefault(); history.pushState(null, '', all.getAttribute('href')); render(); });
+      meta.append(all);
     }
     list.append(el('li', { class: 'hit' }, head, meta, howMatched(h), passages));
   }
@@ -557,16 +562,20 @@ async function render() {
   $('#crosslingual').checked = s.crosslingual;
   $('#sort').value = s.sort;
   for (const a of document.querySelectorAll('nav a[data-nav]')) {
-    if (a.dataset.nav === (s.view === 'compare' ? 'compare' : 'search')) a.setAttribute('aria-current', 'page');
+    if (a.dataset.nav === (s.view === 'doc' ? 'search' : s.view)) a.setAttribute('aria-current', 'page');
     else a.removeAttribute('aria-current');
   }
   $('#view-search').hidden = s.view !== 'search';
   $('#view-doc').hidden = s.view !== 'doc';
   $('#view-compare').hidden = s.view !== 'compare';
+  $('#view-concordance').hidden = s.view !== 'concordance';
+  $('#view-trends').hidden = s.view !== 'trends';
   if (s.view !== 'compare') { $('#drill').hidden = true; }
   document.title = (s.q ? s.q + ' — ' : '') + 'Strata';
   if (s.view === 'doc') return renderDoc(s);
   if (s.view === 'compare') return renderCompare(s);
+  if (s.view === 'concordance') return renderConcordance(s);
+  if (s.view === 'trends') return renderTrends(s);
   return renderSearch(s);
 }
 
@@ -574,7 +583,8 @@ function init() {
   $('#search-form').addEventListener('submit', (e) => {
     e.preventDefault();
     const s = readState();
-    navigate({ q: $('#q').value.trim(), page: 1, view: s.view === 'compare' ? 'compare' : 'search', id: '' });
+    const stay = ['compare', 'concordance', 'trends'].includes(s.view);
+    navigate({ q: $('#q').value.trim(), page: 1, view: stay ? s.view : 'search', id: '' });
   });
   $('#crosslingual').addEventListener('change', (e) => navigate({ crosslingual: e.target.checked, page: 1 }));
   $('#sort').addEventListener('change', (e) => navigate({ sort: e.target.value, page: 1 }));

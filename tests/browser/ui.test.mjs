@@ -321,3 +321,79 @@ test('a link to a passage opens the document at that passage', async () => {
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+test('the concordance aligns every occurrence, sorts by the word right of the match, and keeps markup inert', async () => {
+  const { page, context, errors } = await open('/?view=concordance&q=data&crosslingual=false');
+  await page.waitForSelector('#kwic tr.kwic-line');
+  assert.match(await page.textContent('#kwic-summary'), /occurrences? of “data” in \d+ documents?/);
+  const matches = await page.$$eval('#kwic td.kwic-match', (els) => els.map((e) => e.textContent.toLowerCase()));
+  assert.ok(matches.length >= 3 && matches.every((m) => m.startsWith('dat')), matches.join());
+  // The match column is centred between right-aligned left context and left-aligned right context.
+  const align = await page.$eval('#kwic tr.kwic-line', (tr) => [...tr.children].slice(2).map((td) => getComputedStyle(td).textAlign));
+  assert.deepEqual(align, ['right', 'center', 'left']);
+  await page.click('#kwic button[data-sort=R1]');
+  await page.waitForFunction(() => /ksort=R1/.test(location.search));
+  await page.waitForSelector('#kwic button[data-sort=R1][aria-pressed=true]');
+  const firstRight = await page.$$eval('#kwic td.kwic-right', (els) => els.map((e) => {
+    const w = e.textContent.trim().split(/[^\p{L}\p{N}]+/u).filter(Boolean)[0] || '';
+    return w.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
+  }));
+  const sorted = [...firstRight].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  assert.deepEqual(firstRight, sorted);
+  // A document's markup is shown as text, never run or parsed.
+  await page.goto(base + '/?view=concordance&q=%22markup+such+as%22&crosslingual=false');
+  await page.waitForSelector('#kwic tr.kwic-line');
+  assert.match(await page.textContent('#kwic td.kwic-right'), /<script>alert\(1\)/);
+  assert.equal(await page.$$eval('#view-concordance script', (s) => s.length), 0);
+  // Each line links to its passage in the document view.
+  await page.click('#kwic td.kwic-doc a');
+  await page.waitForSelector('.doc-passage');
+  assert.match(page.url(), /view=doc.*id=gb-2021-test-strategy/);
+  await shot(page, 'concordance');
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('every search result offers all its occurrences', async () => {
+  const { page, context, errors } = await open('/?q=datos&crosslingual=false');
+  await page.waitForSelector('.hit a.all-occurrences');
+  await page.click('.hit a.all-occurrences');
+  await page.waitForSelector('#kwic tr.kwic-line');
+  const docs = await page.$$eval('#kwic td.kwic-doc', (els) => [...new Set(els.map((e) => e.textContent))]);
+  assert.equal(docs.length, 1);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('the trends chart draws one line per country, toggles them from the legend, and opens a year', async () => {
+  const { page, context, errors } = await open('/?view=trends&q=datos&split=country');
+  await page.waitForSelector('#trend-chart g.series circle.trend-point');
+  const api = await page.evaluate(async () => (await (await fetch('/v1/trends?q=datos&split=country')).json()).series.map((s) => s.key));
+  const keys = await page.$$eval('#trend-chart g.series', (gs) => gs.map((g) => g.getAttribute('data-key')));
+  assert.deepEqual(keys, api);
+  assert.ok(keys.length >= 3, keys.join());
+  assert.equal(await page.$$eval('#trend-chart path.trend-line', (p) => p.length), keys.length);
+  // The legend hides and shows a line.
+  await page.click(`#trend-legend button[data-key="${keys[0]}"]`);
+  assert.equal(await page.$eval(`#trend-chart g.series[data-key="${keys[0]}"]`, (g) => g.style.display), 'none');
+  await page.click(`#trend-legend button[data-key="${keys[0]}"]`);
+  assert.equal(await page.$eval(`#trend-chart g.series[data-key="${keys[0]}"]`, (g) => g.style.display), '');
+  // The share of documents is the other measure.
+  await page.check('input[name=measure][value=documents]');
+  await page.waitForFunction(() => /measure=documents/.test(location.search));
+  await page.waitForSelector('#trend-chart[aria-label="Share of documents by year"]');
+  // Labels come from the data as text only.
+  assert.equal(await page.$$eval('#view-trends script', (s) => s.length), 0);
+  await shot(page, 'trends');
+  // A point opens the concordance of that series and year (points may overlap: by keyboard).
+  const point = page.locator(`#trend-chart g.series[data-key="${keys[0]}"] circle.trend-point`).first();
+  const year = await point.getAttribute('data-year');
+  await point.focus();
+  await page.keyboard.press('Enter');
+  await page.waitForSelector('#kwic tr.kwic-line');
+  assert.match(page.url(), new RegExp(`view=concordance.*country=${keys[0]}.*year=${year}|view=concordance.*year=${year}`));
+  const years = await page.$$eval('#kwic td.kwic-year', (els) => [...new Set(els.map((e) => e.textContent))]);
+  assert.deepEqual(years, [year]);
+  assert.deepEqual(errors, []);
+  await context.close();
+});

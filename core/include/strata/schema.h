@@ -32,6 +32,22 @@ inline constexpr std::string_view kConcept = "XC";     ///< XC<concept id>: pass
 inline constexpr std::string_view kStem = "Z";         ///< Z<lang>:<stem>, e.g. "Zes:etic" (wdf only)
 inline constexpr std::string_view kTitle = "S";        ///< S<word>: words of the document title
 
+// ---- Counting terms (wdf only, no positions; read by corpus analysis, never searched) ----
+/// XW<lang>:<word>, wdf = how many tokens of the passage text (heading and titles
+/// excluded) have the normalised form <word>; <lang> is Analyzer::stem_language() of the
+/// passage's language ("pt-BR" → "pt"). Exactly the tokens kSlotTokens counts, so the wdfs
+/// of a passage's XW terms add up to its kSlotTokens. The unprefixed terms cannot serve:
+/// they also hold titles, headings, accent-folded forms and CJK bigrams at the same positions.
+inline constexpr std::string_view kWordCount = "XW";
+/// XK<concept id>, wdf = lexicon hits of the concept's thesaurus terms (any language) in
+/// the passage text, heading and titles excluded. XC says a passage names a concept; XK
+/// says how often its text does.
+inline constexpr std::string_view kConceptCount = "XK";
+/// XJ<theme id>, only on passages tagged with the theme (XH), wdf = lexicon hits of the
+/// theme in the passage text, heading and titles excluded (may be 0 when the heading alone
+/// tagged it): compare's per_million measure.
+inline constexpr std::string_view kThemeCount = "XJ";
+
 // ---- Value slots ----
 enum Slot : Xapian::valueno {
     kSlotYear = 0,      ///< Xapian::sortable_serialise(year)
@@ -86,6 +102,15 @@ inline std::string stem_term(std::string_view lang, std::string_view stem) {
     t += lang;
     t += ':';
     t += stem;
+    return t;
+}
+
+/// The counting term of a word in a language: XW<lang>:<word> (lang as stem_language()).
+inline std::string word_count_term(std::string_view lang, std::string_view word) {
+    std::string t(kWordCount);
+    t += lang;
+    t += ':';
+    t += word;
     return t;
 }
 

@@ -152,12 +152,25 @@ void count_spelling(const std::vector<Token>& tokens, std::map<std::string, unsi
 
 // Lexicon hits of the text and the heading together. A theme named in the section heading
 // says what the whole passage is about, so it weighs double.
-LexiconHits passage_hits(const LexiconMatcher& lexicon, const PassageTokens& toks, const std::string& lang) {
-    LexiconHits hits = lexicon.match(toks.text, lang);
+LexiconHits passage_hits(const LexiconHits& text_hits, const LexiconMatcher& lexicon, const PassageTokens& toks,
+                         const std::string& lang) {
+    LexiconHits hits = text_hits;
     const LexiconHits heading_hits = lexicon.match(toks.heading, lang);
     for (const auto& [k, v] : heading_hits.themes) hits.themes[k] += 2 * v;
     for (const auto& [k, v] : heading_hits.concepts) hits.concepts[k] += v;
     return hits;
+}
+
+// The counting terms of corpus analysis (schema.h: XW, XK): the text's own tokens and
+// concept hits, so that they add up to kSlotTokens's denominator.
+void add_count_terms(Xapian::Document& xd, const std::vector<Token>& text, const LexiconHits& text_hits,
+                     const std::string& lang) {
+    std::map<std::string, Xapian::termcount> words;
+    for (const Token& t : text) ++words[t.text];
+    const std::string stem_lang = Analyzer::stem_language(lang);
+    for (const auto& [word, n] : words) xd.add_term(schema::word_count_term(stem_lang, word), n);
+    for (const auto& [concept_id, n] : text_hits.concepts)
+        xd.add_term(schema::term(schema::kConceptCount, concept_id), static_cast<Xapian::termcount>(n));
 }
 
 struct PassageThemes {
@@ -166,7 +179,7 @@ struct PassageThemes {
 };
 
 PassageThemes add_theme_terms(Xapian::Document& xd, const DocumentScope& d, const std::map<std::string, int>& hits,
-                              std::size_t words, PassageTotals& totals) {
+                              const std::map<std::string, int>& text_hits, std::size_t words, PassageTotals& totals) {
     const std::vector<Theme>& themes = d.ctx.ref.themes;
     PassageThemes out;
     for (const auto& [theme, count] : hits) {
@@ -175,6 +188,9 @@ PassageThemes add_theme_terms(Xapian::Document& xd, const DocumentScope& d, cons
         if (count < kThemeMinHits && score < kThemeMinDensity && !(manual && count >= 1)) continue;
         out.scores[theme] = std::round(score * 100) / 100;
         xd.add_boolean_term(schema::term(schema::kTheme, theme));
+        const auto in_text = text_hits.find(theme);
+        xd.add_term(schema::term(schema::kThemeCount, theme),
+                    in_text == text_hits.end() ? 0 : static_cast<Xapian::termcount>(in_text->second));
         const std::string& theme_id = theme;  // a structured binding cannot be captured (C++20, clang)
         const auto ti = std::find_if(themes.begin(), themes.end(), [&](const Theme& t) { return t.id == theme_id; });
         if (ti != themes.end())
@@ -234,8 +250,10 @@ void add_passage(const DocumentScope& d, const Passage& p, std::size_t n, BuiltD
     Xapian::Document xd;
     const PassageTokens toks = index_passage_text(xd, d, p, lang);
     count_spelling(toks.text, out.spelling);
-    const LexiconHits hits = passage_hits(d.ctx.lexicon, toks, lang);
-    PassageThemes themes = add_theme_terms(xd, d, hits.themes, p.words, totals);
+    const LexiconHits text_hits = d.ctx.lexicon.match(toks.text, lang);
+    const LexiconHits hits = passage_hits(text_hits, d.ctx.lexicon, toks, lang);
+    add_count_terms(xd, toks.text, text_hits, lang);
+    PassageThemes themes = add_theme_terms(xd, d, hits.themes, text_hits.themes, p.words, totals);
     add_concept_terms(xd, d, hits.concepts);
     add_filter_terms(xd, d, lang, n);
     add_values(xd, d, lang, n, themes.value);

@@ -4,6 +4,7 @@
 #include "strata/concordance.h"
 #include "strata/errors.h"
 #include "strata/trends.h"
+#include "strata/keyness.h"
 #include "strata/reference.h"
 
 #include <Poco/Exception.h>
@@ -33,6 +34,7 @@ public:
         if (path == "/v1/compare") return searcher_.compare(CompareRequest::from_params(params));
         if (path == "/v1/concordance") return searcher_.concordance(ConcordanceRequest::from_params(params));
         if (path == "/v1/trends") return searcher_.trends(TrendsRequest::from_params(params));
+        if (path == "/v1/keyness") return keyness(searcher_, KeynessRequest::from_params(params));
         if (path == "/v1/themes") return searcher_.themes();
         if (path == "/v1/countries") return searcher_.countries();
         if (path == "/v1/stats") return searcher_.stats();

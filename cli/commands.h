@@ -49,7 +49,7 @@ CLI::App* add_search(CLI::App& app, SearchArgs& args);
 
 /// `strata compare [QUERY]`
 struct CompareArgs {
-    std::string query, by = "country,theme";
+    std::string query, by = "country,theme", measure = "passages";
     std::string countries, regions, themes, years, langs;  ///< the rows and columns to show
     bool crosslingual = true, no_best = false;
     Filters filters;
@@ -84,6 +84,18 @@ struct TrendsArgs {
 };
 CLI::App* add_trends(CLI::App& app, TrendsArgs& args);
 [[nodiscard]] int run_trends(const TrendsArgs& args, const Context& ctx);
+
+/// `strata keyness --target FILTERS`
+struct KeynessArgs {
+    std::string target, reference, unit = "word", side = "both";
+    int min_count = 3, per_page = 50;
+    Filters filters;
+
+    /// The parameters of GET /v1/keyness.
+    [[nodiscard]] ParamMap params() const;
+};
+CLI::App* add_keyness(CLI::App& app, KeynessArgs& args);
+[[nodiscard]] int run_keyness(const KeynessArgs& args, const Context& ctx);
 
 /// `strata batch FILE`
 struct BatchArgs {

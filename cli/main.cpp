@@ -36,12 +36,14 @@ struct Subcommands {
     CompareArgs compare;
     KwicArgs kwic;
     TrendsArgs trends;
+    KeynessArgs keyness;
     BatchArgs batch;
     DocArgs doc;
     CLI::App* search_app = nullptr;
     CLI::App* compare_app = nullptr;
     CLI::App* kwic_app = nullptr;
     CLI::App* trends_app = nullptr;
+    CLI::App* keyness_app = nullptr;
     CLI::App* batch_app = nullptr;
     CLI::App* doc_app = nullptr;
     CLI::App* themes_app = nullptr;
@@ -62,6 +64,7 @@ void add_subcommands(CLI::App& app, Subcommands& s) {
     s.compare_app = add_compare(app, s.compare);
     s.kwic_app = add_kwic(app, s.kwic);
     s.trends_app = add_trends(app, s.trends);
+    s.keyness_app = add_keyness(app, s.keyness);
     s.batch_app = add_batch(app, s.batch);
     s.doc_app = add_doc(app, s.doc);
     s.themes_app = add_themes(app);
@@ -80,6 +83,7 @@ int run_chosen(const Subcommands& s, const Context& ctx) {
     if (*s.compare_app) return run_compare(s.compare, ctx);
     if (*s.kwic_app) return run_kwic(s.kwic, ctx);
     if (*s.trends_app) return run_trends(s.trends, ctx);
+    if (*s.keyness_app) return run_keyness(s.keyness, ctx);
     if (*s.batch_app) return run_batch(s.batch, ctx);
     if (*s.doc_app) return run_doc(s.doc, ctx);
     if (*s.themes_app) return run_themes(ctx);

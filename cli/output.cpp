@@ -185,7 +185,7 @@ namespace {
 // One tidy row per cell, with the row and column labels and the best passage.
 void print_compare_csv(std::ostream& out, const nlohmann::json& r) {
     write_csv_row(out, {"row", "row_label", "column", "column_label", "passages", "documents", "share", "best_doc",
-                        "best_section", "best_page", "best_snippet", "generation"});
+                        "best_section", "best_page", "best_snippet", "generation", "measure", "value", "occurrences", "tokens"});
     std::map<std::string, std::string> rl, cl;
     for (const auto& x : r["rows"]) rl[x["value"]] = x["label"];
     for (const auto& x : r["columns"]) cl[x["value"]] = x["label"];
@@ -194,11 +194,24 @@ void print_compare_csv(std::ostream& out, const nlohmann::json& r) {
         write_csv_row(out, {c["row"], rl[c["row"]], c["column"], cl[c["column"]], str(c, "passages"), str(c, "documents"),
                             str(c, "share"), b.is_null() ? "" : str(b, "doc"), b.is_null() ? "" : str(b, "section"),
                             b.is_null() ? "" : str(b, "page"), b.is_null() ? "" : plain_text(str(b, "snippet")),
-                            str(r, "generation")});
+                            str(r, "generation"), str(r, "measure"), str(c, "value"), str(c, "occurrences"), str(c, "tokens")});
     }
 }
 
-// The matrix: one line per row, each cell its share and passage count ("·" when empty).
+// A cell under the response's measure, with the documents its count comes from.
+std::string cell_text(const nlohmann::json& c, const std::string& measure) {
+    char buf[64];
+    if (measure == "per_million")
+        std::snprintf(buf, sizeof buf, "%.1f (%dd)", c.value("value", 0.0), c.value("documents", 0));
+    else if (measure == "documents")
+        std::snprintf(buf, sizeof buf, "%.0f%% (%d/%dd)", c.value("value", 0.0) * 100, c.value("documents", 0),
+                      c.value("documents_total", 0));
+    else
+        std::snprintf(buf, sizeof buf, "%.0f%% (%d)", c.value("share", 0.0) * 100, c.value("passages", 0));
+    return buf;
+}
+
+// The matrix: one line per row, each cell its value and count ("·" when empty).
 void print_compare_table(std::ostream& out, const nlohmann::json& r) {
     std::vector<std::string> header = {""};
     for (const auto& c : r["columns"]) header.push_back(cut(c.value("label", ""), 14));
@@ -213,14 +226,15 @@ void print_compare_table(std::ostream& out, const nlohmann::json& r) {
                 line.push_back("·");
                 continue;
             }
-            char buf[64];
-            std::snprintf(buf, sizeof buf, "%.0f%% (%d)", c.value("share", 0.0) * 100, c.value("passages", 0));
-            line.push_back(buf);
+            line.push_back(cell_text(c, r.value("measure", "passages")));
         }
         rows.push_back(std::move(line));
     }
-    out << (r.value("mode", "") == "coverage" ? "Coverage: share of each row's passages (passages)\n"
-                                                : "Matches: share of each row's passages (passages)\n");
+    const std::string measure = r.value("measure", "passages");
+    const std::string what = measure == "per_million" ? "occurrences per million tokens of each row's text (documents)"
+                             : measure == "documents" ? "share of each row's documents (documents/of the row)"
+                                                      : "share of each row's passages (passages)";
+    out << (r.value("mode", "") == "coverage" ? "Coverage: " : "Matches: ") << what << '\n';
     write_table(out, header, rows, 24);
 }
 

@@ -51,7 +51,7 @@ int run_search(const SearchArgs& args, const Context& ctx) {
 }
 
 ParamMap CompareArgs::params() const {
-    ParamMap p{{"by", {by}}};
+    ParamMap p{{"by", {by}}, {"measure", {measure}}};
     if (!query.empty()) p["q"] = {query};
     p["crosslingual"] = {crosslingual ? "true" : "false"};
     if (no_best) p["best"] = {"false"};
@@ -75,6 +75,8 @@ CLI::App* add_compare(CLI::App& app, CompareArgs& args) {
     compare->add_option("--langs", args.langs, "columns to show (languages)");
     compare->add_flag("--crosslingual,!--no-crosslingual", args.crosslingual, "match words through their translations too (the default; --no-crosslingual or --crosslingual=false: as typed)");
     compare->add_flag("--no-best", args.no_best, "leave out each cell's best passage (faster)");
+    compare->add_option("--measure", args.measure, "passages (share of passages), per_million (occurrences per million tokens) or documents (share of documents)")
+        ->capture_default_str();
     return compare;
 }
 

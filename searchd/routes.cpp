@@ -6,6 +6,7 @@
 #include "strata/errors.h"
 #include "strata/index_store.h"
 #include "strata/trends.h"
+#include "strata/keyness.h"
 
 #include <charconv>
 #include <filesystem>
@@ -93,6 +94,20 @@ Response json_or_csv(const Request& req, const nlohmann::json& result, std::stri
     return r;
 }
 
+// GET /v1/keyness: JSON, or with format=csv the rows as a download.
+Response keyness(const Searcher& s, const Request& req) {
+    const std::string format = req.param("format");
+    if (!format.empty() && format != "json" && format != "csv")
+        throw InvalidRequest("invalid_parameter", "parameter 'format' must be json or csv");
+    const nlohmann::json result = strata::keyness(s, KeynessRequest::from_params(req.params));
+    if (format != "csv") return Response::json(result);
+    Response r;
+    r.content_type = "text/csv; charset=utf-8";
+    r.headers["Content-Disposition"] = "attachment; filename=\"strata-keyness.csv\"";
+    r.body = keyness_csv(result);
+    return r;
+}
+
 // POST /v1/batch: one JSON object with every result, or with Accept: application/x-ndjson
 // one line per query streamed as each finishes (the stream runs after this returns, so it
 // shares the parsed items).
@@ -154,6 +169,7 @@ std::vector<Route> Server::routes() {
          [&s](const Request& req) {
              return json_or_csv(req, s.trends(TrendsRequest::from_params(req.params)), trends_csv, "strata-trends.csv");
          }},
+        {"GET", "/v1/keyness", "keyness", [&s](const Request& req) { return keyness(s, req); }},
         {"POST", "/v1/batch", "batch", [this, &s](const Request& req) { return batch(s, *batch_pool_, config_.max_batch, req); }},
         {"GET", "/v1/documents/{id}", "document",
          [&s](const Request& req) {

@@ -98,6 +98,14 @@ class OpenApiContract(unittest.TestCase):
                   "/v1/compare?by=region,theme&regions=southern-europe,western-europe,americas"]:
             self.check("/v1/compare", q, 200)
         self.check("/v1/compare", "/v1/compare?by=theme,country", 400)
+        for q in ["/v1/compare?measure=per_million&best=false", "/v1/compare?q=datos&by=country,year&measure=per_million",
+                  "/v1/compare?measure=documents"]:
+            self.check("/v1/compare", q, 200)
+        self.check("/v1/compare", "/v1/compare?measure=share", 400)
+        for q in ["/v1/keyness?target=country:ES&min_count=1", "/v1/keyness?target=country:ES&unit=concept&min_count=1",
+                  "/v1/keyness?target=lang:es&reference=lang:en&unit=concept"]:
+            self.check("/v1/keyness", q, 200)
+        self.check("/v1/keyness", "/v1/keyness?target=ethics", 400)
         body = json.dumps({"queries": [{"id": "a", "q": "ethics"}, {"id": 2, "per_page": 0}], "defaults": {"facets": "country"}})
         req = urllib.request.Request(self.base + "/v1/batch", data=body.encode(), method="POST",
                                      headers={"Content-Type": "application/json"})

@@ -82,9 +82,13 @@ struct CompareRequest {
     std::vector<std::string> column_values;  ///< themes= / years= / langs=: columns to show
     bool crosslingual = true;
     bool best = true;                 ///< include each cell's best passage
+    /// What a cell's value measures: "passages" (the share of passages), "per_million"
+    /// (occurrences per million word tokens of the row's text; compare/measure.h says what
+    /// an occurrence is) or "documents" (the share of the row's documents).
+    std::string measure = "passages";
 
     /// Parses q, the search filters, by=ROW,COLUMN, countries=, regions=, themes=, years=,
-    /// langs=, crosslingual=, best=. Throws InvalidRequest naming the parameter.
+    /// langs=, crosslingual=, best=, measure=. Throws InvalidRequest naming the parameter.
     static CompareRequest from_params(const ParamMap& params);
     void validate(const SearchLimits& limits) const;
 };

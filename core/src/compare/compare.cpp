@@ -1,5 +1,6 @@
 // GET /v1/compare: country (or region) × theme (or year, or language) matrices.
 #include "compare/cell_best.h"
+#include "compare/measure.h"
 #include "search/facet_table.h"
 #include "search/filter_check.h"
 #include "search/response_json.h"
@@ -152,7 +153,7 @@ std::string plain(const std::string& html) {
 CompareRequest CompareRequest::from_params(const ParamMap& params) {
     static const std::set<std::string> known = {"q",   "country", "region", "theme",  "year",   "lang",         "type",
                                                 "doc", "by",      "countries", "regions", "themes", "years", "langs",
-                                                "crosslingual", "best", "format"};
+                                                "crosslingual", "best", "format", "measure"};
     for (const auto& [name, values] : params)
         if (!known.count(name) && name.rfind('_', 0) != 0)
             throw InvalidRequest("invalid_parameter", "unknown parameter '" + name.substr(0, 60) + "'");
@@ -187,6 +188,9 @@ CompareRequest CompareRequest::from_params(const ParamMap& params) {
     };
     r.crosslingual = flag("crosslingual", true);
     r.best = flag("best", true);
+    if (auto it = params.find("measure"); it != params.end() && !it->second.empty()) r.measure = text::ascii_lower(it->second.front());
+    if (r.measure != "passages" && r.measure != "per_million" && r.measure != "documents")
+        throw InvalidRequest("invalid_parameter", "parameter 'measure' must be passages, per_million or documents");
     return r;
 }
 
@@ -213,6 +217,7 @@ struct CompareRun {
     /// Every cell's best passage from one pass (see cell_best.h), when has_best.
     std::map<std::pair<std::string, std::string>, CellBest> best;
     bool has_best = false;
+    PerMillionCounts per_million;  ///< filled for measure=per_million only
 };
 
 namespace {
@@ -249,9 +254,13 @@ std::pair<std::vector<std::string>, std::vector<std::string>> rows_and_columns(c
     return {rows, cols};
 }
 
+Xapian::Query row_query(const CompareRun& run, const std::string& r) {
+    return run.row == kCountryField ? Xapian::Query(std::string(schema::kCountry) + r)
+                                    : Xapian::Query(schema::term(schema::kRegion, r));
+}
+
 Xapian::Query cell_query(const CompareRun& run, const std::string& r, const std::string& c) {
-    const Xapian::Query row = run.row == kCountryField ? Xapian::Query(std::string(schema::kCountry) + r)
-                                                       : Xapian::Query(schema::term(schema::kRegion, r));
+    const Xapian::Query row = row_query(run, r);
     Xapian::Query col;
     if (run.col == kThemeField) col = Xapian::Query(schema::term(schema::kTheme, c));
     else if (run.col == kYearField) col = Xapian::Query(std::string(schema::kYear) + c);
@@ -297,6 +306,43 @@ nlohmann::json best_passage(const CompareRun& run, const std::string& r, const s
             {"snippet", make_snippet(run.searcher.analyzer(), d.value("text", ""), d.value("lang", ""), run.pq.highlight)}};
 }
 
+// The cell's value under the request's measure. "documents" divides like "share" does:
+// by the row's documents, or with a query and a year or language column, by the slice's.
+// "per_million" divides by the row's tokens, or with a query, by the slice's.
+nlohmann::json measure_json(const CompareRun& run, const std::string& r, const std::string& c, double share,
+                            std::size_t documents) {
+    const bool slice = run.col != kThemeField && run.pq.has_text;
+    double value = share;
+    nlohmann::json out = nlohmann::json::object();
+    if (run.req.measure == "documents") {
+        std::size_t denominator = run.universe.rows.at(r).documents;
+        if (slice) {
+            auto u = run.universe.cells.find({r, c});
+            denominator = u == run.universe.cells.end() ? 0 : u->second.documents;
+        }
+        value = denominator ? static_cast<double>(documents) / static_cast<double>(denominator) : 0.0;
+        out["documents_total"] = denominator;
+    } else if (run.req.measure == "per_million") {
+        const PerMillionCounts& pm = run.per_million;
+        double tokens = 0;
+        if (slice) {
+            auto t = pm.slice_tokens.find({r, c});
+            tokens = t == pm.slice_tokens.end() ? 0.0 : t->second;
+        } else if (auto t = pm.row_tokens.find(r); t != pm.row_tokens.end()) {
+            tokens = t->second;
+        }
+        auto o = pm.occurrences.find({r, c});
+        const std::uint64_t occurrences = o == pm.occurrences.end() ? 0 : o->second;
+        value = tokens > 0 ? 1e6 * static_cast<double>(occurrences) / tokens : 0.0;
+        out["occurrences"] = occurrences;
+        out["tokens"] = std::llround(tokens);
+        out["value"] = std::round(value * 100) / 100;
+        return out;
+    }
+    out["value"] = std::round(value * 10000) / 10000;
+    return out;
+}
+
 nlohmann::json cell_json(const CompareRun& run, const std::string& r, const std::string& c) {
     auto m = run.matched.cells.find({r, c});
     const std::size_t passages = m == run.matched.cells.end() ? 0 : m->second.passages;
@@ -312,8 +358,26 @@ nlohmann::json cell_json(const CompareRun& run, const std::string& r, const std:
     const double share = denominator ? static_cast<double>(passages) / static_cast<double>(denominator) : 0.0;
     nlohmann::json cell = {{"row", r}, {"column", c}, {"passages", passages}, {"documents", documents},
                            {"share", std::round(share * 10000) / 10000}, {"best", nullptr}};
+    cell.update(measure_json(run, r, c, share, documents));
     if (run.req.best && passages > 0) cell["best"] = best_passage(run, r, c);
     return cell;
+}
+
+PerMillionCounts per_million(const CompareRun& run, const Xapian::Query& filter, const std::vector<std::string>& rows,
+                             const std::vector<std::string>& cols) {
+    if (!run.pq.has_text && run.col != kThemeField)
+        throw InvalidRequest("invalid_parameter", "measure=per_million counts a query's occurrences, or with no query a "
+                                                  "theme's lexicon hits: give q, or compare by a theme column");
+    PerMillionInput in{run.searcher.analyzer(), filter};
+    for (const std::string& r : rows) in.rows.emplace_back(r, row_query(run, r));
+    in.column = run.col == kThemeField ? PerMillionInput::Column::kTheme
+                : run.col == kYearField ? PerMillionInput::Column::kYear : PerMillionInput::Column::kLang;
+    in.columns = cols;
+    if (run.pq.has_text) {
+        in.match = &run.match.passages;
+        in.highlight = &run.pq.highlight;
+    }
+    return count_per_million(run.db, in);
 }
 
 nlohmann::json rows_json(const CompareRun& run, const std::vector<std::string>& rows) {
@@ -323,6 +387,8 @@ nlohmann::json rows_json(const CompareRun& run, const std::vector<std::string>& 
         const Cell& m = row_cell(run.matched, r);
         out.push_back({{"value", r}, {"label", facet_label(run.searcher.reference(), run.req.rows, r)}, {"passages", u.passages},
                        {"documents", u.documents}, {"matching_passages", m.passages}, {"matching_documents", m.documents}});
+        if (auto t = run.per_million.row_tokens.find(r); t != run.per_million.row_tokens.end())
+            out.back()["tokens"] = std::llround(t->second);
     }
     return out;
 }
@@ -374,13 +440,15 @@ nlohmann::json Searcher::compare(const CompareRequest& req) const {
             run.has_best = true;
         }
         const auto [rows, cols] = rows_and_columns(run);
+        if (req.measure == "per_million") run.per_million = per_million(run, filter, rows, cols);
         nlohmann::json cols_json = nlohmann::json::array(), cells = nlohmann::json::array();
         for (const std::string& c : cols) cols_json.push_back({{"value", c}, {"label", facet_label(ref_, req.columns, c)}});
         for (const std::string& r : rows)
             for (const std::string& c : cols) cells.push_back(cell_json(run, r, c));
         const double took = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
         return nlohmann::json{{"query", {{"q", req.q}, {"by", {req.rows, req.columns}}, {"crosslingual", req.crosslingual},
-                                         {"filters", filters_json(run.filters)}}},
+                                         {"measure", req.measure}, {"filters", filters_json(run.filters)}}},
+                              {"measure", req.measure},
                               {"mode", run.pq.has_text ? "query" : "coverage"},
                               {"rows", rows_json(run, rows)},
                               {"columns", cols_json},
@@ -397,15 +465,19 @@ std::string compare_csv(const nlohmann::json& c) {
     for (const auto& r : c["rows"]) row_labels[r["value"]] = r["label"];
     for (const auto& k : c["columns"]) col_labels[k["value"]] = k["label"];
     std::string out = "\xEF\xBB\xBF";  // BOM: spreadsheets then read UTF-8
-    out += "row,row_label,column,column_label,passages,documents,share,best_doc,best_section,best_page,best_snippet,generation\r\n";
+    out += "row,row_label,column,column_label,passages,documents,share,best_doc,best_section,best_page,best_snippet,generation,"
+           "measure,value,occurrences,tokens\r\n";
     const std::string generation = std::to_string(c.value("generation", 0));
+    const std::string measure = c.value("measure", "passages");
     for (const auto& cell : c["cells"]) {
         const nlohmann::json& b = cell["best"];
         const std::vector<std::string> fields = {
             cell["row"], row_labels[cell["row"]], cell["column"], col_labels[cell["column"]],
             std::to_string(cell["passages"].get<std::size_t>()), std::to_string(cell["documents"].get<std::size_t>()),
             cell["share"].dump(), b.is_null() ? "" : b.value("doc", ""), b.is_null() ? "" : b.value("section", ""),
-            b.is_null() ? "" : std::to_string(b.value("page", 0)), b.is_null() ? "" : plain(b.value("snippet", "")), generation};
+            b.is_null() ? "" : std::to_string(b.value("page", 0)), b.is_null() ? "" : plain(b.value("snippet", "")), generation,
+            measure, cell.contains("value") ? cell["value"].dump() : "", cell.contains("occurrences") ? cell["occurrences"].dump() : "",
+            cell.contains("tokens") ? cell["tokens"].dump() : ""};
         for (std::size_t i = 0; i < fields.size(); ++i) {
             if (i) out += ',';
             out += csv_field(fields[i]);

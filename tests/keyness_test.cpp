@@ -10,6 +10,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <map>
 #include <set>
@@ -353,6 +354,56 @@ TEST_F(CompareMeasure, PassagesIsTodaysShareAndBadMeasuresAre400s) {
     ASSERT_EQ(csv.status, 200);
     EXPECT_NE(csv.body.find(",measure,value,occurrences,tokens\r\n"), std::string::npos);
     EXPECT_NE(csv.body.find(",per_million,"), std::string::npos);
+}
+
+using KeynessCli = BundledIndex;
+
+std::string strata_cli(const std::string& args, int expect = 0) {
+    std::string out;
+    const int rc = test::run(std::string(STRATA_BINARY_DIR) + "/cli/strata --index " + (*dir_ / "idx").string() + " " +
+                                 args + " 2>&1",
+                             &out);
+    EXPECT_EQ(rc, expect) << args << "\n" << out;
+    return out;
+}
+
+std::string remote() { return " --server http://127.0.0.1:" + std::to_string(server_->port()) + " "; }
+
+TEST_F(KeynessCli, GivesTheSameRowsEmbeddedAndRemoteInEveryFormat) {
+    for (const std::string args : {"--target country:MX", "--target country:MX --reference region:europe --unit concept"}) {
+        nlohmann::json embedded = nlohmann::json::parse(strata_cli("--format json keyness " + args));
+        nlohmann::json served = nlohmann::json::parse(strata_cli(remote() + "--format json keyness " + args));
+        embedded.erase("took_ms");
+        served.erase("took_ms");
+        EXPECT_EQ(embedded, served) << args;
+        ASSERT_FALSE(embedded["rows"].empty()) << args;
+    }
+    const nlohmann::json api = keyness({{"target", {"country:MX"}}});
+    const std::string table = strata_cli("keyness --target country:MX");
+    EXPECT_NE(table.find("Target country:MX: " + api["target"]["tokens"].dump() + " tokens"), std::string::npos) << table;
+    EXPECT_NE(table.find(api["rows"][0]["term"].get<std::string>()), std::string::npos) << table;
+    const std::string csv = strata_cli("--format csv keyness --target country:MX");
+    EXPECT_EQ(csv.rfind("\xEF\xBB\xBFterm,label,side,target_count", 0), 0u) << csv;
+    const std::string jsonl = strata_cli("--format jsonl keyness --target country:MX --per-page 4");
+    EXPECT_EQ(std::count(jsonl.begin(), jsonl.end(), '\n'), 4);
+    EXPECT_NE(strata_cli("keyness --target ethics", 2).find("target"), std::string::npos);
+    EXPECT_NE(strata_cli("keyness --target country:MX --unit lemma", 2).find("unit"), std::string::npos);
+}
+
+TEST_F(KeynessCli, CompareTakesTheMeasureEmbeddedAndRemote) {
+    for (const std::string args : {"--measure per_million --no-best", "datos --by country,year --measure per_million --no-best",
+                                   "--measure documents --no-best"}) {
+        nlohmann::json embedded = nlohmann::json::parse(strata_cli("--format json compare " + args));
+        nlohmann::json served = nlohmann::json::parse(strata_cli(remote() + "--format json compare " + args));
+        embedded.erase("took_ms");
+        served.erase("took_ms");
+        EXPECT_EQ(embedded, served) << args;
+    }
+    const std::string table = strata_cli("compare --countries ES,MX --themes ethics --measure per_million --no-best");
+    EXPECT_NE(table.find("per million"), std::string::npos) << table;
+    const std::string csv = strata_cli("--format csv compare --countries ES --themes ethics --measure documents --no-best");
+    EXPECT_NE(csv.find(",documents,"), std::string::npos) << csv;
+    strata_cli("compare --measure share", 2);
 }
 
 }  // namespace

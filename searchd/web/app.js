@@ -13,7 +13,7 @@ function readState() {
   const filters = {};
   for (const f of FILTERS) filters[f] = list(f);
   return {
-    view: ['doc', 'compare', 'concordance', 'trends'].includes(p.get('view')) ? p.get('view') : 'search',
+    view: ['doc', 'compare', 'concordance', 'trends', 'keyness'].includes(p.get('view')) ? p.get('view') : 'search',
     q: p.get('q') || '',
     crosslingual: p.get('crosslingual') !== 'false',
     sort: p.get('sort') || 'relevance',
@@ -21,6 +21,8 @@ function readState() {
     id: p.get('id') || '',
     by: p.get('by') || 'country,theme',
     year: p.get('year') || '',
+    measure: ['per_million', 'documents'].includes(p.get('measure')) ? p.get('measure') : 'passages',
+    hsort: p.get('hsort') || 'name',
     filters,
   };
 }
@@ -37,6 +39,8 @@ function stateParams(s, { forApi = false } = {}) {
     if (s.page > 1) p.set('page', String(s.page));
     if (s.view === 'doc' && s.id) p.set('id', s.id);
     if (s.view === 'compare' && s.by !== 'country,theme') p.set('by', s.by);
+    if (s.view === 'compare' && s.measure !== 'passages') p.set('measure', s.measure);
+    if (s.view === 'compare' && s.hsort !== 'name') p.set('hsort', s.hsort);
   }
   return p;
 }
@@ -452,12 +456,75 @@ function shareColour(t) {
   return `rgb(${c[0]},${c[1]},${c[2]})`;
 }
 
+// A cell's value under the measure, and how it reads.
+const MEASURES = {
+  passages: { what: 'share of each row’s passages', unit: ' of passages', format: (v) => (v * 100).toFixed(v < 0.1 ? 1 : 0) + '%' },
+  documents: { what: 'share of each row’s documents', unit: ' of documents', format: (v) => (v * 100).toFixed(v < 0.1 ? 1 : 0) + '%' },
+  per_million: { what: 'occurrences per million words of each row’s text', unit: ' per million words', format: (v) => v.toFixed(v < 10 ? 1 : 0) },
+};
+const cellValue = (c) => (c.value === undefined ? c.share : c.value);
+
+// Rows by name, by size (documents), or by their value in one column (hsort=col:<value>).
+function sortedRows(m, cells, hsort) {
+  const rows = [...m.rows];
+  const byName = (a, b) => a.label.localeCompare(b.label);
+  if (hsort === 'size') return rows.sort((a, b) => b.documents - a.documents || byName(a, b));
+  if (hsort.startsWith('col:')) {
+    const col = hsort.slice(4);
+    const v = (r) => { const c = cells[r.value + '\u0000' + col]; return c ? cellValue(c) : -1; };
+    return rows.sort((a, b) => v(b) - v(a) || byName(a, b));
+  }
+  return rows.sort(byName);
+}
+
+function rowHeader(row, measure) {
+  const size = `${row.documents} doc${row.documents === 1 ? '' : 's'} · ${row.passages} passage${row.passages === 1 ? '' : 's'}` +
+    (measure === 'per_million' && row.tokens !== undefined ? ` · ${row.tokens} words` : '');
+  return el('th', { scope: 'row' }, row.label, el('span', { class: 'row-size', text: size }));
+}
+
+function heatCell(s, kinds, row, col, c, max, measure) {
+  const td = el('td');
+  if (!c || !c.passages) {
+    td.append(el('button', { class: 'empty', type: 'button', disabled: true, 'aria-label': `${row.label}, ${col.label}: none`, text: '·' }));
+    return td;
+  }
+  const v = cellValue(c), t = v / max, shown = MEASURES[measure].format(v);
+  const extra = measure === 'per_million' ? `${c.occurrences} occurrences in ${c.tokens} words; ` :
+    measure === 'documents' ? `${c.documents} of ${c.documents_total} documents; ` : '';
+  const desc = `${row.label} · ${col.label}: ${shown}${MEASURES[measure].unit} (${extra}${c.passages} passage${c.passages === 1 ? '' : 's'} in ${c.documents} document${c.documents === 1 ? '' : 's'})`;
+  const b = el('button', { type: 'button', 'aria-label': desc, 'data-row': row.value, 'data-col': col.value,
+    style: { background: shareColour(t), color: t > 0.55 ? '#fff' : '#1d2433' }, text: shown });
+  b.addEventListener('mouseenter', (e) => showTip(desc, e.target));
+  b.addEventListener('focus', (e) => showTip(desc, e.target));
+  b.addEventListener('mouseleave', hideTip);
+  b.addEventListener('blur', hideTip);
+  b.addEventListener('click', () => drill(s, kinds[0], kinds[1], row, col, c, 1));
+  td.append(b);
+  return td;
+}
+
+function heatHead(m, rowKind, hsort) {
+  const sortButton = (label, key) => {
+    const b = el('button', { type: 'button', class: 'sort-head', 'aria-pressed': hsort === key ? 'true' : 'false',
+      title: key === 'name' ? 'Sort rows by name' : `Sort rows by ${label}`, text: label });
+    b.addEventListener('click', () => navigate({ hsort: key }, { replace: true }));
+    return b;
+  };
+  const headRow = el('tr', {}, el('th', { scope: 'col' }, sortButton(rowKind === 'country' ? 'Country' : 'Region', 'name'),
+    ' ', sortButton('size', 'size')));
+  for (const col of m.columns) headRow.append(el('th', { scope: 'col' }, sortButton(col.label, 'col:' + col.value)));
+  return el('thead', {}, headRow);
+}
+
 async function renderCompare(s) {
   const [rowKind, colKind] = s.by.split(',');
   for (const r of document.querySelectorAll('input[name=by-row]')) r.checked = r.value === rowKind;
   for (const r of document.querySelectorAll('input[name=by-col]')) r.checked = r.value === colKind;
+  for (const r of document.querySelectorAll('input[name=measure]')) r.checked = r.value === s.measure;
   const params = stateParams(s, { forApi: true });
   params.set('by', s.by);
+  if (s.measure !== 'passages') params.set('measure', s.measure);
   const csv = new URLSearchParams(params);
   csv.set('format', 'csv');
   $('#csv').setAttribute('href', '/v1/compare?' + csv.toString());
@@ -471,46 +538,25 @@ async function renderCompare(s) {
     $('#heatmap').replaceChildren(notice('Comparison failed: ' + e.message, 'warn'));
     return;
   }
+  const what = MEASURES[s.measure].what;
   summary.textContent = m.mode === 'coverage'
-    ? 'Theme coverage: the share of each row’s passages tagged with each theme.'
-    : `“${m.query.q}”: the share of each row’s passages that match, by ${colKind}.`;
-  const max = Math.max(0.0001, ...m.cells.map((c) => c.share));
+    ? `Theme coverage: ${s.measure === 'per_million' ? 'theme words per million words of each row’s text' : what + ' tagged with each theme'}.`
+    : `“${m.query.q}”: ${what} that match, by ${colKind}.`;
+  const max = Math.max(1e-9, ...m.cells.map(cellValue));
   const cells = {};
   for (const c of m.cells) cells[c.row + '\u0000' + c.column] = c;
-  const table = el('table', { class: 'heatmap' });
-  const headRow = el('tr', {}, el('th', { scope: 'col', text: rowKind === 'country' ? 'Country' : 'Region' }));
-  for (const col of m.columns) headRow.append(el('th', { scope: 'col', text: col.label }));
-  table.append(el('thead', {}, headRow));
+  const table = el('table', { class: 'heatmap' }, heatHead(m, rowKind, s.hsort));
   const tbody = el('tbody');
-  for (const row of m.rows) {
-    const tr = el('tr', {}, el('th', { scope: 'row', text: row.label }));
-    for (const col of m.columns) {
-      const c = cells[row.value + '\u0000' + col.value];
-      const td = el('td');
-      if (!c || !c.passages) {
-        td.append(el('button', { class: 'empty', type: 'button', disabled: true, 'aria-label': `${row.label}, ${col.label}: none`, text: '·' }));
-      } else {
-        const t = c.share / max;
-        const pct = (c.share * 100).toFixed(c.share < 0.1 ? 1 : 0);
-        const desc = `${row.label} · ${col.label}: ${pct}% of passages (${c.passages} passage${c.passages === 1 ? '' : 's'} in ${c.documents} document${c.documents === 1 ? '' : 's'})`;
-        const b = el('button', { type: 'button', 'aria-label': desc, 'data-row': row.value, 'data-col': col.value,
-          style: { background: shareColour(t), color: t > 0.55 ? '#fff' : '#1d2433' }, text: pct + '%' });
-        b.addEventListener('mouseenter', (e) => showTip(desc, e.target));
-        b.addEventListener('focus', (e) => showTip(desc, e.target));
-        b.addEventListener('mouseleave', hideTip);
-        b.addEventListener('blur', hideTip);
-        b.addEventListener('click', () => drill(s, rowKind, colKind, row, col, c));
-        td.append(b);
-      }
-      tr.append(td);
-    }
+  for (const row of sortedRows(m, cells, s.hsort)) {
+    const tr = el('tr', {}, rowHeader(row, s.measure));
+    for (const col of m.columns) tr.append(heatCell(s, [rowKind, colKind], row, col, cells[row.value + '\u0000' + col.value], max, s.measure));
     tbody.append(tr);
   }
   table.append(tbody);
   $('#heatmap').replaceChildren(table);
-  $('#legend').replaceChildren(el('span', { text: '0%' }),
+  $('#legend').replaceChildren(el('span', { text: MEASURES[s.measure].format(0) }),
     el('span', { class: 'ramp', style: { background: `linear-gradient(90deg, ${shareColour(0)}, ${shareColour(1)})` } }),
-    el('span', { text: (max * 100).toFixed(0) + '%' }));
+    el('span', { text: MEASURES[s.measure].format(max) }));
 }
 
 function showTip(text, target) {
@@ -523,15 +569,22 @@ function showTip(text, target) {
 }
 function hideTip() { $('#tooltip').hidden = true; }
 
-async function drill(s, rowKind, colKind, row, col, cell) {
+// The search state of a cell: the comparison's query and filters, narrowed to the row and column.
+function cellSearchState(s, rowKind, colKind, row, col) {
+  const filters = Object.assign({}, s.filters, { [rowKind]: [row.value] });
+  if (colKind !== 'year') filters[colKind] = [col.value];
+  return Object.assign({}, s, { view: 'search', page: 1, id: '', filters, year: colKind === 'year' ? col.value : s.year });
+}
+
+async function drill(s, rowKind, colKind, row, col, cell, page) {
   const box = $('#drill');
   box.hidden = false;
   box.replaceChildren(el('h2', { text: `${row.label} · ${col.label}` }), el('p', { role: 'status', text: 'Loading passages…' }));
-  const params = stateParams(s, { forApi: true });
-  params.set(rowKind, row.value);
-  params.set(colKind === 'theme' ? 'theme' : colKind === 'year' ? 'year' : 'lang', col.value);
+  const cellState = cellSearchState(s, rowKind, colKind, row, col);
+  const params = stateParams(cellState, { forApi: true });
   params.set('group', 'passage');
   params.set('per_page', '10');
+  params.set('page', String(page));
   params.set('facets', 'none');
   let res;
   try {
@@ -540,7 +593,7 @@ async function drill(s, rowKind, colKind, row, col, cell) {
     box.replaceChildren(notice('Could not load the passages: ' + e.message, 'warn'));
     return;
   }
-  const list = el('ol', { class: 'passages' });
+  const list = el('ol', { class: 'passages', start: String((page - 1) * 10 + 1) });
   for (const h of res.hits) {
     const p = h.passages[0];
     const link = el('a', { href: docUrl(h.id, s.q), dir: 'auto', lang: h.language, text: h.title });
@@ -551,7 +604,16 @@ async function drill(s, rowKind, colKind, row, col, cell) {
       el('div', { class: 'where' }, link, ` · ${h.year} · ${p.section || ''}${p.page ? ' · p. ' + p.page : ''}`), snippet));
   }
   const plural = (n, word) => `${n} ${word}${n === 1 ? '' : 's'}`;
-  box.replaceChildren(el('h2', { text: `${row.label} · ${col.label}: ${plural(cell.passages, 'passage')} in ${plural(cell.documents, 'document')}` }), list);
+  const pages = Math.max(1, Math.ceil(res.total / 10));
+  const pager = el('nav', { class: 'drill-pager', 'aria-label': 'Passages of the cell' });
+  const go = (label, to) => {
+    const b = el('button', { type: 'button', text: label, disabled: to < 1 || to > pages });
+    b.addEventListener('click', () => drill(s, rowKind, colKind, row, col, cell, to));
+    return b;
+  };
+  pager.append(go('Previous', page - 1), ` page ${page} of ${pages} `, go('Next', page + 1), ' ',
+    el('a', { class: 'drill-all', href: '/?' + stateParams(cellState).toString(), text: 'Open all in search' }));
+  box.replaceChildren(el('h2', { text: `${row.label} · ${col.label}: ${plural(cell.passages, 'passage')} in ${plural(cell.documents, 'document')}` }), list, pager);
   box.scrollIntoView({ block: 'nearest' });
 }
 
@@ -570,12 +632,14 @@ async function render() {
   $('#view-compare').hidden = s.view !== 'compare';
   $('#view-concordance').hidden = s.view !== 'concordance';
   $('#view-trends').hidden = s.view !== 'trends';
+  $('#view-keyness').hidden = s.view !== 'keyness';  // keyness.js
   if (s.view !== 'compare') { $('#drill').hidden = true; }
   document.title = (s.q ? s.q + ' — ' : '') + 'Strata';
   if (s.view === 'doc') return renderDoc(s);
   if (s.view === 'compare') return renderCompare(s);
   if (s.view === 'concordance') return renderConcordance(s);
   if (s.view === 'trends') return renderTrends(s);
+  if (s.view === 'keyness') return renderKeyness();
   return renderSearch(s);
 }
 
@@ -593,6 +657,9 @@ function init() {
       e.preventDefault();
       navigate({ view: a.dataset.nav, id: '', page: 1 });
     });
+  }
+  for (const r of document.querySelectorAll('input[name=measure]')) {
+    r.addEventListener('change', () => navigate({ measure: document.querySelector('input[name=measure]:checked').value }));
   }
   for (const r of document.querySelectorAll('input[name=by-row], input[name=by-col]')) {
     r.addEventListener('change', () => {

@@ -397,3 +397,81 @@ test('the trends chart draws one line per country, toggles them from the legend,
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+// A second daemon over the bundled corpus, large enough for significant keyness rows.
+async function bundledDaemon() {
+  const idx = path.join(tmp, 'bundled-idx');
+  execFileSync(path.join(build, 'indexer/strata-index'), [path.join(root, 'corpus'), idx, '--quiet']);
+  const proc = spawn(path.join(build, 'searchd/strata-searchd'), ['--index', idx, '--listen', '127.0.0.1:0'],
+                     { stdio: ['ignore', 'ignore', 'pipe'] });
+  const url = await new Promise((resolve, reject) => {
+    let buf = '';
+    const timer = setTimeout(() => reject(new Error('daemon did not start: ' + buf)), 15000);
+    proc.stderr.on('data', (d) => {
+      buf += d;
+      const m = buf.match(/listening on (http:\/\/127\.0\.0\.1:\d+)/);
+      if (m) { clearTimeout(timer); resolve(m[1]); }
+    });
+  });
+  proc.stderr.resume();
+  return { proc, url };
+}
+
+test('the keyness page shows each side\'s distinctive words as bars, and a word opens its search in the target', async () => {
+  const bundled = await bundledDaemon();
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  try {
+    await page.goto(bundled.url + '/?view=keyness&target=country%3AMX');
+    await page.waitForSelector('.keyness-bars.target .keyness-row');
+    const bars = await page.$$eval('.keyness-bars.target .keyness-row .bar', (b) => b.map((x) => parseFloat(x.style.width)));
+    assert.ok(bars.length >= 5, 'bars: ' + bars.length);
+    assert.equal(bars[0], 100);
+    assert.ok(bars.every((w, i) => i === 0 || w <= bars[i - 1]), bars.join(','));
+    // Mexico's one document is too short for a word to be significantly rarer in it than elsewhere.
+    assert.match(await page.textContent('.keyness-grid'), /Distinctive of the reference\s*No term is significantly more frequent here/);
+    assert.match(await page.textContent('#keyness-result'), /Target country:MX: \d+ tokens in 1 documents/);
+    const word = await page.textContent('.keyness-bars.target .keyness-row a');
+    await shot(page, 'keyness');
+    await page.click('.keyness-bars.target .keyness-row a');
+    await page.waitForSelector('.hit');
+    const q = new URLSearchParams(await page.evaluate(() => location.search)).get('q');
+    assert.equal(q, `"${word}" country:MX`);
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+    bundled.proc.kill('SIGTERM');
+  }
+});
+
+test('the heatmap shows each row\'s size, sorts rows by name, size or a column, switches measure and links a cell to its search', async () => {
+  const { page, context, errors } = await open('/?view=compare');
+  await page.waitForSelector('table.heatmap tbody th .row-size');
+  const names = () => page.$$eval('table.heatmap tbody th', (ths) => ths.map((th) => th.firstChild.textContent));
+  const byName = await names();
+  assert.deepEqual(byName, [...byName].sort((a, b) => a.localeCompare(b)));
+  assert.ok(byName.indexOf("Japan") < byName.indexOf("Spain"), byName.join(","));  // by ISO code ES would come first
+  assert.match(await page.textContent('table.heatmap tbody tr:first-child .row-size'), /^1 doc · \d+ passages?$/);
+  await page.click('table.heatmap thead button:has-text("Ethics")');
+  await page.waitForFunction(() => /hsort=col%3Aethics|hsort=col:ethics/.test(location.search));
+  const values = await page.$$eval('table.heatmap tbody tr', (trs) => trs.map((tr) => {
+    const b = tr.querySelector('button[data-col="ethics"]');
+    return b && !b.disabled ? parseFloat(b.textContent) : -1;
+  }));
+  assert.ok(values.every((v, i) => i === 0 || v <= values[i - 1]), values.join(','));
+  await page.check('input[name=measure][value=per_million]');
+  await page.waitForFunction(() => /measure=per_million/.test(location.search));
+  await page.waitForSelector('table.heatmap tbody th .row-size:has-text("words")');
+  assert.doesNotMatch(await page.textContent('table.heatmap button[data-row="GB"][data-col="ethics"]'), /%/);
+  await page.click('table.heatmap button[data-row="GB"][data-col="ethics"]');
+  await page.waitForSelector('#drill .drill-pager');
+  const all = await page.getAttribute('#drill .drill-all', 'href');
+  const p = new URLSearchParams(all.split('?')[1]);
+  assert.equal(p.get('country'), 'GB');
+  assert.equal(p.get('theme'), 'ethics');
+  assert.deepEqual(errors, []);
+  await context.close();
+});

@@ -49,7 +49,7 @@ protected:
         std::vector<std::string> out;
         for (const DocumentMeta& d : scan_corpus(bundled_corpus_dir()).documents) {
             if ((d.country == country) == others) continue;
-            const nlohmann::json doc = searcher_->document(d.id);
+            const nlohmann::json doc = searcher_->document(DocumentRequest{d.id, {}});
             for (const auto& p : doc["passages"])
                 if (Analyzer::stem_language(p.value("lang", "")) == lang) out.push_back(p.value("text", ""));
         }
@@ -250,7 +250,7 @@ std::vector<nlohmann::json> passages_of_country(const std::string& country, std:
     for (const DocumentMeta& d : scan_corpus(bundled_corpus_dir()).documents) {
         if (d.country != country) continue;
         if (docs) docs->insert(d.id);
-        const nlohmann::json doc = searcher_->document(d.id);
+        const nlohmann::json doc = searcher_->document(DocumentRequest{d.id, {}});
         for (const auto& p : doc["passages"]) {
             nlohmann::json x = p;
             x["doc"] = d.id;

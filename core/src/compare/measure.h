@@ -4,7 +4,7 @@
  *
  *  Occurrences of a cell. With a query: the query's matches in the text of the cell's
  *  matching passages, found as snippets find them (one per highlighted stretch: a word,
- *  its folded form, stem or translation; a phrase's words count one each). With no
+ *  its folded form, stem or translation; a phrase or a multi-word translation counts once). With no
  *  query (theme coverage): the theme's lexicon hits in the text of the row's passages
  *  tagged with the theme (the XJ counting terms of schema.h). Headings and titles are not
  *  text, as for the token counts of value slot 9.
@@ -12,6 +12,7 @@
 #pragma once
 
 #include "strata/analyzer.h"
+#include "strata/query.h"
 
 #include <xapian.h>
 
@@ -32,7 +33,7 @@ struct PerMillionInput {
     enum class Column { kTheme, kYear, kLang } column = Column::kTheme;
     std::vector<std::string> columns;
     const Xapian::Query* match = nullptr;               ///< the match set; null with no query
-    const std::set<std::string>* highlight = nullptr;   ///< the query's highlight forms
+    const Highlight* highlight = nullptr;               ///< what the query marks in snippets
 };
 
 struct PerMillionCounts {

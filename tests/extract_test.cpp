@@ -27,6 +27,16 @@ TEST(Extract, MarkdownInlineMarkersDoNotReachPassageText) {
     EXPECT_EQ(ps[0].text, "Strand 8 uses code and data sharing.");
 }
 
+TEST(Extract, MarkdownEmphasisDoesNotReachPassagesOrSections) {
+    const std::vector<Passage> ps = split_passages(extract_markdown(
+        "## The *new* plan\n\nWe use *big data* and (*sandboxes*), _data trusts_ and *Towards an AI Strategy*.\n"
+        "Kept as text: 2 * 3 = 6, snake_case_name, a * b * c, and * a list item.\n"));
+    ASSERT_EQ(ps.size(), 1u);
+    EXPECT_EQ(ps[0].section, "The new plan");
+    EXPECT_EQ(ps[0].text, "We use big data and (sandboxes), data trusts and Towards an AI Strategy.\n"
+                          "Kept as text: 2 * 3 = 6, snake_case_name, a * b * c, and * a list item.");
+}
+
 TEST(Extract, ADocumentOfHeadingsAloneIsOnePassage) {
     // Two words on a line of their own read like a plain-text heading.
     const ExtractedDocument txt = extract_plain_text("Knowledge database");
@@ -42,7 +52,7 @@ TEST(Extract, ADocumentOfHeadingsAloneIsOnePassage) {
 
     const std::vector<Passage> md = split_passages(extract_markdown("# Title only\n\n## And a *section*\n"));
     ASSERT_EQ(md.size(), 1u);
-    EXPECT_EQ(md[0].text, "Title only\n\nAnd a *section*");
+    EXPECT_EQ(md[0].text, "Title only\n\nAnd a section");
 }
 
 TEST(Extract, ADocumentWithoutWordsHasNoPassage) {

@@ -85,7 +85,9 @@ inline constexpr std::string_view kMetaSchemaVersion = "strata:schema";
 inline constexpr std::string_view kMetaReferenceHash = "strata:reference"; ///< hash of themes/concepts/countries
 inline constexpr std::string_view kMetaBuiltAt = "strata:built_at";
 
-/// Bump when the way terms are generated changes; an index of another version is rebuilt.
+/// Bump when the way terms or stored passages are generated changes; an index of another
+/// version is rebuilt. 7: token counts and offsets (slots 9, 10), counting terms (XW, XK,
+/// XJ), and markdown emphasis (*…*, _…_) no longer in passage text.
 inline constexpr int kSchemaVersion = 7;
 
 /// A prefixed term; adds ':' when the body starts with an ASCII capital (Xapian convention).

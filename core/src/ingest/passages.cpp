@@ -3,6 +3,7 @@
 #include "strata/text.h"
 
 #include <algorithm>
+#include <cctype>
 
 namespace strata {
 
@@ -24,19 +25,44 @@ std::vector<std::uint32_t> sentence_cuts(const std::string& s, std::uint32_t sta
     return cuts;
 }
 
-// Markdown's inline markers (**bold**, __bold__, `code`) are not text: they would show in
-// snippets. The offsets still give the source range.
+// A byte that ends a word on either side of an emphasis marker: space, punctuation, or the
+// edge of the text (UTF-8 letters are word bytes).
+bool word_edge(std::string_view s, std::size_t i) {
+    if (i >= s.size()) return true;
+    const auto c = static_cast<unsigned char>(s[i]);
+    return c < 0x80 && !std::isalnum(c);
+}
+
+// A single '*' or '_' at @p i that opens emphasis (before a word, after its edge) or closes it.
+bool opens(std::string_view s, std::size_t i) {
+    return i + 1 < s.size() && s[i + 1] != ' ' && s[i + 1] != '\n' && (i == 0 || word_edge(s, i - 1));
+}
+bool closes(std::string_view s, std::size_t i) { return i > 0 && s[i - 1] != ' ' && s[i - 1] != '\n' && word_edge(s, i + 1); }
+
+// Markdown's inline markers (**bold**, __bold__, *emphasis*, _emphasis_, `code`) are not
+// text: they would show in snippets, passages and citations. A lone '*' or '_' that opens
+// no pair (2 * 3, snake_case) is text and stays. The offsets still give the source range.
 std::string strip_inline_markdown(std::string_view s) {
+    std::vector<bool> drop(s.size(), false);
+    for (std::size_t i = 0; i < s.size(); ++i) {
+        const char c = s[i];
+        if ((c == '*' || c == '_') && i + 1 < s.size() && s[i + 1] == c) {
+            drop[i] = drop[i + 1] = true;
+            ++i;
+        } else if (c == '`') {
+            drop[i] = true;
+        } else if ((c == '*' || c == '_') && !drop[i] && opens(s, i)) {
+            for (std::size_t j = i + 2; j < s.size() && s[j] != '\n'; ++j) {
+                if (s[j] != c || !closes(s, j) || (j + 1 < s.size() && s[j + 1] == c)) continue;
+                drop[i] = drop[j] = true;
+                break;
+            }
+        }
+    }
     std::string out;
     out.reserve(s.size());
-    for (std::size_t i = 0; i < s.size(); ++i) {
-        if ((s[i] == '*' || s[i] == '_') && i + 1 < s.size() && s[i + 1] == s[i]) {
-            ++i;
-            continue;
-        }
-        if (s[i] == '`') continue;
-        out += s[i];
-    }
+    for (std::size_t i = 0; i < s.size(); ++i)
+        if (!drop[i]) out += s[i];
     return out;
 }
 
@@ -51,7 +77,8 @@ public:
         const std::size_t level = static_cast<std::size_t>(b.level < 1 ? 1 : b.level);
         // The document title (level 1) is not a section of its own.
         heading_path_.resize(level);
-        heading_path_[level - 1] = text::squeeze_space(std::string_view(doc_.text).substr(b.start, b.end - b.start));
+        const std::string_view heading = std::string_view(doc_.text).substr(b.start, b.end - b.start);
+        heading_path_[level - 1] = text::squeeze_space(doc_.format == "md" ? strip_inline_markdown(heading) : std::string(heading));
         if (level == 1) heading_path_[0].clear();
     }
 

@@ -535,7 +535,13 @@ TEST(RemoteShards, SearchTwoTcpShardsAsOneIndex) {
     searchd::Server a(one), b(many);
     a.start();
     b.start();
-    for (const char* q : {"/v1/search?q=ethics", "/v1/search?q=datos&group=passage", "/v1/search?q=%E4%BC%A6%E7%90%86",
+    // Passage ranking (group=passage) is Xapian's BM25, which estimates an OP_SYNONYM's term
+    // frequency on each shard: with a cross-language query's translations in one synonym
+    // group, its passage scores differ in the third decimal between one index and shards.
+    // It is compared on the typed word alone; totals, facets and document ranking (ours) on
+    // every query.
+    for (const char* q : {"/v1/search?q=ethics", "/v1/search?q=datos&group=passage&crosslingual=false",
+                          "/v1/search?q=datos&group=passage", "/v1/search?q=%E4%BC%A6%E7%90%86",
                           "/v1/search?q=data%20governance&per_page=20", "/v1/search?q=ethics&crosslingual=true&per_page=30",
                           "/v1/search?per_page=1"}) {
         const auto ra = nlohmann::json::parse(http(a.port(), "GET", q).body);
@@ -545,7 +551,9 @@ TEST(RemoteShards, SearchTwoTcpShardsAsOneIndex) {
         EXPECT_EQ(ra["total"], rb["total"]) << q;
         EXPECT_EQ(ra["total_passages"], rb["total_passages"]) << q;
         EXPECT_EQ(ra["facets"], rb["facets"]) << q;
-        if (std::string(q).find("q=") != std::string::npos) {
+        const std::string qs(q);
+        const bool xapian_synonyms = qs.find("group=passage") != std::string::npos && qs.find("crosslingual=false") == std::string::npos;
+        if (qs.find("q=") != std::string::npos && !xapian_synonyms) {
             EXPECT_EQ(ranked(ra), ranked(rb)) << q;
         }
     }

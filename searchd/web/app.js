@@ -521,7 +521,7 @@ async function renderCompare(s) {
   const [rowKind, colKind] = s.by.split(',');
   for (const r of document.querySelectorAll('input[name=by-row]')) r.checked = r.value === rowKind;
   for (const r of document.querySelectorAll('input[name=by-col]')) r.checked = r.value === colKind;
-  for (const r of document.querySelectorAll('input[name=measure]')) r.checked = r.value === s.measure;
+  for (const r of document.querySelectorAll('#view-compare input[name=measure]')) r.checked = r.value === s.measure;
   const params = stateParams(s, { forApi: true });
   params.set('by', s.by);
   if (s.measure !== 'passages') params.set('measure', s.measure);
@@ -658,8 +658,8 @@ function init() {
       navigate({ view: a.dataset.nav, id: '', page: 1 });
     });
   }
-  for (const r of document.querySelectorAll('input[name=measure]')) {
-    r.addEventListener('change', () => navigate({ measure: document.querySelector('input[name=measure]:checked').value }));
+  for (const r of document.querySelectorAll('#view-compare input[name=measure]')) {
+    r.addEventListener('change', () => navigate({ measure: document.querySelector('#view-compare input[name=measure]:checked').value }));
   }
   for (const r of document.querySelectorAll('input[name=by-row], input[name=by-col]')) {
     r.addEventListener('change', () => {

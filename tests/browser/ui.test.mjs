@@ -379,7 +379,7 @@ test('the trends chart draws one line per country, toggles them from the legend,
   await page.click(`#trend-legend button[data-key="${keys[0]}"]`);
   assert.equal(await page.$eval(`#trend-chart g.series[data-key="${keys[0]}"]`, (g) => g.style.display), '');
   // The share of documents is the other measure.
-  await page.check('input[name=measure][value=documents]');
+  await page.check('#view-trends input[name=measure][value=documents]');
   await page.waitForFunction(() => /measure=documents/.test(location.search));
   await page.waitForSelector('#trend-chart[aria-label="Share of documents by year"]');
   // Labels come from the data as text only.

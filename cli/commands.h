@@ -27,7 +27,7 @@ struct Context {
 
 /// The filters that search and compare share: comma-separated values, ORed.
 struct Filters {
-    std::string country, region, theme, year, lang, type;
+    std::string country, region, income, bloc, theme, year, lang, type;
 
     void add_to(CLI::App& command);
     /// Adds the filters that were given to @p params.
@@ -50,7 +50,7 @@ CLI::App* add_search(CLI::App& app, SearchArgs& args);
 /// `strata compare [QUERY]`
 struct CompareArgs {
     std::string query, by = "country,theme", measure = "passages";
-    std::string countries, regions, themes, years, langs;  ///< the rows and columns to show
+    std::string countries, regions, incomes, blocs, themes, years, langs;  ///< the rows and columns to show
     bool crosslingual = true, no_best = false;
     Filters filters;
 

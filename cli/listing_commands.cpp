@@ -52,10 +52,13 @@ int run_countries(const Context& ctx) {
         return 0;
     }
     Rows rows;
-    for (const auto& c : j["countries"])
+    for (const auto& c : j["countries"]) {
+        std::string blocs;
+        for (const auto& b : c.value("blocs", nlohmann::json::array())) blocs += (blocs.empty() ? "" : ",") + b.get<std::string>();
         rows.push_back({c["code"], c["name"], c["region"], c.value("subregion", ""),
-                        c["income"].is_string() ? c["income"].get<std::string>() : "", c["documents"].dump()});
-    print_listing(j, {"code", "name", "region", "subregion", "income", "documents"}, rows, ctx.format);
+                        c["income"].is_string() ? c["income"].get<std::string>() : "", blocs, c["documents"].dump()});
+    }
+    print_listing(j, {"code", "name", "region", "subregion", "income", "blocs", "documents"}, rows, ctx.format);
     return 0;
 }
 

@@ -9,6 +9,8 @@ namespace strata::cli {
 void Filters::add_to(CLI::App& command) {
     command.add_option("--country", country, "ISO codes, comma-separated (OR)");
     command.add_option("--region", region, "UN M49 region or sub-region slug, e.g. europe");
+    command.add_option("--income", income, "World Bank income groups: high, upper-middle, lower-middle, low");
+    command.add_option("--bloc", bloc, "country groups from countries.yaml, e.g. eu, oecd");
     command.add_option("--theme", theme, "theme ids, comma-separated");
     command.add_option("--year", year, "a year or a range: 2018..2021, 2019..");
     command.add_option("--lang", lang, "languages, comma-separated (BCP 47)");
@@ -16,8 +18,9 @@ void Filters::add_to(CLI::App& command) {
 }
 
 void Filters::put(ParamMap& params) const {
-    const std::pair<const char*, const std::string*> all[] = {{"country", &country}, {"region", &region}, {"theme", &theme},
-                                                              {"year", &year},       {"lang", &lang},     {"type", &type}};
+    const std::pair<const char*, const std::string*> all[] = {{"country", &country}, {"region", &region}, {"income", &income},
+                                                              {"bloc", &bloc},       {"theme", &theme},   {"year", &year},
+                                                              {"lang", &lang},       {"type", &type}};
     for (const auto& [name, value] : all)
         if (!value->empty()) params[name].push_back(*value);
 }
@@ -56,7 +59,8 @@ ParamMap CompareArgs::params() const {
     p["crosslingual"] = {crosslingual ? "true" : "false"};
     if (no_best) p["best"] = {"false"};
     const std::pair<const char*, const std::string*> shown[] = {
-        {"countries", &countries}, {"regions", &regions}, {"themes", &themes}, {"years", &years}, {"langs", &langs}};
+        {"countries", &countries}, {"regions", &regions}, {"incomes", &incomes}, {"blocs", &blocs},
+        {"themes", &themes},       {"years", &years},     {"langs", &langs}};
     for (const auto& [name, value] : shown)
         if (!value->empty()) p[name] = {*value};
     filters.put(p);
@@ -66,10 +70,12 @@ ParamMap CompareArgs::params() const {
 CLI::App* add_compare(CLI::App& app, CompareArgs& args) {
     CLI::App* compare = app.add_subcommand("compare", "compare themes (or years, languages) across countries or regions");
     compare->add_option("QUERY", args.query, "optional query; without one, the cells are theme coverage");
-    compare->add_option("--by", args.by, "ROW,COLUMN: country|region , theme|year|lang")->capture_default_str();
+    compare->add_option("--by", args.by, "ROW,COLUMN: country|region|income|bloc , theme|year|lang")->capture_default_str();
     args.filters.add_to(*compare);
     compare->add_option("--countries", args.countries, "rows to show (country codes)");
     compare->add_option("--regions", args.regions, "rows to show (region slugs)");
+    compare->add_option("--incomes", args.incomes, "rows to show (income groups)");
+    compare->add_option("--blocs", args.blocs, "rows to show (bloc ids)");
     compare->add_option("--themes", args.themes, "columns to show (theme ids)");
     compare->add_option("--years", args.years, "columns to show (years)");
     compare->add_option("--langs", args.langs, "columns to show (languages)");

@@ -543,7 +543,7 @@ TEST(RemoteShards, SearchTwoTcpShardsAsOneIndex) {
     for (const char* q : {"/v1/search?q=ethics", "/v1/search?q=datos&group=passage&crosslingual=false",
                           "/v1/search?q=datos&group=passage", "/v1/search?q=%E4%BC%A6%E7%90%86",
                           "/v1/search?q=data%20governance&per_page=20", "/v1/search?q=ethics&crosslingual=true&per_page=30",
-                          "/v1/search?per_page=1"}) {
+                          "/v1/search?per_page=1", "/v1/search?q=ethics&bloc=eu&income=high&lang=pt"}) {
         const auto ra = nlohmann::json::parse(http(a.port(), "GET", q).body);
         const auto rb_http = http(b.port(), "GET", q);
         ASSERT_EQ(rb_http.status, 200) << q << " " << rb_http.body;
@@ -557,9 +557,12 @@ TEST(RemoteShards, SearchTwoTcpShardsAsOneIndex) {
             EXPECT_EQ(ranked(ra), ranked(rb)) << q;
         }
     }
-    for (const char* q : {"/v1/compare?best=false", "/v1/compare?q=ethics&by=region,year&best=false"}) {
+    for (const char* q : {"/v1/compare?best=false", "/v1/compare?q=ethics&by=region,year&best=false",
+                          "/v1/compare?q=ethics&by=bloc,theme&best=false", "/v1/compare?by=income,lang&langs=zh,pt&best=false"}) {
         auto ca = nlohmann::json::parse(http(a.port(), "GET", q).body), cb = nlohmann::json::parse(http(b.port(), "GET", q).body);
+        EXPECT_FALSE(ca["cells"].empty()) << q << " " << ca;
         EXPECT_EQ(ca["cells"], cb["cells"]) << q;
+        EXPECT_EQ(ca["rows"], cb["rows"]) << q;
     }
     const std::string batch = R"({"queries":[{"id":1,"q":"ethics","facets":"country"},{"id":2,"q":"data","facets":"theme"}]})";
     auto ba = nlohmann::json::parse(http(a.port(), "POST", "/v1/batch", batch).body);

@@ -2,7 +2,7 @@
 // Plain JavaScript, no build step. All state lives in the URL; the API does the work.
 'use strict';
 
-const FILTERS = ['country', 'region', 'theme', 'lang', 'type'];
+const FILTERS = ['country', 'region', 'income', 'bloc', 'theme', 'lang', 'type'];
 const PER_PAGE = 10;
 const $ = (sel) => document.querySelector(sel);
 
@@ -290,6 +290,8 @@ function renderFacets(res, s, countries) {
   side.append(facetBox('Language', 'lang', s, facetList(s, 'lang', f.lang || [])));
   side.append(facetBox('Document type', 'type', s, facetList(s, 'type', f.type || [])));
   side.append(facetBox('Region', 'region', s, facetList(s, 'region', f.region || [])));
+  side.append(facetBox('Income group', 'income', s, facetList(s, 'income', f.income || [])));
+  side.append(facetBox('Bloc', 'bloc', s, facetList(s, 'bloc', f.bloc || [])));
 }
 
 // The year facet: a histogram to brush a range over, and two inputs for the keyboard.
@@ -511,7 +513,7 @@ function heatHead(m, rowKind, hsort) {
     b.addEventListener('click', () => navigate({ hsort: key }, { replace: true }));
     return b;
   };
-  const headRow = el('tr', {}, el('th', { scope: 'col' }, sortButton(rowKind === 'country' ? 'Country' : 'Region', 'name'),
+  const headRow = el('tr', {}, el('th', { scope: 'col' }, sortButton({ country: 'Country', region: 'Region', income: 'Income group', bloc: 'Bloc' }[rowKind] || rowKind, 'name'),
     ' ', sortButton('size', 'size')));
   for (const col of m.columns) headRow.append(el('th', { scope: 'col' }, sortButton(col.label, 'col:' + col.value)));
   return el('thead', {}, headRow);

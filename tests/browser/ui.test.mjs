@@ -92,6 +92,8 @@ test('facets refine with multi-select semantics, and the URL and back button kee
   // Countries are grouped by region.
   const regions = await page.$$eval('#facet-country .region', (els) => els.map((e) => e.textContent));
   assert.ok(regions.includes('Europe') && regions.includes('Americas'), regions.join());
+  // The income group of the countries is a facet of its own.
+  assert.match(await page.textContent('#facet-income'), /High income/);
   await page.goBack();
   await page.waitForFunction(() => document.querySelector('#summary').textContent.startsWith('1 document'));
   assert.equal(await page.isChecked('#f-country-MX'), false);
@@ -190,6 +192,10 @@ test('the comparison heatmap shows shares on hover, drills down on click, and of
   await page.waitForSelector('table.heatmap thead th:has-text("2021")');
   await page.check('input[name=by-row][value=region]');
   await page.waitForSelector('table.heatmap tbody th:has-text("Europe")');
+  // Income groups are rows too, under their own heading.
+  await page.check('input[name=by-row][value=income]');
+  await page.waitForSelector('table.heatmap tbody th:has-text("High income")');
+  assert.equal(await page.textContent('table.heatmap thead th button.sort-head'), 'Income group');
   assert.deepEqual(errors, []);
   await context.close();
 });

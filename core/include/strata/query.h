@@ -3,7 +3,8 @@
  *
  *  Syntax: words, "phrases", AND / OR / NOT (upper case), -word, +word, (grouping),
  *  word* (bounded prefix expansion), and field filters country:MX, region:europe,
- *  theme:ethics, lang:es, type:strategy, year:2018..2021 (also 2019.. and ..2020).
+ *  income:high, bloc:eu, theme:ethics, lang:es (lang:pt also pt-BR), type:strategy,
+ *  year:2018..2021 (also 2019.. and ..2020).
  *  Documents match as wholes (see Clause and doc_match.h). Stop words of the query's
  *  language are dropped outside phrases. A query that does not parse is searched as plain words, and a
  *  warning says so.
@@ -23,10 +24,10 @@
 
 namespace strata {
 
-/// Filter values by field ("country", "region", "theme", "lang", "type"); values in one
-/// field are ORed, fields are ANDed. Years are a range. A field filtered twice over (in q,
-/// or in q and a parameter) gets a second group of values in `also`, ANDed with the first:
-/// only the values of one parameter or one field filter, comma-separated, are ORed.
+/// Filter values by field ("country", "region", "income", "bloc", "theme", "lang", "type");
+/// values in one field are ORed, fields are ANDed. Years are a range. A field filtered twice
+/// over (in q, or in q and a parameter) gets a second group of values in `also`, ANDed with
+/// the first: only the values of one parameter or one field filter, comma-separated, are ORed.
 struct Filters {
     std::map<std::string, std::vector<std::string>> values;
     /// Further groups that must hold as well: (field, values ORed).
@@ -139,6 +140,13 @@ struct QueryContext {
 /// Xapian's reference counts are not atomic, so copying one static Query from several
 /// threads at once corrupts it (a crash found by scripts/load-test).
 [[nodiscard]] inline Xapian::Query match_all() { return Xapian::Query(std::string()); }
+
+/// A language filter value in the index's form: lower case, '-' for '_', and Chinese by
+/// region (zh-CN, zh-SG → zh-hans; zh-TW, zh-HK → zh-hant).
+[[nodiscard]] std::string canonical_language(std::string_view tag);
+/// Whether the language filter @p selected covers the passage language @p lang: itself,
+/// and for a bare language its regional and script variants ("pt" covers "pt-br").
+[[nodiscard]] bool language_covers(std::string_view selected, std::string_view lang);
 
 /// Field names accepted in q and as parameters.
 [[nodiscard]] const std::set<std::string>& filter_fields();

@@ -39,6 +39,13 @@ struct Country {
     std::string region;     ///< UN M49 region, e.g. "Europe"
     std::string subregion;  ///< UN M49 sub-region
     std::string income;     ///< World Bank income group, or empty
+    std::vector<std::string> blocs;  ///< ids of the country groups it belongs to ("eu", "oecd")
+};
+
+/// A group of countries that studies compare as one (the EU's member states, the OECD).
+struct Bloc {
+    std::string id;
+    std::string name;
 };
 
 /// The raw text of the three files, as loaded.
@@ -51,12 +58,14 @@ struct ReferenceData {
     std::vector<Theme> themes;
     std::vector<Concept> concepts;
     std::vector<Country> countries;
+    std::vector<Bloc> blocs;
     std::filesystem::path themes_file, concepts_file, countries_file;
     std::string hash;  ///< content hash of the three files; a change means a rebuild
     ReferenceSources sources;  ///< the files' text, stored in the index by the indexer
 
     [[nodiscard]] const Theme* theme(const std::string& id) const;
     [[nodiscard]] const Country* country(const std::string& code) const;
+    [[nodiscard]] const Bloc* bloc(const std::string& id) const;
     /// Region slug of a country code ("" if unknown).
     [[nodiscard]] std::string region_of(const std::string& code) const;
 };

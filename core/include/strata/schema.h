@@ -25,6 +25,9 @@ inline constexpr std::string_view kType = "XT";        ///< XT<type>, e.g. "XTst
 inline constexpr std::string_view kYear = "Y";         ///< Y<yyyy>
 inline constexpr std::string_view kTheme = "XH";       ///< XH<theme id>: passage tagged with the theme
 inline constexpr std::string_view kConcept = "XC";     ///< XC<concept id>: passage mentions the concept
+/// XI<World Bank income group of the country>: "XIhigh", "XIupper-middle", "XIlower-middle", "XIlow"
+inline constexpr std::string_view kIncome = "XI";
+inline constexpr std::string_view kBloc = "XB";        ///< XB<bloc id> per bloc of the country, e.g. "XBeu", "XBoecd"
 
 // ---- Free-text terms ----
 // Unprefixed: normalised (NFKC case-folded) words with positions, plus their accent-folded
@@ -87,8 +90,9 @@ inline constexpr std::string_view kMetaBuiltAt = "strata:built_at";
 
 /// Bump when the way terms or stored passages are generated changes; an index of another
 /// version is rebuilt. 7: token counts and offsets (slots 9, 10), counting terms (XW, XK,
-/// XJ), and markdown emphasis (*…*, _…_) no longer in passage text.
-inline constexpr int kSchemaVersion = 7;
+/// XJ), and markdown emphasis (*…*, _…_) no longer in passage text. 8: income (XI) and
+/// bloc (XB) filter terms.
+inline constexpr int kSchemaVersion = 8;
 
 /// A prefixed term; adds ':' when the body starts with an ASCII capital (Xapian convention).
 inline std::string term(std::string_view prefix, std::string_view body) {

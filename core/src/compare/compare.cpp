@@ -1,6 +1,7 @@
 // GET /v1/compare: country (or region) × theme (or year, or language) matrices.
 #include "compare/cell_best.h"
 #include "compare/measure.h"
+#include "search/country_groups.h"
 #include "search/facet_table.h"
 #include "search/filter_check.h"
 #include "search/response_json.h"
@@ -151,8 +152,9 @@ std::string plain(const std::string& html) {
 }  // namespace
 
 CompareRequest CompareRequest::from_params(const ParamMap& params) {
-    static const std::set<std::string> known = {"q",   "country", "region", "theme",  "year",   "lang",         "type",
-                                                "doc", "by",      "countries", "regions", "themes", "years", "langs",
+    static const std::set<std::string> known = {"q",   "country", "region", "income", "bloc", "theme",  "year",   "lang",
+                                                "type", "doc", "by",      "countries", "regions", "incomes", "blocs",
+                                                "themes", "years", "langs",
                                                 "crosslingual", "best", "format", "measure"};
     for (const auto& [name, values] : params)
         if (!known.count(name) && name.rfind('_', 0) != 0)
@@ -168,16 +170,18 @@ CompareRequest CompareRequest::from_params(const ParamMap& params) {
         r.rows = by[0];
         r.columns = by[1];
     }
-    if (r.rows != "country" && r.rows != "region")
-        throw InvalidRequest("invalid_parameter", "rows of 'by' must be country or region");
+    static const std::map<std::string, std::string> row_lists = {
+        {"country", "countries"}, {"region", "regions"}, {"income", "incomes"}, {"bloc", "blocs"}};
+    if (!row_lists.count(r.rows))
+        throw InvalidRequest("invalid_parameter", "rows of 'by' must be country, region, income or bloc");
     if (r.columns != "theme" && r.columns != "year" && r.columns != "lang")
         throw InvalidRequest("invalid_parameter", "columns of 'by' must be theme, year or lang");
-    r.row_values = list_param(params, r.rows == "country" ? "countries" : "regions");
+    r.row_values = list_param(params, row_lists.at(r.rows));
     if (r.rows == "country")
         for (std::string& c : r.row_values) std::transform(c.begin(), c.end(), c.begin(), ::toupper);
     r.column_values = list_param(params, r.columns == "theme" ? "themes" : r.columns == "year" ? "years" : "langs");
     if (r.columns == "lang")
-        for (std::string& c : r.column_values) c = text::ascii_lower(c);
+        for (std::string& c : r.column_values) c = canonical_language(c);
     auto flag = [&](const char* name, bool fallback) {
         auto it = params.find(name);
         if (it == params.end() || it->second.empty()) return fallback;
@@ -222,10 +226,26 @@ struct CompareRun {
 
 namespace {
 
-Matrix count(const CompareRun& run, const DocumentMatch& m, const std::shared_ptr<const FacetColumn>& column) {
+// Rows of country groups (income, bloc), summed from the rows of their countries: a
+// document has one country, so passages and documents both add up.
+Matrix group_rows(const Matrix& by_country, const ReferenceData& ref, const std::string& field) {
+    Matrix m;
+    auto add = [](Cell& to, const Cell& from) {
+        to.passages += from.passages;
+        to.documents += from.documents;
+    };
+    for (const auto& [country, cell] : by_country.rows)
+        for (const std::string& g : groups_of(ref, field, country)) add(m.rows[g], cell);
+    for (const auto& [key, cell] : by_country.cells)
+        for (const std::string& g : groups_of(ref, field, key.first)) add(m.cells[{g, key.second}], cell);
+    return m;
+}
+
+Matrix count(const CompareRun& run, const DocumentMatch& dm, const std::shared_ptr<const FacetColumn>& column) {
     FacetCounter counter(column);
-    count_match(counter, run.db, m, run.searcher.limits().max_seconds);
-    return tally(counter, run.row, run.col, run.regions, run.searcher.reference());
+    count_match(counter, run.db, dm, run.searcher.limits().max_seconds);
+    Matrix m = tally(counter, run.row, run.col, run.regions, run.searcher.reference());
+    return is_country_group(run.req.rows) ? group_rows(m, run.searcher.reference(), run.req.rows) : m;
 }
 
 // Every passage under @p filter (without one, the column's counts of the whole index).
@@ -240,8 +260,12 @@ Matrix count_universe(const CompareRun& run, const Xapian::Query& filter, const 
 // the years or languages present.
 std::pair<std::vector<std::string>, std::vector<std::string>> rows_and_columns(const CompareRun& run) {
     std::vector<std::string> rows = run.regions, cols;
+    // A country is in several blocs: rows asked for are shown alone.
+    const auto& asked = run.filters.values;
+    const bool only_asked = run.req.rows == "bloc" && !run.req.row_values.empty();
     if (rows.empty())
-        for (const auto& [r, c] : run.universe.rows) rows.push_back(r);
+        for (const auto& [r, c] : run.universe.rows)
+            if (!only_asked || std::count(asked.at("bloc").begin(), asked.at("bloc").end(), r)) rows.push_back(r);
     if (!run.req.column_values.empty()) {
         cols = run.req.column_values;
     } else if (run.req.columns == "theme") {
@@ -255,8 +279,25 @@ std::pair<std::vector<std::string>, std::vector<std::string>> rows_and_columns(c
 }
 
 Xapian::Query row_query(const CompareRun& run, const std::string& r) {
-    return run.row == kCountryField ? Xapian::Query(std::string(schema::kCountry) + r)
-                                    : Xapian::Query(schema::term(schema::kRegion, r));
+    const std::string& kind = run.req.rows;
+    return Xapian::Query(kind == "country"  ? std::string(schema::kCountry) + r
+                         : kind == "income" ? schema::term(schema::kIncome, r)
+                         : kind == "bloc"   ? schema::term(schema::kBloc, r)
+                                            : schema::term(schema::kRegion, r));
+}
+
+// Country-group rows (income, bloc): each group cell's best is the best of its countries'
+// cells, with the same order as the one pass (higher weight, then lower docid).
+std::map<std::pair<std::string, std::string>, CellBest> group_best(
+    const std::map<std::pair<std::string, std::string>, CellBest>& by_country, const ReferenceData& ref,
+    const std::string& field) {
+    std::map<std::pair<std::string, std::string>, CellBest> out;
+    for (const auto& [key, best] : by_country)
+        for (const std::string& g : groups_of(ref, field, key.first)) {
+            CellBest& b = out[{g, key.second}];
+            if (b.id == 0 || best.weight > b.weight || (best.weight == b.weight && best.id < b.id)) b = best;
+        }
+    return out;
 }
 
 Xapian::Query cell_query(const CompareRun& run, const std::string& r, const std::string& c) {
@@ -408,7 +449,7 @@ CompareRun Searcher::prepare_compare(Xapian::Database& db, const CompareRequest&
     // Selected rows narrow the search; selected columns only choose what is shown.
     for (const std::string& v : req.row_values) run.filters.add(req.rows, v);
     check_filters(run.filters, ref_, db);
-    run.row = req.rows == "country" ? kCountryField : kRegionField;
+    run.row = req.rows == "region" ? kRegionField : kCountryField;  // country groups are summed from countries
     if (run.row == kRegionField) {
         // Each region asked for is a row under its own name, a sub-region too.
         Filters asked;
@@ -427,6 +468,7 @@ nlohmann::json Searcher::compare(const CompareRequest& req) const {
     return index_.with_db([&](Xapian::Database& db) {
         CompareRequest checked = req;
         if (checked.columns == "theme") check_themes(checked.column_values, ref_, "themes");
+        if (checked.columns == "lang") check_language_columns(checked.column_values, db);
         CompareRun run = prepare_compare(db, checked);
         const Xapian::Query filter = run.filters.to_query();
         // The one match set: documents match as wholes, as in search.
@@ -437,6 +479,7 @@ nlohmann::json Searcher::compare(const CompareRequest& req) const {
         if (checked.best && run.pq.has_text && run.match.has_ids && column) {
             const Xapian::Query text = filter.empty() ? run.pq.query : Xapian::Query(Xapian::Query::OP_FILTER, run.pq.query, filter);
             run.best = best_by_cell(db, text, *column, run.match.passage_ids, run.row, run.col);
+            if (is_country_group(checked.rows)) run.best = group_best(run.best, ref_, checked.rows);
             run.has_best = true;
         }
         const auto [rows, cols] = rows_and_columns(run);

@@ -217,6 +217,9 @@ void add_filter_terms(Xapian::Document& xd, const DocumentScope& d, const std::s
     xd.add_boolean_term(std::string(schema::kCountry) + meta.country);
     if (!d.region.empty()) xd.add_boolean_term(schema::term(schema::kRegion, d.region));
     if (!d.subregion.empty()) xd.add_boolean_term(schema::term(schema::kRegion, d.subregion));
+    if (d.country && !d.country->income.empty()) xd.add_boolean_term(schema::term(schema::kIncome, d.country->income));
+    if (d.country)
+        for (const std::string& b : d.country->blocs) xd.add_boolean_term(schema::term(schema::kBloc, b));
     xd.add_boolean_term(std::string(schema::kLanguage) + lower(lang));
     xd.add_boolean_term(schema::term(schema::kType, meta.type));
     xd.add_boolean_term(std::string(schema::kYear) + std::to_string(meta.year));

@@ -6,6 +6,7 @@
 #include <xapian.h>
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <fstream>
 #include <set>
@@ -92,6 +93,38 @@ void check_unique(const fs::path& p, const std::vector<T>& items, const std::vec
     }
 }
 
+// The optional top-level `blocs:` list of countries.yaml.
+std::vector<Bloc> load_blocs(const fs::path& p, const std::string& content) {
+    std::vector<Bloc> out;
+    const YAML::Node list = YAML::Load(content)["blocs"];  // load() has checked the YAML
+    if (!list) return out;
+    if (!list.IsSequence()) throw InputError(p.string(), line_of(list), "blocs", "must be a list");
+    std::vector<int> lines;
+    for (const YAML::Node& n : list) {
+        Bloc b{scalar(p, n, "id", true), scalar(p, n, "name", true)};
+        if (b.id != schema::slug(b.id)) throw InputError(p.string(), line_of(n), "id", "must be a lower-case slug");
+        out.push_back(std::move(b));
+        lines.push_back(line_of(n));
+    }
+    check_unique(p, out, lines, "bloc");
+    return out;
+}
+
+// A country's `blocs:`, each declared in the top-level list.
+std::vector<std::string> country_blocs(const fs::path& p, const YAML::Node& country, const std::vector<Bloc>& blocs) {
+    std::vector<std::string> out;
+    const YAML::Node n = country["blocs"];
+    if (!n) return out;
+    if (!n.IsSequence()) throw InputError(p.string(), line_of(n), "blocs", "must be a list of bloc ids");
+    for (const YAML::Node& b : n) {
+        const std::string id = b.IsScalar() ? b.Scalar() : std::string();
+        if (std::none_of(blocs.begin(), blocs.end(), [&](const Bloc& x) { return x.id == id; }))
+            throw InputError(p.string(), line_of(b), "blocs", "unknown bloc '" + id + "'; blocs are declared in the top-level list 'blocs'");
+        out.push_back(id);
+    }
+    return out;
+}
+
 }  // namespace
 
 fs::path bundled_corpus_dir() {
@@ -102,6 +135,12 @@ fs::path bundled_corpus_dir() {
 const Theme* ReferenceData::theme(const std::string& id) const {
     for (const Theme& t : themes)
         if (t.id == id) return &t;
+    return nullptr;
+}
+
+const Bloc* ReferenceData::bloc(const std::string& id) const {
+    for (const Bloc& b : blocs)
+        if (b.id == id) return &b;
     return nullptr;
 }
 
@@ -179,7 +218,9 @@ ReferenceData parse_reference(const std::string& themes_src, const std::string& 
     }
     check_unique(concepts_file, ref.concepts, lines, "concept");
 
-    for (const YAML::Node& n : load(countries_file, countries_src, "countries")) {
+    const YAML::Node country_list = load(countries_file, countries_src, "countries");
+    ref.blocs = load_blocs(countries_file, countries_src);
+    for (const YAML::Node& n : country_list) {
         Country c;
         c.code = scalar(countries_file, n, "code", true);
         c.name = scalar(countries_file, n, "name", true);
@@ -189,6 +230,9 @@ ReferenceData parse_reference(const std::string& themes_src, const std::string& 
         c.region = scalar(countries_file, n, "region", true);
         c.subregion = scalar(countries_file, n, "subregion", false);
         c.income = scalar(countries_file, n, "income", false);
+        if (!c.income.empty() && !std::set<std::string>{"high", "upper-middle", "lower-middle", "low"}.count(c.income))
+            throw InputError(countries_file.string(), line_of(n), "income", "must be high, upper-middle, lower-middle or low");
+        c.blocs = country_blocs(countries_file, n, ref.blocs);
         ref.countries.push_back(std::move(c));
     }
     return ref;

@@ -184,9 +184,11 @@ nlohmann::json Searcher::countries() const {
         out.push_back({{"code", c.code}, {"name", c.name}, {"native", c.native}, {"names", c.names},
                        {"region", c.region}, {"subregion", c.subregion},
                        {"income", c.income.empty() ? nlohmann::json(nullptr) : nlohmann::json(c.income)},
-                       {"documents", counts[c.code]}});
+                       {"blocs", c.blocs}, {"documents", counts[c.code]}});
     }
-    return nlohmann::json{{"countries", out}};
+    nlohmann::json blocs = nlohmann::json::array();
+    for (const Bloc& b : ref_.blocs) blocs.push_back({{"id", b.id}, {"name", b.name}});
+    return nlohmann::json{{"countries", out}, {"blocs", blocs}};
 }
 
 }  // namespace strata

@@ -1,4 +1,5 @@
 // Step 3 of a search: totals and facet counts over the one match set.
+#include "search/country_groups.h"
 #include "search/search_steps.h"
 #include "strata/schema.h"
 
@@ -23,11 +24,30 @@ const std::map<std::string, std::string>& language_names() {
     return names;
 }
 
-// Counts @p m's passages with @p wanted facets.
+// Counts @p m's passages with @p wanted facets; country groups are summed from countries.
 FacetTally count(const SearchRun& run, const DocumentMatch& m, const std::set<std::string>& wanted) {
     FacetCounter counter(run.column);
     count_match(counter, run.db, m, run.searcher.limits().max_seconds);
-    return tally(counter, run.documents(), wanted);
+    std::set<std::string> fields = wanted;
+    for (const std::string& f : wanted)
+        if (is_country_group(f)) fields.insert("country");
+    FacetTally t = tally(counter, run.documents(), fields);
+    for (const std::string& f : wanted)
+        if (is_country_group(f)) t.counts[f] = group_counts(run.searcher.reference(), f, t.counts["country"]);
+    if (!wanted.count("country")) t.counts.erase("country");
+    return t;
+}
+
+// Whether facet value @p v is selected by the filters: lang=pt selects pt-br too.
+bool selected(const Filters& f, const std::string& facet, const std::string& v) {
+    if (facet == "year" && (f.year_from || f.year_to)) {
+        const int y = std::atoi(v.c_str());
+        return y >= f.year_from.value_or(0) && y <= f.year_to.value_or(9999);
+    }
+    const auto sel = f.values.find(facet);
+    if (sel == f.values.end()) return false;
+    return std::any_of(sel->second.begin(), sel->second.end(),
+                       [&](const std::string& s) { return facet == "lang" ? language_covers(s, v) : s == v; });
 }
 
 // The match set without the filter of @p facet (multi-select).
@@ -47,17 +67,10 @@ nlohmann::json facet_array(const SearchRun& run, const std::string& facet, const
         if (facet == "year") return a.first > b.first;
         return a.second != b.second ? a.second > b.second : a.first < b.first;
     });
-    const Filters& f = run.r.filters;
-    const auto sel = f.values.find(facet);
     nlohmann::json arr = nlohmann::json::array();
-    for (const auto& [v, n] : values) {
-        bool is_selected = sel != f.values.end() && std::find(sel->second.begin(), sel->second.end(), v) != sel->second.end();
-        if (facet == "year" && (f.year_from || f.year_to)) {
-            const int y = std::atoi(v.c_str());
-            is_selected = y >= f.year_from.value_or(0) && y <= f.year_to.value_or(9999);
-        }
-        arr.push_back({{"value", v}, {"label", facet_label(run.searcher.reference(), facet, v)}, {"count", n}, {"selected", is_selected}});
-    }
+    for (const auto& [v, n] : values)
+        arr.push_back({{"value", v}, {"label", facet_label(run.searcher.reference(), facet, v)}, {"count", n},
+                       {"selected", selected(run.r.filters, facet, v)}});
     return arr;
 }
 
@@ -139,6 +152,7 @@ std::string facet_label(const ReferenceData& ref, const std::string& facet, cons
         }
         return value;
     }
+    if (is_country_group(facet)) return group_label(ref, facet, value);
     if (facet == "theme") {
         const Theme* t = ref.theme(value);
         return t ? t->label : value;

@@ -53,6 +53,7 @@ struct Known {
     // A short list is given whole, in its own order; a long one by nearness.
     const bool whole = known.size() <= 8;
     std::string msg = "unknown " + parameter + " '" + value.substr(0, 80) + "'";
+    if (known.empty()) throw InvalidRequest("invalid_filter", msg + "; the reference data defines none");
     msg += whole ? "; known: " : "; nearest known: ";
     for (std::size_t i = 0; i < (whole ? known.size() : std::min<std::size_t>(3, near.size())); ++i)
         msg += (i ? ", " : "") + (whole ? known[i].display : near[i].second);
@@ -86,6 +87,29 @@ std::vector<Known> known_languages(Xapian::Database& db) {
     return out;
 }
 
+std::vector<Known> known_incomes(const ReferenceData& ref) {
+    std::vector<Known> out;
+    for (const std::string i : {"high", "upper-middle", "lower-middle", "low"})
+        if (std::any_of(ref.countries.begin(), ref.countries.end(), [&](const Country& c) { return c.income == i; }))
+            out.push_back({i, i, {i, i + "-income"}});
+    return out;
+}
+
+std::vector<Known> known_blocs(const ReferenceData& ref) {
+    std::vector<Known> out;
+    for (const Bloc& b : ref.blocs) out.push_back({b.id, b.id + " (" + b.name + ")", {b.id, schema::slug(b.name)}});
+    return out;
+}
+
+// Languages: a value is known when some passage language is it or a variant of it ("pt"
+// for pt-br, "zh" for zh-hans).
+void check_languages(std::vector<std::string>& values, Xapian::Database& db, const std::string& parameter) {
+    const std::vector<Known> known = known_languages(db);
+    for (const std::string& v : values)
+        if (std::none_of(known.begin(), known.end(), [&](const Known& k) { return language_covers(v, k.value); }))
+            unknown(parameter, v, known);
+}
+
 std::vector<Known> plain(const std::vector<std::string>& values) {
     std::vector<Known> out;
     for (const std::string& v : values) out.push_back({v, v, {v}});
@@ -96,7 +120,9 @@ std::vector<Known> plain(const std::vector<std::string>& values) {
 void check(std::vector<std::string>& values, const std::string& parameter, const std::vector<Known>& known, bool slugged) {
     for (std::string& v : values) {
         const std::string key = slugged ? schema::slug(v) : v;
-        const auto it = std::find_if(known.begin(), known.end(), [&](const Known& k) { return k.value == key; });
+        const auto it = std::find_if(known.begin(), known.end(), [&](const Known& k) {
+            return k.value == key || (slugged && std::find(k.names.begin(), k.names.end(), key) != k.names.end());
+        });
         if (it == known.end()) unknown(parameter, v, known);
         v = it->value;
     }
@@ -110,10 +136,22 @@ void check_filters(Filters& filters, const ReferenceData& ref, Xapian::Database&
         else if (field == "region" && !ref.countries.empty()) check(values, "region", known_regions(ref), true);
         else if (field == "theme" && !ref.themes.empty()) check_themes(values, ref, "theme");
         else if (field == "type") check(values, "type", plain(document_types()), false);
-        else if (field == "lang") check(values, "lang", known_languages(db), false);
+        else if (field == "income" && !ref.countries.empty()) check(values, "income", known_incomes(ref), true);
+        else if (field == "bloc") check(values, "bloc", known_blocs(ref), true);
+        else if (field == "lang") check_languages(values, db, "lang");
     };
     for (auto& [field, values] : filters.values) check_field(field, values);
     for (auto& [field, values] : filters.also) check_field(field, values);
+}
+
+void check_language_columns(std::vector<std::string>& langs, Xapian::Database& db) {
+    check_languages(langs, db, "langs");
+    std::vector<std::string> covered;
+    for (const std::string& l : langs)
+        for (const Known& k : known_languages(db))
+            if (language_covers(l, k.value) && std::find(covered.begin(), covered.end(), k.value) == covered.end())
+                covered.push_back(k.value);
+    langs = std::move(covered);
 }
 
 void check_themes(std::vector<std::string>& themes, const ReferenceData& ref, const std::string& parameter) {

@@ -22,4 +22,8 @@ void check_filters(Filters& filters, const ReferenceData& ref, Xapian::Database&
 /// Checks theme ids (compare's themes=): case-folded, then known; throws like check_filters.
 void check_themes(std::vector<std::string>& themes, const ReferenceData& ref, const std::string& parameter);
 
+/// Checks compare's langs= columns against the index's languages, and replaces each with
+/// the languages it covers ("pt" → pt, pt-br); throws like check_filters.
+void check_language_columns(std::vector<std::string>& langs, Xapian::Database& db);
+
 }  // namespace strata

@@ -19,11 +19,33 @@ int parse_year(const std::string& s) {
     return y;
 }
 
+// A language and its regional variants: "pt" is pt and pt-br, "zh" is zh-hans and zh-hant.
+Xapian::Query language_query(const std::string& lang) {
+    const Xapian::Query exact(std::string(schema::kLanguage) + lang);
+    if (lang.find('-') != std::string::npos) return exact;
+    return Xapian::Query(Xapian::Query::OP_OR, exact,
+                         Xapian::Query(Xapian::Query::OP_WILDCARD, std::string(schema::kLanguage) + lang + "-"));
+}
 
 }  // namespace
 
+std::string canonical_language(std::string_view tag) {
+    std::string v = text::ascii_lower(tag);
+    std::replace(v.begin(), v.end(), '_', '-');
+    // Chinese by region: the index tags Chinese by script.
+    if (v == "zh-cn" || v == "zh-sg" || v == "zh-my") return "zh-hans";
+    if (v == "zh-tw" || v == "zh-hk" || v == "zh-mo") return "zh-hant";
+    return v;
+}
+
+bool language_covers(std::string_view selected, std::string_view lang) {
+    return lang == selected ||
+           (selected.find('-') == std::string_view::npos && lang.size() > selected.size() &&
+            lang.compare(0, selected.size(), selected) == 0 && lang[selected.size()] == '-');
+}
+
 const std::set<std::string>& filter_fields() {
-    static const std::set<std::string> f = {"country", "region", "theme", "lang", "type", "year", "doc"};
+    static const std::set<std::string> f = {"country", "region", "income", "bloc", "theme", "lang", "type", "year", "doc"};
     return f;
 }
 
@@ -52,6 +74,8 @@ void Filters::add(const std::string& field, const std::string& value) {
         if (!v.empty()) {
             if (field == "country") {
                 for (char& c : v) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+            } else if (field == "lang") {
+                v = canonical_language(v);
             } else if (field != "doc") {
                 v = text::ascii_lower(v);
             }
@@ -96,7 +120,9 @@ Xapian::Query any_of(const std::string& field, const std::vector<std::string>& v
         if (field == "country") alts.emplace_back(std::string(schema::kCountry) + v);
         else if (field == "region") alts.emplace_back(schema::term(schema::kRegion, v));
         else if (field == "theme") alts.emplace_back(schema::term(schema::kTheme, v));
-        else if (field == "lang") alts.emplace_back(std::string(schema::kLanguage) + v);
+        else if (field == "income") alts.emplace_back(schema::term(schema::kIncome, v));
+        else if (field == "bloc") alts.emplace_back(schema::term(schema::kBloc, v));
+        else if (field == "lang") alts.push_back(language_query(v));
         else if (field == "type") alts.emplace_back(schema::term(schema::kType, v));
         else if (field == "doc") alts.emplace_back(std::string(schema::kDocId) + v);
     }

@@ -42,12 +42,12 @@ bool boolean(const ParamMap& p, const std::string& name, bool fallback) {
 }  // namespace
 
 const std::vector<std::string>& facet_names() {
-    static const std::vector<std::string> names = {"country", "region", "theme", "year", "lang", "type"};
+    static const std::vector<std::string> names = {"country", "region", "income", "bloc", "theme", "year", "lang", "type"};
     return names;
 }
 
 SearchRequest SearchRequest::from_params(const ParamMap& params) {
-    static const std::set<std::string> known = {"q",    "country",  "region", "theme", "year",  "lang",
+    static const std::set<std::string> known = {"q",    "country",  "region", "income", "bloc", "theme", "year",  "lang",
                                                 "type", "doc",      "group",  "page",  "per_page", "sort",
                                                 "facets", "crosslingual", "passages"};
     for (const auto& [name, values] : params)

@@ -7,7 +7,8 @@
  *  year:2018..2021 (also 2019.. and ..2020).
  *  Documents match as wholes (see Clause and doc_match.h). Stop words of the query's
  *  language are dropped outside phrases. A query that does not parse is searched as plain words, and a
- *  warning says so.
+ *  warning says so. Warnings also name an unknown field (foo:bar), a dropped leading
+ *  wildcard (*ethics) and an operator with nothing on one side (a trailing AND, ignored).
  */
 #pragma once
 
@@ -113,6 +114,14 @@ struct ParsedQuery {
     std::vector<std::string> words;   ///< positive words, for spelling suggestions
     /// The positive words and phrases (and their expansions), for counting occurrences.
     std::vector<TermPattern> patterns;
+    /// Those typed as acronyms ("GDPR", "5G"): never "corrected" by spelling suggestions.
+    std::set<std::string> acronyms;
+    /// The languages the query is in, as far as its stop words or lang= tell (may be empty).
+    std::vector<std::string> languages;
+    /// The lowercase words "or", "and", "not" that stand where an operator could (they are
+    /// searched as words), and the query with them as operators; empty when there are none.
+    std::vector<std::string> operator_words;
+    std::string as_operators;
 };
 
 /// Limits applied while parsing.

@@ -156,7 +156,11 @@ private:
     [[nodiscard]] SearchRun prepare(Xapian::Database& db, const SearchRequest& req) const;
     [[nodiscard]] CompareRun prepare_compare(Xapian::Database& db, const CompareRequest& req) const;
     [[nodiscard]] DocumentMatches document_matches(Xapian::Database& db, const DocumentRequest& req) const;
-    [[nodiscard]] nlohmann::json did_you_mean(const SearchRun& run, const FacetTally& tallied) const;
+    /// A spelling suggestion when nothing matched and nothing was warned (suggestions.cpp).
+    [[nodiscard]] nlohmann::json did_you_mean(const SearchRun& run, const FacetTally& tallied,
+                                              const std::vector<std::string>& warnings) const;
+    /// A warning when a lowercase "or", "and" or "not" changes what the query finds, or "".
+    [[nodiscard]] std::string operator_word_warning(const SearchRun& run) const;
     /// The facet column of @p db's revision, loaded on first use; null when not applicable.
     [[nodiscard]] std::shared_ptr<const FacetColumn> facet_column(Xapian::Database& db) const;
 

@@ -1,5 +1,6 @@
 #include "strata/query.h"
 
+#include "search/query_lexer.h"
 #include "strata/errors.h"
 #include "strata/reference.h"
 #include "strata/schema.h"
@@ -17,69 +18,9 @@ namespace strata {
 namespace {
 
 
-// ---------------------------------------------------------------- lexer
-enum class Tok { kWord, kPhrase, kField, kAnd, kOr, kNot, kMinus, kPlus, kLParen, kRParen };
-
-struct Lexeme {
-    Tok type;
-    std::string text;   // word, phrase body, or field value
-    std::string field;  // for kField
-};
-
-struct SyntaxError {
-    std::string message;
-};
-
-std::vector<Lexeme> lex(std::string_view q) {
-    std::vector<Lexeme> out;
-    std::size_t i = 0;
-    auto space = [&](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; };
-    while (i < q.size()) {
-        const char c = q[i];
-        if (space(c)) { ++i; continue; }
-        if (c == '(') { out.push_back({Tok::kLParen, "(", ""}); ++i; continue; }
-        if (c == ')') { out.push_back({Tok::kRParen, ")", ""}); ++i; continue; }
-        const bool at_start = out.empty() || out.back().type != Tok::kWord || (i > 0 && space(q[i - 1]));
-        if ((c == '-' || c == '+') && at_start && i + 1 < q.size() && !space(q[i + 1]) && q[i + 1] != ')') {
-            out.push_back({c == '-' ? Tok::kMinus : Tok::kPlus, std::string(1, c), ""});
-            ++i;
-            continue;
-        }
-        if (c == '"') {
-            const std::size_t end = q.find('"', i + 1);
-            if (end == std::string_view::npos) throw SyntaxError{"unterminated quote"};
-            out.push_back({Tok::kPhrase, std::string(q.substr(i + 1, end - i - 1)), ""});
-            i = end + 1;
-            continue;
-        }
-        std::size_t j = i;
-        while (j < q.size() && !space(q[j]) && q[j] != '(' && q[j] != ')' && q[j] != '"') ++j;
-        std::string word(q.substr(i, j - i));
-        i = j;
-        if (word == "AND") { out.push_back({Tok::kAnd, word, ""}); continue; }
-        if (word == "OR") { out.push_back({Tok::kOr, word, ""}); continue; }
-        if (word == "NOT") { out.push_back({Tok::kNot, word, ""}); continue; }
-        const auto colon = word.find(':');
-        if (colon != std::string::npos && colon > 0) {
-            std::string field = text::ascii_lower(word.substr(0, colon));
-            if (field == "language") field = "lang";
-            if (filter_fields().count(field)) {
-                std::string value = word.substr(colon + 1);
-                if (value.empty() && i < q.size() && q[i] == '"') {
-                    const std::size_t end = q.find('"', i + 1);
-                    if (end == std::string_view::npos) throw SyntaxError{"unterminated quote"};
-                    value = std::string(q.substr(i + 1, end - i - 1));
-                    i = end + 1;
-                }
-                if (value.empty()) throw SyntaxError{"field '" + field + ":' has no value"};
-                out.push_back({Tok::kField, value, field});
-                continue;
-            }
-        }
-        out.push_back({Tok::kWord, word, ""});
-    }
-    return out;
-}
+using query_syntax::Lexeme;
+using query_syntax::SyntaxError;
+using query_syntax::Tok;
 
 // ---------------------------------------------------------------- term building
 bool script_is(const std::string& s, UScriptCode want) {
@@ -166,6 +107,7 @@ public:
         if (toks.empty()) return Xapian::Query();
         if (positive) {
             for (const Token& t : toks) out_.words.push_back(t.text);
+            if (toks.size() == 1 && is_acronym(raw)) out_.acronyms.insert(toks[0].text);
         }
         Xapian::Query q = toks.size() == 1 && toks[0].kind != TokenKind::kCjk ? single(toks[0], stem_langs())
                                                                               : phrase(toks);
@@ -193,6 +135,18 @@ private:
         if (++terms_ > ctx_.limits.max_terms)
             throw InvalidRequest("query_too_complex", "query has more than " + std::to_string(ctx_.limits.max_terms) +
                                                           " words or phrases");
+    }
+
+    // Typed in capitals with two letters or more ("GDPR", "RGPD"), or with a digit ("5G").
+    static bool is_acronym(const std::string& raw) {
+        std::size_t upper = 0;
+        bool digit = false;
+        for (char c : raw) {
+            if (c >= 'a' && c <= 'z') return false;
+            upper += c >= 'A' && c <= 'Z';
+            digit = digit || (c >= '0' && c <= '9');
+        }
+        return upper >= 2 || (digit && upper >= 1);
     }
 
     std::string single_lang() const { return ctx_.lang_filter.size() == 1 ? ctx_.lang_filter[0] : std::string(); }
@@ -471,6 +425,7 @@ public:
     std::vector<std::string> prefixes_;  // wildcard prefixes, for highlighting
     std::vector<TermPattern> patterns_;  // positive words and phrases, for counting occurrences
     int excluded_ = 0;                   // > 0 while an excluded part is built
+    [[nodiscard]] const std::set<std::string>& stop_languages() const { return stop_langs_; }
 };
 
 // ---------------------------------------------------------------- parser
@@ -647,7 +602,10 @@ ParsedQuery parse_query(std::string_view q, const QueryContext& ctx) {
     Builder builder(ctx, out);
     Xapian::Query text_query;
     try {
-        std::vector<Lexeme> lexemes = lex(q);
+        std::vector<Lexeme> lexemes = query_syntax::lex(q, out.warnings);
+        query_syntax::drop_dangling_operators(lexemes, out.warnings);
+        for (const Lexeme* w : query_syntax::lowercase_operators(lexemes)) out.operator_words.push_back(w->text);
+        if (!out.operator_words.empty()) out.as_operators = query_syntax::as_operators(q, query_syntax::lowercase_operators(lexemes));
         std::vector<std::string> bare;
         for (const Lexeme& l : lexemes)
             if (l.type == Tok::kWord) bare.push_back(l.text);
@@ -663,18 +621,22 @@ ParsedQuery parse_query(std::string_view q, const QueryContext& ctx) {
         out.expansions.clear();
         builder.patterns_.clear();
         builder.excluded_ = 0;
+        out.acronyms.clear();
+        out.operator_words.clear();
+        out.as_operators.clear();
         out.warnings.push_back("query syntax: " + e.message + "; searched for the words instead");
         std::vector<std::string> words;
         std::string cur;
         for (char c : q) {
             if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '(' || c == ')' || c == '"') {
-                if (!cur.empty()) words.push_back(std::move(cur));
+                // Operators are not searched as words ("AND" would be a required "and").
+                if (!cur.empty() && cur != "AND" && cur != "OR" && cur != "NOT") words.push_back(std::move(cur));
                 cur.clear();
             } else {
                 cur += c;
             }
         }
-        if (!cur.empty()) words.push_back(std::move(cur));
+        if (!cur.empty() && cur != "AND" && cur != "OR" && cur != "NOT") words.push_back(std::move(cur));
         builder.choose_stop_languages(words);
         out.clauses.clear();
         out.clauses = builder.word_run(words);
@@ -684,6 +646,7 @@ ParsedQuery parse_query(std::string_view q, const QueryContext& ctx) {
     // the prefixes themselves so the snippet code can match by prefix.
     for (const std::string& p : builder.prefixes_) out.highlight.terms.insert(p + "*");
     out.patterns = std::move(builder.patterns_);
+    out.languages.assign(builder.stop_languages().begin(), builder.stop_languages().end());
     out.has_text = !text_query.empty() && !(text_query.get_type() == Xapian::Query::LEAF_MATCH_ALL);
     out.query = out.has_text ? text_query : match_all();
     return out;

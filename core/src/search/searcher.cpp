@@ -155,20 +155,6 @@ SearchRun Searcher::prepare(Xapian::Database& db, const SearchRequest& req) cons
     return run;
 }
 
-// A spelling suggestion when nothing matched.
-nlohmann::json Searcher::did_you_mean(const SearchRun& run, const FacetTally& tallied) const {
-    if (tallied.passages != 0 || run.pq.words.empty()) return nullptr;
-    std::string suggestion;
-    bool changed = false;
-    for (const std::string& w : run.pq.words) {
-        const std::string s = w.size() >= 3 ? run.db.get_spelling_suggestion(w, 2) : std::string();
-        if (!suggestion.empty()) suggestion += ' ';
-        suggestion += s.empty() ? w : s;
-        changed = changed || !s.empty();
-    }
-    return changed ? nlohmann::json(suggestion) : nlohmann::json(nullptr);
-}
-
 nlohmann::json Searcher::search(const SearchRequest& req) const {
     const auto t0 = std::chrono::steady_clock::now();
     req.validate(options_.limits);
@@ -179,6 +165,8 @@ nlohmann::json Searcher::search(const SearchRequest& req) const {
         std::vector<std::string> selected;
         for (const std::string& f : run.r.facets) (run.r.filters.selects(f) ? selected.push_back(f) : void(unselected.insert(f)));
         const FacetTally tallied = count_matches(run, unselected);
+        std::vector<std::string> warnings = run.pq.warnings;
+        if (const std::string w = operator_word_warning(run); !w.empty()) warnings.push_back(w);
         nlohmann::json hits = hits_json(run, page_hits(run), tallied);
         const SearchRequest& r = run.r;
         const double took = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
@@ -192,8 +180,8 @@ nlohmann::json Searcher::search(const SearchRequest& req) const {
             {"hits", std::move(hits)},
             {"facets", facets_json(run, tallied, selected)},
             {"expansions", expansions_json(run.pq.expansions)},
-            {"warnings", run.pq.warnings},
-            {"did_you_mean", did_you_mean(run, tallied)},
+            {"warnings", warnings},
+            {"did_you_mean", did_you_mean(run, tallied, warnings)},
             {"generation", std::atoll(db.get_metadata("strata:generation").c_str())},
             {"took_ms", std::round(took * 100) / 100}};
     });

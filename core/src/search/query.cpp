@@ -17,7 +17,6 @@ namespace strata {
 
 namespace {
 
-
 using query_syntax::Lexeme;
 using query_syntax::SyntaxError;
 using query_syntax::Tok;
@@ -604,8 +603,9 @@ ParsedQuery parse_query(std::string_view q, const QueryContext& ctx) {
     try {
         std::vector<Lexeme> lexemes = query_syntax::lex(q, out.warnings);
         query_syntax::drop_dangling_operators(lexemes, out.warnings);
-        for (const Lexeme* w : query_syntax::lowercase_operators(lexemes)) out.operator_words.push_back(w->text);
-        if (!out.operator_words.empty()) out.as_operators = query_syntax::as_operators(q, query_syntax::lowercase_operators(lexemes));
+        const std::vector<const Lexeme*> lowercase_ops = query_syntax::lowercase_operators(lexemes);
+        for (const Lexeme* w : lowercase_ops) out.operator_words.push_back(w->text);
+        if (!lowercase_ops.empty()) out.as_operators = query_syntax::as_operators(q, lowercase_ops);
         std::vector<std::string> bare;
         for (const Lexeme& l : lexemes)
             if (l.type == Tok::kWord) bare.push_back(l.text);

@@ -48,7 +48,7 @@ nlohmann::json without_timing(std::string s) {
 
 TEST_F(Cli, SearchGivesTheSameResultsEmbeddedAndRemote) {
     const std::vector<std::string> searches = {"ethics", "datos --country ES,MX", "伦理", "ethics --crosslingual",
-                                               "'' --theme data --group passage"};
+                                               "'' --theme data --group passage", "'' --income upper-middle --lang zh"};
     for (const std::string& args : searches) {
         const std::string embedded = strata("--format json search " + args);
         const std::string served = strata(remote() + "--format json search " + args);
@@ -105,11 +105,12 @@ TEST_F(Cli, DocHighlightShowsTheMatchesInTableOutput) {
 
 TEST_F(Cli, CompareGivesTheSameMatrixEmbeddedAndRemote) {
     for (const std::string& args : std::vector<std::string>{"", "datos", "--by country,year", "--by region,theme ethics --crosslingual",
-                                                            "--countries ES,MX --themes data"}) {
+                                                            "--countries ES,MX --themes data", "--by income,theme --incomes high"}) {
         const std::string embedded = strata("--format json compare " + args);
         const std::string served = strata(remote() + "--format json compare " + args);
         EXPECT_EQ(without_timing(embedded), without_timing(served)) << args;
     }
+    EXPECT_NE(strata("compare --by income,theme --incomes high").find("High income"), std::string::npos);
     const std::string table = strata("compare --countries ES,MX --themes data,ethics");
     EXPECT_NE(table.find("Spain"), std::string::npos) << table;
     EXPECT_NE(table.find("Data"), std::string::npos) << table;

@@ -211,6 +211,20 @@ TEST_F(FilterGroups, CompareRowsByIncomeAndBloc) {
     EXPECT_NE(csv.body.find("upper-middle,Upper-middle income"), std::string::npos);
 }
 
+TEST_F(FilterGroups, DocumentRouteTakesTheGroupFilters) {
+    // The web page's document links carry every filter of the search, income and bloc too.
+    const auto hits = get("/v1/search?q=ethics&bloc=eu&facets=none")["hits"];
+    ASSERT_FALSE(hits.empty());
+    const std::string id = hits[0]["id"];
+    const Country* c = ref_->country(hits[0]["country"].get<std::string>());
+    ASSERT_NE(c, nullptr);
+    const std::string other_income = c->income == "high" ? "low" : "high";
+    EXPECT_GT(get("/v1/documents/" + id + "?q=ethics&bloc=eu")["matching_passages"], 0);
+    EXPECT_GT(get("/v1/documents/" + id + "?q=ethics&income=" + c->income)["matching_passages"], 0);
+    EXPECT_EQ(get("/v1/documents/" + id + "?q=ethics&income=" + other_income)["matching_passages"], 0);
+    EXPECT_EQ(get("/v1/documents/" + id + "?q=ethics&bloc=nato", 400)["error"]["code"], "invalid_filter");
+}
+
 TEST_F(FilterGroups, CountriesListTheirBlocs) {
     const auto j = get("/v1/countries");
     ASSERT_EQ(j["blocs"].size(), 2u);

@@ -99,7 +99,8 @@ SearchRequest SearchRequest::from_params(const ParamMap& params) {
 
 DocumentRequest DocumentRequest::from_params(const std::string& id, const ParamMap& params) {
     // The options that decide which passages match; paging and sorting have no meaning here.
-    static const std::set<std::string> matching = {"q", "country", "region", "theme", "year", "lang", "type", "crosslingual"};
+    static const std::set<std::string> matching = {"q",    "country", "region", "income", "bloc",
+                                                   "theme", "year",    "lang",   "type",   "crosslingual"};
     for (const auto& [name, values] : params)
         if (!matching.count(name) && name.rfind('_', 0) != 0)
             throw InvalidRequest("invalid_parameter", "unknown parameter '" + name.substr(0, 60) + "'");

@@ -154,6 +154,10 @@ private:
     /// parse_query(q, query_context(db, r)), from this thread's cache when it has it.
     [[nodiscard]] ParsedQuery parse(Xapian::Database& db, const std::string& q, const SearchRequest& r) const;
     [[nodiscard]] SearchRun prepare(Xapian::Database& db, const SearchRequest& req) const;
+    /// The corpus analyses' first step: search's match set for q, the filters and
+    /// crosslingual; throws InvalidRequest when q names no word or phrase to count.
+    [[nodiscard]] SearchRun prepare_occurrences(Xapian::Database& db, const std::string& q, const Filters& filters,
+                                                bool crosslingual) const;
     [[nodiscard]] CompareRun prepare_compare(Xapian::Database& db, const CompareRequest& req) const;
     [[nodiscard]] DocumentMatches document_matches(Xapian::Database& db, const DocumentRequest& req) const;
     /// A spelling suggestion when nothing matched and nothing was warned (suggestions.cpp).

@@ -96,18 +96,24 @@ nlohmann::json patterns_json(const ParsedQuery& pq, const OccurrenceCounter& cou
 
 }  // namespace
 
+SearchRun Searcher::prepare_occurrences(Xapian::Database& db, const std::string& q, const Filters& filters,
+                                        bool crosslingual) const {
+    SearchRequest sr;
+    sr.q = q;
+    sr.filters = filters;
+    sr.crosslingual = crosslingual;
+    SearchRun run = prepare(db, sr);
+    if (!run.pq.has_text || run.pq.patterns.empty())
+        throw InvalidRequest("invalid_parameter", "parameter 'q' has no word or phrase to find");
+    run.match = match_documents(db, run.pq, run.filter, run.column, options_.limits.max_seconds);
+    return run;
+}
+
 nlohmann::json Searcher::concordance(const ConcordanceRequest& req) const {
     const auto t0 = std::chrono::steady_clock::now();
     req.validate(options_.limits);
     return index_.with_db([&](Xapian::Database& db) {
-        SearchRequest sr;
-        sr.q = req.q;
-        sr.filters = req.filters;
-        sr.crosslingual = req.crosslingual;
-        SearchRun run = prepare(db, sr);
-        if (!run.pq.has_text || run.pq.patterns.empty())
-            throw InvalidRequest("invalid_parameter", "parameter 'q' has no word or phrase to find");
-        run.match = match_documents(db, run.pq, run.filter, run.column, options_.limits.max_seconds);
+        const SearchRun run = prepare_occurrences(db, req.q, req.filters, req.crosslingual);
         OccurrenceCounter counter(db, run.pq, analyzer_, options_.limits.max_wildcard);
         Collected c;
         if (!run.match.none) c = collect(counter, run.match.passages, req.sort, analyzer_, options_.limits.max_seconds);

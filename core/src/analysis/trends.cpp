@@ -91,14 +91,7 @@ nlohmann::json Searcher::trends(const TrendsRequest& req) const {
     const auto t0 = std::chrono::steady_clock::now();
     req.validate(options_.limits);
     return index_.with_db([&](Xapian::Database& db) {
-        SearchRequest sr;
-        sr.q = req.q;
-        sr.filters = req.filters;
-        sr.crosslingual = req.crosslingual;
-        SearchRun run = prepare(db, sr);
-        if (!run.pq.has_text || run.pq.patterns.empty())
-            throw InvalidRequest("invalid_parameter", "parameter 'q' has no word or phrase to find");
-        run.match = match_documents(db, run.pq, run.filter, run.column, options_.limits.max_seconds);
+        const SearchRun run = prepare_occurrences(db, req.q, req.filters, req.crosslingual);
         Table table;
         if (req.split == Split::kNone) table["all"];
         count_universe(db, run.filter, req.split, options_.limits.max_seconds, table);

@@ -338,6 +338,37 @@ TEST_F(Search, DocumentsMatchAsWholesAndMostWordsSuffice) {
     EXPECT_EQ(r["total_passages"], 2);
 }
 
+TEST_F(Search, AnAcronymIsNeverAStopWord) {
+    // "ai" is an Italian and a French stop word; typed as "AI" it names something, so it
+    // stays a word of the query (it was dropped, and "AI ethics" searched "ethics" alone).
+    const auto r = run({{"q", {"AI ethics"}}, {"group", {"document"}}});
+    ASSERT_FALSE(r["hits"].empty()) << r.dump();
+    std::set<std::string> matched;
+    for (const auto& m : r["hits"][0]["matched"]) matched.insert(m["query"].get<std::string>());
+    EXPECT_TRUE(matched.count("AI")) << r["hits"][0]["matched"].dump();
+}
+
+TEST(SearchRanking, WordsThatFollowEachOtherRankAboveTheSameWordsApart) {
+    const test::TempDir dir;
+    const auto corpus = test::copy_test_corpus(dir.path());
+    // Two one-passage documents with the same words as often, of the same length; only in
+    // the second do "lantern" and "registry" follow each other. Ids sort the other way.
+    const auto add = [&](const std::string& id, const std::string& text) {
+        test::write_file(corpus / ("docs/" + id + ".yaml"),
+                         "id: \"" + id + "\"\ncountry: \"GB\"\ntitle: \"Test " + id + "\"\nyear: 2020\n"
+                         "language: \"en\"\ntype: \"strategy\"\nissuer: \"Office\"\nfile: \"" + id + ".md\"\ndigest: true\n");
+        test::write_file(corpus / ("docs/" + id + ".md"), "# Test\n\n## Plan\n\n" + text + "\n");
+    };
+    add("gb-2020-aa-apart", "The lantern office keeps a public registry of the models it reviews each year.");
+    add("gb-2020-zz-adjacent", "The office keeps a public lantern registry of the models it reviews each year.");
+    test::build_index(corpus, dir / "idx");
+    const Searcher s(SearcherOptions{{(dir / "idx").string()}, {}}, load_reference(corpus));
+    const auto r = s.search(SearchRequest::from_params({{"q", {"lantern registry"}}, {"group", {"document"}}, {"crosslingual", {"false"}}}));
+    ASSERT_EQ(r["hits"].size(), 2u) << r.dump();
+    EXPECT_EQ(r["hits"][0]["id"], "gb-2020-zz-adjacent");
+    EXPECT_GT(r["hits"][0]["score"].get<double>(), r["hits"][1]["score"].get<double>());
+}
+
 TEST_F(Search, FindsSimilarDocuments) {
     const auto s = searcher_->similar("es-2020-test-estrategia", 3);
     ASSERT_FALSE(s["similar"].empty());

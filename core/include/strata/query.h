@@ -69,6 +69,9 @@ struct Clause {
     /// statistics.
     Xapian::Query direct;
     std::string text;  ///< the part as the query wrote it, for saying how a hit matched
+    /// A bare word's exact forms (positional terms, no stems or translations); empty for
+    /// other parts. Ranking looks for neighbouring words that follow each other in the text.
+    Xapian::Query exact;
 };
 
 /// What a snippet marks for a query.

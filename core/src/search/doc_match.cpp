@@ -24,8 +24,12 @@ constexpr double kB = 0.5;
 constexpr double kTranslated = 0.7;
 // Weight of a document's score against the best of its own language (fair ranking).
 constexpr double kFair = 0.8;
-// Weight of neighbouring clauses that meet in one passage (closer together ranks higher).
+// Weight of neighbouring clauses that meet in one passage, and again of neighbouring bare
+// words that follow each other there (closer together ranks higher).
 constexpr double kNear = 0.5;
+// How far apart two neighbouring words may follow each other: one word may sit between
+// ("AI in healthcare").
+constexpr Xapian::termcount kAdjacentWindow = 3;
 
 struct ClauseCounts {
     std::unordered_map<std::string, std::uint32_t> passages;  // document id → passages carrying the clause
@@ -157,9 +161,30 @@ void share_across_languages(std::vector<RankedDocument>& docs) {
     }
 }
 
+// Passages where neighbouring bare words of the query follow each other, as typed, at
+// most kAdjacentWindow positions apart: one count per pair of neighbours (a sequential
+// dependence feature; "Development Plan" as a name ranks above the two words apart).
+std::vector<ClauseCounts> adjacent_pairs(Xapian::Database& db, const std::vector<const Clause*>& clauses,
+                                         const Xapian::Query& filter, const std::shared_ptr<const FacetColumn>& column,
+                                         double max_seconds) {
+    std::vector<ClauseCounts> out;
+    const Clause* previous = nullptr;
+    for (const Clause* c : clauses) {
+        if (c->role == Clause::Role::kExcluded) continue;
+        if (previous && !previous->exact.empty() && !c->exact.empty()) {
+            const Xapian::Query both[] = {previous->exact, c->exact};
+            const Xapian::Query near(Xapian::Query::OP_PHRASE, std::begin(both), std::end(both), kAdjacentWindow);
+            out.push_back(count_clause(db, near, filter, column, max_seconds));
+        }
+        previous = c;
+    }
+    return out;
+}
+
 std::vector<RankedDocument> rank(Xapian::Database& db, const std::vector<const Clause*>& clauses,
                                  const std::vector<ClauseCounts>& counts, const std::vector<ClauseCounts>& direct,
-                                 const std::vector<ClauseCounts>& pairs, const std::shared_ptr<const FacetColumn>& column) {
+                                 const std::vector<ClauseCounts>& pairs, const std::vector<ClauseCounts>& adjacent,
+                                 const std::shared_ptr<const FacetColumn>& column) {
     const std::size_t documents = document_count(db, column);
     const double avg_passages = static_cast<double>(db.get_doccount()) / static_cast<double>(documents);
     const std::size_t needed =
@@ -190,6 +215,7 @@ std::vector<RankedDocument> rank(Xapian::Database& db, const std::vector<const C
         }
         // Closer together ranks higher: neighbouring clauses that meet in one passage.
         for (const ClauseCounts& pair : pairs) doc.score += kNear * clause_weight(db, pair, id, len, avg_passages);
+        for (const ClauseCounts& pair : adjacent) doc.score += kNear * clause_weight(db, pair, id, len, avg_passages);
         out.push_back(std::move(doc));
     }
     share_across_languages(out);
@@ -229,7 +255,7 @@ DocumentMatch match_documents(Xapian::Database& db, const ParsedQuery& pq, const
             pairs.push_back(count_pair(db, *clauses[previous], counts[previous], *clauses[c], counts[c], filter, column, max_seconds));
         previous = c;
     }
-    m.ranked = rank(db, clauses, counts, direct, pairs, column);
+    m.ranked = rank(db, clauses, counts, direct, pairs, adjacent_pairs(db, clauses, filter, column, max_seconds), column);
     const bool positive = std::any_of(clauses.begin(), clauses.end(), [](const Clause* c) { return c->role != Clause::Role::kExcluded; });
     if (!positive) {
         // Only exclusions: every document without them matches, ranked by Xapian.

@@ -66,7 +66,7 @@ public:
             if (!used && !is_stop_word(words[i])) {
                 last_direct_ = Xapian::Query();
                 Xapian::Query w = word(words[i], true);
-                if (!w.empty()) parts.push_back({w, Clause::Role::kOptional, last_direct_, words[i]});
+                if (!w.empty()) parts.push_back({w, Clause::Role::kOptional, last_direct_, words[i], exact_word(words[i])});
             }
             i += used ? used : 1;
         }
@@ -80,6 +80,7 @@ public:
         std::map<std::string, std::size_t> hits;
         std::size_t stops = 0, words = 0;
         for (const std::string& w : bare_words) {
+            if (is_acronym(w)) continue;  // "AI" names something: it is no Italian "ai"
             for (const Token& t : ctx_.analyzer.tokenize(w, single_lang())) {
                 ++words;
                 const auto& langs = StopWords::builtin().languages_of(t.text);
@@ -155,6 +156,15 @@ private:
     }
 
     // All the forms one token may take in a document, at one position.
+    /// The exact forms of a bare word of one token (see Clause::exact), or an empty query.
+    Xapian::Query exact_word(const std::string& raw) const {
+        if (raw.back() == '*') return Xapian::Query();
+        const std::vector<Token> toks = ctx_.analyzer.tokenize(raw, single_lang());
+        if (toks.size() != 1 || toks[0].kind != TokenKind::kWord) return Xapian::Query();
+        const std::vector<std::string> f = forms(toks[0]);
+        return Xapian::Query(Xapian::Query::OP_OR, f.begin(), f.end());
+    }
+
     static std::vector<std::string> forms(const Token& t) {
         std::vector<std::string> f{t.text};
         if (!t.folded.empty()) f.push_back(t.folded);
@@ -364,7 +374,7 @@ private:
     }
 
     bool is_stop_word(const std::string& raw) const {
-        if (stop_langs_.empty() || raw.back() == '*') return false;
+        if (stop_langs_.empty() || raw.back() == '*' || is_acronym(raw)) return false;
         const std::vector<Token> toks = ctx_.analyzer.tokenize(raw, single_lang());
         if (toks.size() != 1) return false;
         for (const std::string& l : StopWords::builtin().languages_of(toks[0].text))

@@ -4,7 +4,6 @@
 #include "strata/text.h"
 
 #include <algorithm>
-#include <cstdlib>
 
 namespace strata {
 
@@ -26,22 +25,9 @@ std::string stem_prefix(const std::string& stem) {
 
 }  // namespace
 
-PassageKey parse_passage_key(const std::string& key) {
-    const std::vector<std::string> f = text::split(key, '\x1f');
-    PassageKey k;
-    if (f.size() < 6) return k;
-    k.doc = f[0];
-    k.country = f[1];
-    k.region = f[2];
-    k.year = std::atoi(f[3].c_str());
-    k.lang = f[4];
-    k.type = f[5];
-    return k;
-}
-
 OccurrenceCounter::OccurrenceCounter(Xapian::Database& db, const ParsedQuery& pq, const Analyzer& analyzer,
                                      Xapian::termcount max_wildcard)
-    : db_(db), pq_(pq), analyzer_(analyzer) {
+    : db_(db), pq_(pq), analyzer_(analyzer), offsets_(db, schema::kSlotOffsets) {
     for (const TermPattern& p : pq.patterns) {
         Resolved r;
         if (!p.prefix.empty()) {
@@ -66,14 +52,15 @@ OccurrenceCounter::OccurrenceCounter(Xapian::Database& db, const ParsedQuery& pq
                 if (!forms.empty()) r.stem_forms.emplace_back(lang, std::move(forms));
             }
         }
+        if (r.items.size() > 1) by_counts_ = false;
         resolved_.push_back(std::move(r));
     }
 }
 
 std::size_t OccurrenceCounter::term(const std::string& name) {
-    for (std::size_t i = 0; i < terms_.size(); ++i)
-        if (terms_[i].name == name) return i;
-    terms_.push_back({name, db_.postlist_begin(name), db_.postlist_end(name), 0, {}});
+    if (auto it = term_ids_.find(name); it != term_ids_.end()) return it->second;
+    terms_.push_back({name, db_.postlist_begin(name), db_.postlist_end(name), 0, 0, {}});
+    term_ids_.emplace(name, terms_.size() - 1);
     return terms_.size() - 1;
 }
 
@@ -105,8 +92,7 @@ std::vector<std::string> OccurrenceCounter::terms_of(std::uint32_t i) const {
     return out;
 }
 
-// The positions of term @p t in passage @p did (empty when it has none); passages must be
-// asked for in increasing docid order.
+// The positions of term @p t in passage @p did (empty when it has none).
 const std::vector<Xapian::termpos>& OccurrenceCounter::positions(std::size_t t, Xapian::docid did) {
     Term& x = terms_[t];
     if (x.at == did) return x.positions;
@@ -121,7 +107,6 @@ void OccurrenceCounter::occurrences(Xapian::docid did, const PassageKey& key, co
                                     std::vector<Occurrence>& out) {
     out.clear();
     if (offsets.entries.empty()) return;
-    const std::string lang = Analyzer::stem_language(key.lang);
     auto has = [&](const std::vector<std::size_t>& item, Xapian::termpos p) {
         for (std::size_t t : item) {
             const auto& ps = positions(t, did);
@@ -138,7 +123,7 @@ void OccurrenceCounter::occurrences(Xapian::docid did, const PassageKey& key, co
         for (std::size_t t : r.items[0])
             for (Xapian::termpos pos : positions(t, did)) starts.push_back(pos);
         for (const auto& [stem_lang, forms] : r.stem_forms)
-            if (stem_lang == lang)
+            if (stem_lang == key.stem_lang)
                 for (std::size_t t : forms)
                     for (Xapian::termpos pos : positions(t, did)) starts.push_back(pos);
         std::sort(starts.begin(), starts.end());
@@ -158,74 +143,55 @@ void OccurrenceCounter::occurrences(Xapian::docid did, const PassageKey& key, co
               out.end());
 }
 
-std::vector<Xapian::docid> matching_passages(Xapian::Database& db, const Xapian::Query& q, double max_seconds) {
-    std::vector<Xapian::docid> ids;
-    if (q.empty()) {
-        ids.reserve(db.get_doccount());
-        for (auto it = db.postlist_begin(""); it != db.postlist_end(""); ++it) ids.push_back(*it);
-        return ids;
-    }
-    Xapian::Enquire enq(db);
-    enq.set_query(q);
-    enq.set_weighting_scheme(Xapian::BoolWeight());
-    enq.set_docid_order(Xapian::Enquire::ASCENDING);
-    enq.set_time_limit(max_seconds);
-    const Xapian::MSet mset = enq.get_mset(0, db.get_doccount());
-    ids.reserve(mset.size());
-    for (auto it = mset.begin(); it != mset.end(); ++it) ids.push_back(*it);
-    std::sort(ids.begin(), ids.end());
-    return ids;
-}
-
-ValueReader::ValueReader(Xapian::Database& db, Xapian::valueno slot) : db_(db), slot_(slot) {
-    try {
-        it_ = db.valuestream_begin(slot);
-        stream_ = true;
-    } catch (const Xapian::UnimplementedError&) {
-        stream_ = false;  // a remote shard: read document by document
-    }
-}
-
-std::string ValueReader::get(Xapian::docid did) {
-    if (!stream_) return db_.get_document(did, Xapian::DOC_ASSUME_VALID).get_value(slot_);
-    const Xapian::ValueIterator end = db_.valuestream_end(slot_);
-    if (it_ != end && it_.get_docid() < did) it_.skip_to(did);
-    return it_ != end && it_.get_docid() == did ? *it_ : std::string();
-}
-
 bool OccurrenceCounter::present(std::size_t t, Xapian::docid did) {
     Term& x = terms_[t];
+    // Asked for an earlier passage than the last one (a page of lines after the count):
+    // open the posting list again.
+    if (did < x.asked) x.it = db_.postlist_begin(x.name);
+    x.asked = did;
     if (x.it != x.end && *x.it < did) x.it.skip_to(did);
     return x.it != x.end && *x.it == did;
 }
 
-// Whether passage @p did holds a term an occurrence can start with (a cheap test before
-// its values and positions are read).
-bool OccurrenceCounter::any_present(Xapian::docid did) {
+// The terms that can start an occurrence in a passage of stem language @p stem_lang (every
+// pattern's word forms, and the forms of the stems of that language), each with its
+// counting term.
+const std::vector<OccurrenceCounter::Counted>& OccurrenceCounter::counted_terms(const std::string& stem_lang) {
+    if (auto it = counted_.find(stem_lang); it != counted_.end()) return it->second;
+    std::vector<std::size_t> words;
     for (const Resolved& r : resolved_) {
         if (r.items.empty()) continue;
-        for (std::size_t t : r.items[0])
-            if (present(t, did)) return true;
+        words.insert(words.end(), r.items[0].begin(), r.items[0].end());
         for (const auto& [lang, forms] : r.stem_forms)
-            for (std::size_t t : forms)
-                if (present(t, did)) return true;
+            if (lang == stem_lang) words.insert(words.end(), forms.begin(), forms.end());
     }
-    return false;
+    std::sort(words.begin(), words.end());
+    words.erase(std::unique(words.begin(), words.end()), words.end());
+    std::vector<Counted> out;
+    for (std::size_t w : words) {
+        const std::string name = terms_[w].name;  // term() may move terms_
+        out.push_back({w, term(schema::word_count_term(stem_lang, name))});
+    }
+    return counted_.emplace(stem_lang, std::move(out)).first->second;
 }
 
-void OccurrenceCounter::scan(const Xapian::Query& passages, double max_seconds, const std::function<void(PassageHit&)>& fn) {
-    ValueReader keys(db_, schema::kSlotFacetKey), offsets(db_, schema::kSlotOffsets);
-    PassageHit hit;
-    for (Xapian::docid did : matching_passages(db_, passages, max_seconds)) {
-        if (!any_present(did)) continue;
-        hit.did = did;
-        hit.key = parse_passage_key(keys.get(did));
-        hit.offsets = decode_offsets(offsets.get(did));
-        occurrences(did, hit.key, hit.offsets, hit.occurrences);
-        if (hit.occurrences.empty()) continue;
-        hit.doc = db_.get_document(did, Xapian::DOC_ASSUME_VALID);
-        fn(hit);
+std::uint32_t OccurrenceCounter::count_by_positions(Xapian::docid did, const PassageKey& key) {
+    const TokenOffsets offsets = decode_offsets(offsets_.get(did));
+    occurrences(did, key, offsets, scratch_);
+    return static_cast<std::uint32_t>(scratch_.size());
+}
+
+std::uint32_t OccurrenceCounter::count(Xapian::docid did, const PassageKey& key) {
+    std::uint64_t posted = 0, counted = 0;  // U and X of the file comment
+    for (const Counted& c : counted_terms(key.stem_lang)) {
+        const Xapian::termcount u = wdf(c.word, did);
+        if (u == 0) continue;
+        posted += u;
+        if (by_counts_) counted += wdf(c.count, did);
     }
+    if (posted == 0) return 0;  // no term an occurrence can start with
+    if (by_counts_ && posted == counted) return static_cast<std::uint32_t>(counted);
+    return count_by_positions(did, key);
 }
 
 }  // namespace strata

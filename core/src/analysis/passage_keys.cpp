@@ -1,0 +1,111 @@
+// What the corpus analyses read of a passage besides its text (passage_keys.h).
+#include "analysis/passage_keys.h"
+
+#include "search/doc_match.h"
+#include "search/facet_table.h"
+#include "strata/analyzer.h"
+#include "strata/schema.h"
+#include "strata/text.h"
+
+#include <algorithm>
+#include <cstdlib>
+
+namespace strata {
+
+namespace {
+
+PassageKey key_of_row(const FacetTable& table, const FacetTable::Row& row) {
+    auto field = [&](FacetField f) { return row.value[f] == FacetTable::kNone ? std::string() : table.value(f, row.value[f]); };
+    PassageKey k;
+    k.doc = table.doc(row.doc);
+    k.country = field(kCountryField);
+    k.region = field(kRegionField);
+    k.year = std::atoi(field(kYearField).c_str());
+    k.lang = field(kLangField);
+    k.type = field(kTypeField);
+    k.stem_lang = Analyzer::stem_language(k.lang);
+    return k;
+}
+
+}  // namespace
+
+PassageKey parse_passage_key(const std::string& key) {
+    const std::vector<std::string> f = text::split(key, '\x1f');
+    PassageKey k;
+    if (f.size() < 6) return k;
+    k.doc = f[0];
+    k.country = f[1];
+    k.region = f[2];
+    k.year = std::atoi(f[3].c_str());
+    k.lang = f[4];
+    k.type = f[5];
+    k.stem_lang = Analyzer::stem_language(k.lang);
+    return k;
+}
+
+std::vector<Xapian::docid> matching_passages(Xapian::Database& db, const Xapian::Query& q, double max_seconds) {
+    std::vector<Xapian::docid> ids;
+    if (q.empty()) {
+        ids.reserve(db.get_doccount());
+        for (auto it = db.postlist_begin(""); it != db.postlist_end(""); ++it) ids.push_back(*it);
+        return ids;
+    }
+    Xapian::Enquire enq(db);
+    enq.set_query(q);
+    enq.set_weighting_scheme(Xapian::BoolWeight());
+    enq.set_docid_order(Xapian::Enquire::ASCENDING);
+    enq.set_time_limit(max_seconds);
+    const Xapian::MSet mset = enq.get_mset(0, db.get_doccount());
+    ids.reserve(mset.size());
+    for (auto it = mset.begin(); it != mset.end(); ++it) ids.push_back(*it);
+    std::sort(ids.begin(), ids.end());
+    return ids;
+}
+
+std::vector<Xapian::docid> match_set_ids(Xapian::Database& db, const DocumentMatch& m, double max_seconds) {
+    if (m.none) return {};
+    if (m.has_ids) return m.passage_ids;
+    return matching_passages(db, m.passages, max_seconds);
+}
+
+ValueReader::ValueReader(Xapian::Database& db, Xapian::valueno slot) : db_(db), slot_(slot) {
+    try {
+        it_ = db.valuestream_begin(slot);
+        stream_ = true;
+    } catch (const Xapian::UnimplementedError&) {
+        stream_ = false;  // a remote shard: read document by document
+    }
+}
+
+std::string ValueReader::get(Xapian::docid did) {
+    if (!stream_) return db_.get_document(did, Xapian::DOC_ASSUME_VALID).get_value(slot_);
+    const Xapian::ValueIterator end = db_.valuestream_end(slot_);
+    // Asked for an earlier passage than the last one: start the stream again.
+    if (did < last_) it_ = db_.valuestream_begin(slot_);
+    last_ = did;
+    if (it_ != end && it_.get_docid() < did) it_.skip_to(did);
+    return it_ != end && it_.get_docid() == did ? *it_ : std::string();
+}
+
+PassageKeys::PassageKeys(Xapian::Database& db, std::shared_ptr<const FacetColumn> column)
+    : column_(std::move(column)), values_(db, schema::kSlotFacetKey) {
+    if (column_) by_row_.resize(column_->table().rows().size());
+}
+
+PassageKeys::~PassageKeys() = default;
+
+const PassageKey& PassageKeys::of(Xapian::docid did) {
+    if (column_) {
+        const std::uint32_t row = column_->row(did);
+        if (row == FacetTable::kNone) return none_;
+        std::unique_ptr<PassageKey>& k = by_row_[row];
+        if (!k) k = std::make_unique<PassageKey>(key_of_row(column_->table(), column_->table().rows()[row]));
+        return *k;
+    }
+    const std::string value = values_.get(did);
+    auto it = by_value_.find(value);
+    if (it == by_value_.end()) it = by_value_.emplace(value, parse_passage_key(value)).first;
+    return it->second;
+}
+
+}  // namespace strata

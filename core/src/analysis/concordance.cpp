@@ -86,7 +86,7 @@ nlohmann::json page_by_passage(Xapian::Database& db, OccurrenceCounter& counter,
         if (at >= to) break;
         if (at + c.n > from) {
             const PassageText t = read_text(db, c.did);
-            counter.occurrences(c.did, *c.key, t.offsets, occs);
+            counter.occurrences(c.did, *c.key, text_span(t.offsets), occs);
             for (std::size_t k = 0; k < occs.size(); ++k)
                 if (at + k >= from && at + k < to) lines.push_back(line_json(*c.key, t, occs[k], counter, context));
         }
@@ -119,7 +119,7 @@ nlohmann::json page_by_neighbour(Xapian::Database& db, OccurrenceCounter& counte
     std::vector<Occurrence> occs;
     for (const Counted& c : passages) {
         const PassageText t = read_text(db, c.did);
-        counter.occurrences(c.did, *c.key, t.offsets, occs);
+        counter.occurrences(c.did, *c.key, text_span(t.offsets), occs);
         for (const Occurrence& o : occs)
             found.push_back({&c, o, Analyzer::fold(analyzer.normalize(neighbour_word(t.data.text, t.offsets, o, side), c.key->lang))});
     }

@@ -4,6 +4,7 @@
 #include "strata/text.h"
 
 #include <algorithm>
+#include <unordered_map>
 
 namespace strata {
 
@@ -23,11 +24,82 @@ std::string stem_prefix(const std::string& stem) {
     return stem.substr(0, starts[starts.size() - 1]);
 }
 
+// What changes when the index does (as the query cache keys it): its generation, size and,
+// for one local database, its revision.
+std::string index_version(Xapian::Database& db) {
+    std::string v = db.get_metadata("strata:generation");
+    for (const std::string& part : {std::to_string(db.get_doccount()), std::to_string(db.get_lastdocid()), db.get_uuid()}) {
+        v += '/';
+        v += part;
+    }
+    try {
+        const std::string revision = std::to_string(db.get_revision());
+        v += ':';
+        v += revision;
+    } catch (const Xapian::Error&) {
+        // several shards have no one revision; their sizes and UUIDs stand in
+    }
+    return v;
+}
+
+// The words of a stem term, as stem_forms() finds them.
+std::vector<std::string> find_stem_forms(Xapian::Database& db, const Analyzer& analyzer, const std::string& lang,
+                                         const std::string& stem) {
+    const std::string prefix = stem_prefix(stem);
+    std::vector<std::string> out;
+    std::size_t tried = 0;
+    for (auto it = db.allterms_begin(prefix); it != db.allterms_end(prefix) && tried < kMaxStemCandidates; ++it, ++tried) {
+        const std::string word = *it;
+        if (analyzer.stem(word, lang) == stem) out.push_back(word);
+    }
+    return out;
+}
+
+// Finding a stem's words stems every indexed word that begins like it, in every language a
+// query word is stemmed in: the costliest step of a count on a large index. The words change
+// only when the index does, so each thread keeps them for the index version it last saw.
+struct StemFormsCache {
+    static constexpr std::size_t kMaxEntries = 4096;
+    std::string version;
+    std::unordered_map<std::string, std::vector<std::string>> forms;  // stem term → words
+};
+
+const std::vector<std::string>& cached_stem_forms(Xapian::Database& db, const Analyzer& analyzer, const std::string& version,
+                                                  const std::string& stem_term, const std::string& lang, const std::string& stem) {
+    thread_local StemFormsCache cache;
+    if (cache.version != version || cache.forms.size() >= StemFormsCache::kMaxEntries) {
+        cache.forms.clear();
+        cache.version = version;
+    }
+    auto it = cache.forms.find(stem_term);
+    if (it == cache.forms.end()) it = cache.forms.emplace(stem_term, find_stem_forms(db, analyzer, lang, stem)).first;
+    return it->second;
+}
+
+bool get_varint(std::string_view in, std::size_t& i, std::uint64_t& v) {
+    v = 0;
+    for (int shift = 0; shift < 64 && i < in.size(); shift += 7) {
+        const auto b = static_cast<unsigned char>(in[i++]);
+        v |= static_cast<std::uint64_t>(b & 0x7f) << shift;
+        if (!(b & 0x80)) return true;
+    }
+    return false;
+}
+
 }  // namespace
+
+TextSpan text_span(std::string_view value) {
+    std::size_t i = 0;
+    std::uint64_t first = 0, count = 0;
+    // As decode_offsets() checks: about two bytes an entry, never more entries than bytes.
+    if (!get_varint(value, i, first) || !get_varint(value, i, count) || count > value.size()) return {};
+    return {static_cast<Xapian::termpos>(first), static_cast<std::size_t>(count)};
+}
 
 OccurrenceCounter::OccurrenceCounter(Xapian::Database& db, const ParsedQuery& pq, const Analyzer& analyzer,
                                      Xapian::termcount max_wildcard)
     : db_(db), pq_(pq), analyzer_(analyzer), offsets_(db, schema::kSlotOffsets) {
+    const std::string version = index_version(db);
     for (const TermPattern& p : pq.patterns) {
         Resolved r;
         if (!p.prefix.empty()) {
@@ -48,11 +120,11 @@ OccurrenceCounter::OccurrenceCounter(Xapian::Database& db, const ParsedQuery& pq
             }
             for (const std::string& s : p.stems) {
                 std::string lang;
-                std::vector<std::size_t> forms = stem_forms(s, lang);
+                std::vector<std::size_t> forms = stem_forms(s, version, lang);
                 if (!forms.empty()) r.stem_forms.emplace_back(lang, std::move(forms));
             }
         }
-        if (r.items.size() > 1) by_counts_ = false;
+        if (r.items.size() > 1) phrase_starts_.insert(phrase_starts_.end(), r.items[0].begin(), r.items[0].end());
         resolved_.push_back(std::move(r));
     }
 }
@@ -65,18 +137,14 @@ std::size_t OccurrenceCounter::term(const std::string& name) {
 }
 
 // The indexed words whose stem in the stem term's language is the stem term's stem.
-std::vector<std::size_t> OccurrenceCounter::stem_forms(const std::string& stem_term, std::string& lang) {
+std::vector<std::size_t> OccurrenceCounter::stem_forms(const std::string& stem_term, const std::string& version,
+                                                       std::string& lang) {
     const std::size_t colon = stem_term.find(':');
     if (colon == std::string::npos || colon < 2) return {};
     lang = stem_term.substr(1, colon - 1);
-    const std::string stem = stem_term.substr(colon + 1);
-    const std::string prefix = stem_prefix(stem);
     std::vector<std::size_t> out;
-    std::size_t tried = 0;
-    for (auto it = db_.allterms_begin(prefix); it != db_.allterms_end(prefix) && tried < kMaxStemCandidates; ++it, ++tried) {
-        const std::string word = *it;
-        if (analyzer_.stem(word, lang) == stem) out.push_back(term(word));
-    }
+    for (const std::string& word : cached_stem_forms(db_, analyzer_, version, stem_term, lang, stem_term.substr(colon + 1)))
+        out.push_back(term(word));
     return out;
 }
 
@@ -103,10 +171,9 @@ const std::vector<Xapian::termpos>& OccurrenceCounter::positions(std::size_t t, 
     return x.positions;
 }
 
-void OccurrenceCounter::occurrences(Xapian::docid did, const PassageKey& key, const TokenOffsets& offsets,
-                                    std::vector<Occurrence>& out) {
+void OccurrenceCounter::occurrences(Xapian::docid did, const PassageKey& key, TextSpan text, std::vector<Occurrence>& out) {
     out.clear();
-    if (offsets.entries.empty()) return;
+    if (text.count == 0) return;
     auto has = [&](const std::vector<std::size_t>& item, Xapian::termpos p) {
         for (std::size_t t : item) {
             const auto& ps = positions(t, did);
@@ -129,7 +196,7 @@ void OccurrenceCounter::occurrences(Xapian::docid did, const PassageKey& key, co
         std::sort(starts.begin(), starts.end());
         starts.erase(std::unique(starts.begin(), starts.end()), starts.end());
         for (Xapian::termpos s : starts) {
-            if (!offsets.covers(s) || !offsets.covers(s + span - 1)) continue;
+            if (!text.covers(s) || !text.covers(s + span - 1)) continue;
             bool all = true;
             for (std::size_t k = 1; k < r.items.size() && all; ++k) all = has(r.items[k], s + p.offsets[k]);
             if (all) out.push_back({s, s + span, i});
@@ -157,10 +224,19 @@ bool OccurrenceCounter::present(std::size_t t, Xapian::docid did) {
 // pattern's word forms, and the forms of the stems of that language), each with its
 // counting term.
 const std::vector<OccurrenceCounter::Counted>& OccurrenceCounter::counted_terms(const std::string& stem_lang) {
-    if (auto it = counted_.find(stem_lang); it != counted_.end()) return it->second;
+    // Passages of one language come in runs: the last language's terms first.
+    if (last_counted_ && *last_lang_ == stem_lang) return *last_counted_;
+    auto it = counted_.find(stem_lang);
+    if (it == counted_.end()) it = counted_.emplace(stem_lang, counted_terms_of(stem_lang)).first;
+    last_lang_ = &it->first;
+    last_counted_ = &it->second;
+    return it->second;
+}
+
+std::vector<OccurrenceCounter::Counted> OccurrenceCounter::counted_terms_of(const std::string& stem_lang) {
     std::vector<std::size_t> words;
     for (const Resolved& r : resolved_) {
-        if (r.items.empty()) continue;
+        if (r.items.size() != 1) continue;  // phrases are read from positions
         words.insert(words.end(), r.items[0].begin(), r.items[0].end());
         for (const auto& [lang, forms] : r.stem_forms)
             if (lang == stem_lang) words.insert(words.end(), forms.begin(), forms.end());
@@ -172,25 +248,25 @@ const std::vector<OccurrenceCounter::Counted>& OccurrenceCounter::counted_terms(
         const std::string name = terms_[w].name;  // term() may move terms_
         out.push_back({w, term(schema::word_count_term(stem_lang, name))});
     }
-    return counted_.emplace(stem_lang, std::move(out)).first->second;
+    return out;
 }
 
 std::uint32_t OccurrenceCounter::count_by_positions(Xapian::docid did, const PassageKey& key) {
-    const TokenOffsets offsets = decode_offsets(offsets_.get(did));
-    occurrences(did, key, offsets, scratch_);
+    occurrences(did, key, text_span(offsets_.get(did)), scratch_);
     return static_cast<std::uint32_t>(scratch_.size());
 }
 
 std::uint32_t OccurrenceCounter::count(Xapian::docid did, const PassageKey& key) {
+    for (std::size_t t : phrase_starts_)
+        if (present(t, did)) return count_by_positions(did, key);
     std::uint64_t posted = 0, counted = 0;  // U and X of the file comment
     for (const Counted& c : counted_terms(key.stem_lang)) {
         const Xapian::termcount u = wdf(c.word, did);
         if (u == 0) continue;
         posted += u;
-        if (by_counts_) counted += wdf(c.count, did);
+        counted += wdf(c.count, did);
     }
-    if (posted == 0) return 0;  // no term an occurrence can start with
-    if (by_counts_ && posted == counted) return static_cast<std::uint32_t>(counted);
+    if (posted == counted) return static_cast<std::uint32_t>(counted);  // 0 when no word stands here
     return count_by_positions(did, key);
 }
 

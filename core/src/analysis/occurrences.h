@@ -11,13 +11,14 @@
  *  Occurrences that start at one position count once (the longest is kept). Positions of
  *  the titles and the heading are not counted: the titles stand on every passage.
  *
- *  Counting without positions: when every pattern is one word, a passage's occurrences
- *  are the text tokens whose word is one of the pattern terms, which the counting terms
- *  (schema::kWordCount, wdf only) give directly. Every such token also posts its word at
- *  its own position, so the wdfs of the pattern terms (U) are at least the counting terms'
- *  sum (X), and U == X proves that no title, heading, folded form, bigram or shared
- *  position holds a pattern term: the count is X. Otherwise (U > X, or a phrase) the
- *  passage's positions are read. The count is exact either way (tested against positions).
+ *  Counting without positions: in a passage where no phrase can start, the occurrences
+ *  are the text tokens whose word is one of the single words' terms, which the counting
+ *  terms (schema::kWordCount, wdf only) give directly. Every such token also posts its
+ *  word at its own position, so the wdfs of those terms (U) are at least their counting
+ *  terms' sum (X), and U == X proves that no title, heading, folded form, bigram or shared
+ *  position holds one: the count is X. Otherwise (U > X, or a phrase's first word is
+ *  there) the passage's positions are read. The count is exact either way (tested
+ *  against positions).
  */
 #pragma once
 
@@ -29,6 +30,7 @@
 #include <xapian.h>
 
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
@@ -40,6 +42,18 @@ struct Occurrence {
     std::uint32_t pattern = 0;
 };
 
+/// The positions of a passage's text: [first, first + count). Titles and the heading come
+/// before it.
+struct TextSpan {
+    Xapian::termpos first = 0;
+    std::size_t count = 0;
+    [[nodiscard]] bool covers(Xapian::termpos pos) const { return pos >= first && pos - first < count; }
+};
+[[nodiscard]] inline TextSpan text_span(const TokenOffsets& o) { return {o.first, o.entries.size()}; }
+/// The span of a kSlotOffsets value, from its head alone (its first two varints:
+/// index/token_offsets.h), without decoding the entries; empty when malformed or absent.
+[[nodiscard]] TextSpan text_span(std::string_view offsets_value);
+
 class OccurrenceCounter {
 public:
     OccurrenceCounter(Xapian::Database& db, const ParsedQuery& pq, const Analyzer& analyzer, Xapian::termcount max_wildcard);
@@ -50,7 +64,7 @@ public:
     [[nodiscard]] std::uint32_t count(Xapian::docid did, const PassageKey& key);
 
     /// The occurrences of passage @p did, from its positions, in text order.
-    void occurrences(Xapian::docid did, const PassageKey& key, const TokenOffsets& offsets, std::vector<Occurrence>& out);
+    void occurrences(Xapian::docid did, const PassageKey& key, TextSpan text, std::vector<Occurrence>& out);
 
     /// The query text and kind (query, concept, translation) of pattern @p i.
     [[nodiscard]] const TermPattern& pattern(std::uint32_t i) const { return pq_.patterns[i]; }
@@ -77,9 +91,10 @@ private:
     std::size_t term(const std::string& name);
     bool present(std::size_t t, Xapian::docid did);
     Xapian::termcount wdf(std::size_t t, Xapian::docid did) { return present(t, did) ? terms_[t].it.get_wdf() : 0; }
-    std::vector<std::size_t> stem_forms(const std::string& stem_term, std::string& lang);
+    std::vector<std::size_t> stem_forms(const std::string& stem_term, const std::string& version, std::string& lang);
     const std::vector<Xapian::termpos>& positions(std::size_t t, Xapian::docid did);
     const std::vector<Counted>& counted_terms(const std::string& stem_lang);
+    std::vector<Counted> counted_terms_of(const std::string& stem_lang);
     std::uint32_t count_by_positions(Xapian::docid did, const PassageKey& key);
 
     Xapian::Database& db_;
@@ -88,8 +103,10 @@ private:
     std::vector<Term> terms_;
     std::unordered_map<std::string, std::size_t> term_ids_;
     std::vector<Resolved> resolved_;
-    bool by_counts_ = true;  ///< every pattern is one word: counting terms can serve
+    std::vector<std::size_t> phrase_starts_;  ///< first-item terms of the phrases: where positions are read
     std::unordered_map<std::string, std::vector<Counted>> counted_;  ///< by stem language
+    const std::string* last_lang_ = nullptr;
+    const std::vector<Counted>* last_counted_ = nullptr;
     ValueReader offsets_;
     std::vector<Occurrence> scratch_;
 };

@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <mutex>
 
 namespace strata {
 
@@ -87,25 +88,65 @@ std::string ValueReader::get(Xapian::docid did) {
     return it_ != end && it_.get_docid() == did ? *it_ : std::string();
 }
 
-PassageKeys::PassageKeys(Xapian::Database& db, std::shared_ptr<const FacetColumn> column)
-    : column_(std::move(column)), values_(db, schema::kSlotFacetKey) {
-    if (column_) by_row_.resize(column_->table().rows().size());
+namespace {
+
+std::shared_ptr<const RevisionFacts> build_facts(Xapian::Database& db, const FacetColumn& column) {
+    auto facts = std::make_shared<RevisionFacts>();
+    const FacetTable& table = column.table();
+    std::unordered_map<std::uint64_t, const PassageKey*> by_doc_lang;
+    facts->by_row.reserve(table.rows().size());
+    for (const FacetTable::Row& r : table.rows()) {
+        const PassageKey*& k = by_doc_lang[(std::uint64_t{r.doc} << 32) | r.value[kLangField]];
+        if (!k) {
+            facts->keys.push_back(std::make_unique<PassageKey>(key_of_row(table, r)));
+            k = facts->keys.back().get();
+        }
+        facts->by_row.push_back(k);
+    }
+    facts->tokens.assign(db.get_lastdocid() + 1, 0);
+    for (auto it = db.valuestream_begin(schema::kSlotTokens); it != db.valuestream_end(schema::kSlotTokens); ++it)
+        if (it.get_docid() < facts->tokens.size())
+            facts->tokens[it.get_docid()] = static_cast<std::uint32_t>(Xapian::sortable_unserialise(*it));
+    return facts;
 }
+
+}  // namespace
+
+std::shared_ptr<const RevisionFacts> revision_facts(Xapian::Database& db, const std::shared_ptr<const FacetColumn>& column) {
+    // Keyed by the column, which is one per revision: as long as a request holds the
+    // column, its facts stay.
+    static std::mutex mu;
+    static std::vector<std::pair<std::weak_ptr<const FacetColumn>, std::shared_ptr<const RevisionFacts>>> cache;
+    std::lock_guard lock(mu);
+    std::erase_if(cache, [](const auto& e) { return e.first.expired(); });
+    for (const auto& [c, facts] : cache)
+        if (c.lock() == column) return facts;
+    auto facts = build_facts(db, *column);
+    cache.emplace_back(column, facts);
+    return facts;
+}
+
+PassageKeys::PassageKeys(Xapian::Database& db, const std::shared_ptr<const FacetColumn>& column)
+    : column_(column), facts_(column ? revision_facts(db, column) : nullptr), values_(db, schema::kSlotFacetKey),
+      tokens_(db, schema::kSlotTokens) {}
 
 PassageKeys::~PassageKeys() = default;
 
 const PassageKey& PassageKeys::of(Xapian::docid did) {
-    if (column_) {
+    if (facts_) {
         const std::uint32_t row = column_->row(did);
-        if (row == FacetTable::kNone) return none_;
-        std::unique_ptr<PassageKey>& k = by_row_[row];
-        if (!k) k = std::make_unique<PassageKey>(key_of_row(column_->table(), column_->table().rows()[row]));
-        return *k;
+        return row == FacetTable::kNone ? none_ : *facts_->by_row[row];
     }
     const std::string value = values_.get(did);
     auto it = by_value_.find(value);
     if (it == by_value_.end()) it = by_value_.emplace(value, parse_passage_key(value)).first;
     return it->second;
+}
+
+double PassageKeys::tokens(Xapian::docid did) {
+    if (facts_) return did < facts_->tokens.size() ? facts_->tokens[did] : 0;
+    const std::string n = tokens_.get(did);
+    return n.empty() ? 0 : Xapian::sortable_unserialise(n);
 }
 
 }  // namespace strata

@@ -7,6 +7,7 @@
 
 #include <xapian.h>
 
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <unordered_map>
@@ -48,21 +49,37 @@ private:
     Xapian::docid last_ = 0;
 };
 
-/// The facet keys of passages asked for in increasing docid order: from the facet column
-/// of the index's revision when there is one (no value is read), otherwise from
-/// kSlotFacetKey. Each distinct key is parsed once; the references stay valid while the
-/// PassageKeys lives, so passages with one key share one object.
+/// What the analyses read of every passage of one index revision, built once from its
+/// facet column and the kSlotTokens value stream: each row's key (rows differ by their
+/// themes, which a PassageKey leaves out, so one key serves every row of a document and
+/// language) and each passage's word tokens.
+struct RevisionFacts {
+    std::vector<std::unique_ptr<PassageKey>> keys;
+    std::vector<const PassageKey*> by_row;
+    std::vector<std::uint32_t> tokens;  ///< by docid
+};
+
+/// The facts of @p column's revision: built on first use, then shared by every request
+/// and thread until the revision's column goes (Searcher keeps the last two).
+[[nodiscard]] std::shared_ptr<const RevisionFacts> revision_facts(Xapian::Database& db,
+                                                                  const std::shared_ptr<const FacetColumn>& column);
+
+/// The facet keys and word tokens of passages, asked for in increasing docid order: from
+/// the revision's facts when the index has a facet column (one local database), otherwise
+/// from kSlotFacetKey and kSlotTokens. Passages with one key share one PassageKey, whose
+/// reference stays valid while the PassageKeys lives.
 class PassageKeys {
 public:
-    PassageKeys(Xapian::Database& db, std::shared_ptr<const FacetColumn> column);
+    PassageKeys(Xapian::Database& db, const std::shared_ptr<const FacetColumn>& column);
     ~PassageKeys();
     [[nodiscard]] const PassageKey& of(Xapian::docid did);
+    [[nodiscard]] double tokens(Xapian::docid did);
 
 private:
     std::shared_ptr<const FacetColumn> column_;
-    ValueReader values_;
-    std::vector<std::unique_ptr<PassageKey>> by_row_;
-    std::unordered_map<std::string, PassageKey> by_value_;
+    std::shared_ptr<const RevisionFacts> facts_;
+    ValueReader values_, tokens_;
+    std::unordered_map<std::string, PassageKey> by_value_;  // without a column
     PassageKey none_;
 };
 

@@ -46,12 +46,19 @@ Point& point_of(Table& t, const PassageKey& k, Split split) { return t[series_ke
 void count_universe(Xapian::Database& db, const Xapian::Query& filter, PassageKeys& keys, Split split, double max_seconds,
                     Table& t) {
     const Xapian::Query all = filter.empty() ? Xapian::Query() : Xapian::Query(Xapian::Query::OP_FILTER, match_all(), filter);
-    ValueReader tokens(db, schema::kSlotTokens);
     std::unordered_map<const PassageKey*, double> by_key;
+    const PassageKey* run = nullptr;  // passages of one key come in runs: added up first
+    double run_tokens = 0;
     for (Xapian::docid did : matching_passages(db, all, max_seconds)) {
-        const std::string n = tokens.get(did);
-        by_key[&keys.of(did)] += n.empty() ? 0.0 : Xapian::sortable_unserialise(n);
+        const PassageKey* k = &keys.of(did);
+        if (k != run) {
+            if (run) by_key[run] += run_tokens;
+            run = k;
+            run_tokens = 0;
+        }
+        run_tokens += keys.tokens(did);
     }
+    if (run) by_key[run] += run_tokens;
     for (const auto& [k, n] : by_key) {
         Point& p = point_of(t, *k, split);
         p.tokens += n;

@@ -76,29 +76,11 @@ const std::vector<std::string>& cached_stem_forms(Xapian::Database& db, const An
     return it->second;
 }
 
-bool get_varint(std::string_view in, std::size_t& i, std::uint64_t& v) {
-    v = 0;
-    for (int shift = 0; shift < 64 && i < in.size(); shift += 7) {
-        const auto b = static_cast<unsigned char>(in[i++]);
-        v |= static_cast<std::uint64_t>(b & 0x7f) << shift;
-        if (!(b & 0x80)) return true;
-    }
-    return false;
-}
-
 }  // namespace
 
-TextSpan text_span(std::string_view value) {
-    std::size_t i = 0;
-    std::uint64_t first = 0, count = 0;
-    // As decode_offsets() checks: about two bytes an entry, never more entries than bytes.
-    if (!get_varint(value, i, first) || !get_varint(value, i, count) || count > value.size()) return {};
-    return {static_cast<Xapian::termpos>(first), static_cast<std::size_t>(count)};
-}
-
 OccurrenceCounter::OccurrenceCounter(Xapian::Database& db, const ParsedQuery& pq, const Analyzer& analyzer,
-                                     Xapian::termcount max_wildcard)
-    : db_(db), pq_(pq), analyzer_(analyzer), offsets_(db, schema::kSlotOffsets) {
+                                     Xapian::termcount max_wildcard, PassageKeys& passages)
+    : db_(db), pq_(pq), analyzer_(analyzer), passages_(passages) {
     const std::string version = index_version(db);
     for (const TermPattern& p : pq.patterns) {
         Resolved r;
@@ -252,7 +234,7 @@ std::vector<OccurrenceCounter::Counted> OccurrenceCounter::counted_terms_of(cons
 }
 
 std::uint32_t OccurrenceCounter::count_by_positions(Xapian::docid did, const PassageKey& key) {
-    occurrences(did, key, text_span(offsets_.get(did)), scratch_);
+    occurrences(did, key, passages_.text(did), scratch_);
     return static_cast<std::uint32_t>(scratch_.size());
 }
 

@@ -42,21 +42,15 @@ struct Occurrence {
     std::uint32_t pattern = 0;
 };
 
-/// The positions of a passage's text: [first, first + count). Titles and the heading come
-/// before it.
-struct TextSpan {
-    Xapian::termpos first = 0;
-    std::size_t count = 0;
-    [[nodiscard]] bool covers(Xapian::termpos pos) const { return pos >= first && pos - first < count; }
-};
-[[nodiscard]] inline TextSpan text_span(const TokenOffsets& o) { return {o.first, o.entries.size()}; }
-/// The span of a kSlotOffsets value, from its head alone (its first two varints:
-/// index/token_offsets.h), without decoding the entries; empty when malformed or absent.
-[[nodiscard]] TextSpan text_span(std::string_view offsets_value);
+[[nodiscard]] inline TextSpan text_span(const TokenOffsets& o) {
+    return {o.first, static_cast<std::uint32_t>(o.entries.size())};
+}
 
 class OccurrenceCounter {
 public:
-    OccurrenceCounter(Xapian::Database& db, const ParsedQuery& pq, const Analyzer& analyzer, Xapian::termcount max_wildcard);
+    /// Reads what it needs of passages besides their postings through @p passages.
+    OccurrenceCounter(Xapian::Database& db, const ParsedQuery& pq, const Analyzer& analyzer, Xapian::termcount max_wildcard,
+                      PassageKeys& passages);
 
     /// The number of occurrences in passage @p did, whose key is @p key: from the counting
     /// terms' wdfs where they prove it (file comment), otherwise from its positions.
@@ -107,7 +101,7 @@ private:
     std::unordered_map<std::string, std::vector<Counted>> counted_;  ///< by stem language
     const std::string* last_lang_ = nullptr;
     const std::vector<Counted>* last_counted_ = nullptr;
-    ValueReader offsets_;
+    PassageKeys& passages_;
     std::vector<Occurrence> scratch_;
 };
 

@@ -28,7 +28,25 @@ PassageKey key_of_row(const FacetTable& table, const FacetTable::Row& row) {
     return k;
 }
 
+bool get_varint(std::string_view in, std::size_t& i, std::uint64_t& v) {
+    v = 0;
+    for (int shift = 0; shift < 64 && i < in.size(); shift += 7) {
+        const auto b = static_cast<unsigned char>(in[i++]);
+        v |= static_cast<std::uint64_t>(b & 0x7f) << shift;
+        if (!(b & 0x80)) return true;
+    }
+    return false;
+}
+
 }  // namespace
+
+TextSpan text_span(std::string_view value) {
+    std::size_t i = 0;
+    std::uint64_t first = 0, count = 0;
+    // As decode_offsets() checks: about two bytes an entry, never more entries than bytes.
+    if (!get_varint(value, i, first) || !get_varint(value, i, count) || count > value.size()) return {};
+    return {static_cast<Xapian::termpos>(first), static_cast<std::uint32_t>(count)};
+}
 
 PassageKey parse_passage_key(const std::string& key) {
     const std::vector<std::string> f = text::split(key, '\x1f');
@@ -107,6 +125,9 @@ std::shared_ptr<const RevisionFacts> build_facts(Xapian::Database& db, const Fac
     for (auto it = db.valuestream_begin(schema::kSlotTokens); it != db.valuestream_end(schema::kSlotTokens); ++it)
         if (it.get_docid() < facts->tokens.size())
             facts->tokens[it.get_docid()] = static_cast<std::uint32_t>(Xapian::sortable_unserialise(*it));
+    facts->text.assign(db.get_lastdocid() + 1, TextSpan{});
+    for (auto it = db.valuestream_begin(schema::kSlotOffsets); it != db.valuestream_end(schema::kSlotOffsets); ++it)
+        if (it.get_docid() < facts->text.size()) facts->text[it.get_docid()] = text_span(*it);
     return facts;
 }
 
@@ -128,7 +149,7 @@ std::shared_ptr<const RevisionFacts> revision_facts(Xapian::Database& db, const 
 
 PassageKeys::PassageKeys(Xapian::Database& db, const std::shared_ptr<const FacetColumn>& column)
     : column_(column), facts_(column ? revision_facts(db, column) : nullptr), values_(db, schema::kSlotFacetKey),
-      tokens_(db, schema::kSlotTokens) {}
+      tokens_(db, schema::kSlotTokens), offsets_(db, schema::kSlotOffsets) {}
 
 PassageKeys::~PassageKeys() = default;
 
@@ -141,6 +162,11 @@ const PassageKey& PassageKeys::of(Xapian::docid did) {
     auto it = by_value_.find(value);
     if (it == by_value_.end()) it = by_value_.emplace(value, parse_passage_key(value)).first;
     return it->second;
+}
+
+TextSpan PassageKeys::text(Xapian::docid did) {
+    if (facts_) return did < facts_->text.size() ? facts_->text[did] : TextSpan{};
+    return text_span(offsets_.get(did));
 }
 
 double PassageKeys::tokens(Xapian::docid did) {

@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
@@ -29,6 +30,17 @@ struct PassageKey {
 /// The passages @p q matches in @p db, in docid order (unweighted; matching stops after
 /// @p max_seconds). With an empty @p q, every passage.
 [[nodiscard]] std::vector<Xapian::docid> matching_passages(Xapian::Database& db, const Xapian::Query& q, double max_seconds);
+
+/// The positions of a passage's text: [first, first + count). Titles and the heading come
+/// before it.
+struct TextSpan {
+    Xapian::termpos first = 0;
+    std::uint32_t count = 0;
+    [[nodiscard]] bool covers(Xapian::termpos pos) const { return pos >= first && pos - first < count; }
+};
+/// The span of a kSlotOffsets value, from its head alone (its first two varints:
+/// index/token_offsets.h), without decoding the entries; empty when malformed or absent.
+[[nodiscard]] TextSpan text_span(std::string_view offsets_value);
 
 /// Search's one match set as docids in increasing order: search's own when it has them,
 /// otherwise by a match of its query (stopping after @p max_seconds).
@@ -50,13 +62,14 @@ private:
 };
 
 /// What the analyses read of every passage of one index revision, built once from its
-/// facet column and the kSlotTokens value stream: each row's key (rows differ by their
+/// facet column and the kSlotTokens and kSlotOffsets value streams: each row's key (rows differ by their
 /// themes, which a PassageKey leaves out, so one key serves every row of a document and
-/// language) and each passage's word tokens.
+/// language), each passage's word tokens and the span of its text positions.
 struct RevisionFacts {
     std::vector<std::unique_ptr<PassageKey>> keys;
     std::vector<const PassageKey*> by_row;
     std::vector<std::uint32_t> tokens;  ///< by docid
+    std::vector<TextSpan> text;          ///< by docid
 };
 
 /// The facts of @p column's revision: built on first use, then shared by every request
@@ -64,9 +77,9 @@ struct RevisionFacts {
 [[nodiscard]] std::shared_ptr<const RevisionFacts> revision_facts(Xapian::Database& db,
                                                                   const std::shared_ptr<const FacetColumn>& column);
 
-/// The facet keys and word tokens of passages, asked for in increasing docid order: from
+/// The facet keys, word tokens and text spans of passages, asked for in increasing docid order: from
 /// the revision's facts when the index has a facet column (one local database), otherwise
-/// from kSlotFacetKey and kSlotTokens. Passages with one key share one PassageKey, whose
+/// from kSlotFacetKey, kSlotTokens and kSlotOffsets. Passages with one key share one PassageKey, whose
 /// reference stays valid while the PassageKeys lives.
 class PassageKeys {
 public:
@@ -74,11 +87,12 @@ public:
     ~PassageKeys();
     [[nodiscard]] const PassageKey& of(Xapian::docid did);
     [[nodiscard]] double tokens(Xapian::docid did);
+    [[nodiscard]] TextSpan text(Xapian::docid did);
 
 private:
     std::shared_ptr<const FacetColumn> column_;
     std::shared_ptr<const RevisionFacts> facts_;
-    ValueReader values_, tokens_;
+    ValueReader values_, tokens_, offsets_;
     std::unordered_map<std::string, PassageKey> by_value_;  // without a column
     PassageKey none_;
 };

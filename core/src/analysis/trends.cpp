@@ -132,7 +132,7 @@ nlohmann::json Searcher::trends(const TrendsRequest& req) const {
         if (req.split == Split::kNone) table["all"];
         PassageKeys keys(db, run.column);
         count_universe(db, run.filter, keys, req.split, options_.limits.max_seconds, table);
-        OccurrenceCounter counter(db, run.pq, analyzer_, options_.limits.max_wildcard);
+        OccurrenceCounter counter(db, run.pq, analyzer_, options_.limits.max_wildcard, keys);
         const std::size_t total =
             count_occurrences(counter, keys, match_set_ids(db, run.match, options_.limits.max_seconds), req.split, table);
         const double took = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();

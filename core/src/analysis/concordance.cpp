@@ -157,7 +157,7 @@ nlohmann::json Searcher::concordance(const ConcordanceRequest& req) const {
     req.validate(options_.limits);
     return index_.with_db([&](Xapian::Database& db) {
         const SearchRun run = prepare_occurrences(db, req.q, req.filters, req.crosslingual);
-        PassageKeys keys(db, run.column);
+        PassageKeys keys(db, run.column, analyzer_);
         OccurrenceCounter counter(db, run.pq, analyzer_, options_.limits.max_wildcard, keys);
         Collected c = count_all(counter, keys, match_set_ids(db, run.match, options_.limits.max_seconds));
         const std::size_t from = static_cast<std::size_t>(req.page - 1) * static_cast<std::size_t>(req.per_page);

@@ -233,6 +233,19 @@ std::vector<OccurrenceCounter::Counted> OccurrenceCounter::counted_terms_of(cons
     return out;
 }
 
+// How many of @p titles (one entry per posting) are terms an occurrence can start with in a
+// passage of @p stem_lang: at most all of U, as every one is a posting U counts.
+std::uint64_t OccurrenceCounter::title_postings(const std::vector<std::string>& titles, const std::string& stem_lang) {
+    std::uint64_t n = 0;
+    const std::vector<Counted>& counted = counted_terms(stem_lang);
+    for (const std::string& t : titles) {
+        const auto id = term_ids_.find(t);
+        if (id == term_ids_.end()) continue;
+        for (const Counted& c : counted) n += c.word == id->second;
+    }
+    return n;
+}
+
 std::uint32_t OccurrenceCounter::count_by_positions(Xapian::docid did, const PassageKey& key) {
     occurrences(did, key, passages_.text(did), scratch_);
     return static_cast<std::uint32_t>(scratch_.size());
@@ -249,6 +262,10 @@ std::uint32_t OccurrenceCounter::count(Xapian::docid did, const PassageKey& key)
         counted += wdf(c.count, did);
     }
     if (posted == counted) return static_cast<std::uint32_t>(counted);  // 0 when no word stands here
+    // The titles stand on every passage of a document: their postings taken out, U == X
+    // still proves the count.
+    if (key.title_terms && posted - title_postings(*key.title_terms, key.stem_lang) == counted)
+        return static_cast<std::uint32_t>(counted);
     return count_by_positions(did, key);
 }
 

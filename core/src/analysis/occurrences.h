@@ -16,8 +16,10 @@
  *  terms (schema::kWordCount, wdf only) give directly. Every such token also posts its
  *  word at its own position, so the wdfs of those terms (U) are at least their counting
  *  terms' sum (X), and U == X proves that no title, heading, folded form, bigram or shared
- *  position holds one: the count is X. Otherwise (U > X, or a phrase's first word is
- *  there) the passage's positions are read. The count is exact either way (tested
+ *  position holds one: the count is X. The titles stand on every passage of a document,
+ *  so their postings (known per document: PassageKey::title_terms) are taken out of U
+ *  first. Otherwise (U > X, or a phrase's first word is there) the passage's positions are
+ *  read. The count is exact either way (tested
  *  against positions).
  */
 #pragma once
@@ -90,6 +92,7 @@ private:
     const std::vector<Counted>& counted_terms(const std::string& stem_lang);
     std::vector<Counted> counted_terms_of(const std::string& stem_lang);
     std::uint32_t count_by_positions(Xapian::docid did, const PassageKey& key);
+    std::uint64_t title_postings(const std::vector<std::string>& titles, const std::string& stem_lang);
 
     Xapian::Database& db_;
     const ParsedQuery& pq_;

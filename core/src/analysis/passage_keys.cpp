@@ -5,6 +5,8 @@
 #include "search/facet_table.h"
 #include "strata/analyzer.h"
 #include "strata/schema.h"
+
+#include <nlohmann/json.hpp>
 #include "strata/text.h"
 
 #include <algorithm>
@@ -108,15 +110,35 @@ std::string ValueReader::get(Xapian::docid did) {
 
 namespace {
 
-std::shared_ptr<const RevisionFacts> build_facts(Xapian::Database& db, const FacetColumn& column) {
+// The postings a document's titles put on each of its passages, as the indexer makes them
+// (document_builder.cpp: the title in the document's language, then title_en in English,
+// each through Analyzer::index_text: a word's form, its accent-folded and its base form).
+// Null for a title with Han or Kana text, whose bigrams this does not follow.
+std::unique_ptr<std::vector<std::string>> title_terms(Xapian::Database& db, const Analyzer& analyzer, const std::string& doc) {
+    const nlohmann::json rec = nlohmann::json::parse(db.get_metadata(std::string(schema::kMetaDocPrefix) + doc), nullptr, false);
+    if (!rec.is_object()) return nullptr;
+    auto out = std::make_unique<std::vector<std::string>>();
+    for (const auto& [field, lang] : {std::pair{"title", rec.value("language", std::string())}, std::pair{"title_en", std::string("en")}})
+        for (const Token& t : analyzer.tokenize(rec.value(field, std::string()), lang)) {
+            if (t.kind == TokenKind::kCjk) return nullptr;
+            for (const std::string* form : {&t.text, &t.folded, &t.base})
+                if (!form->empty()) out->push_back(*form);
+        }
+    return out;
+}
+
+std::shared_ptr<const RevisionFacts> build_facts(Xapian::Database& db, const FacetColumn& column, const Analyzer& analyzer) {
     auto facts = std::make_shared<RevisionFacts>();
     const FacetTable& table = column.table();
+    facts->titles.resize(table.docs());
+    for (std::size_t d = 0; d < table.docs(); ++d) facts->titles[d] = title_terms(db, analyzer, table.doc(static_cast<std::uint32_t>(d)));
     std::unordered_map<std::uint64_t, const PassageKey*> by_doc_lang;
     facts->by_row.reserve(table.rows().size());
     for (const FacetTable::Row& r : table.rows()) {
         const PassageKey*& k = by_doc_lang[(std::uint64_t{r.doc} << 32) | r.value[kLangField]];
         if (!k) {
             facts->keys.push_back(std::make_unique<PassageKey>(key_of_row(table, r)));
+            facts->keys.back()->title_terms = facts->titles[r.doc].get();
             k = facts->keys.back().get();
         }
         facts->by_row.push_back(k);
@@ -133,7 +155,8 @@ std::shared_ptr<const RevisionFacts> build_facts(Xapian::Database& db, const Fac
 
 }  // namespace
 
-std::shared_ptr<const RevisionFacts> revision_facts(Xapian::Database& db, const std::shared_ptr<const FacetColumn>& column) {
+std::shared_ptr<const RevisionFacts> revision_facts(Xapian::Database& db, const std::shared_ptr<const FacetColumn>& column,
+                                                    const Analyzer& analyzer) {
     // Keyed by the column, which is one per revision: as long as a request holds the
     // column, its facts stay.
     static std::mutex mu;
@@ -142,13 +165,13 @@ std::shared_ptr<const RevisionFacts> revision_facts(Xapian::Database& db, const 
     std::erase_if(cache, [](const auto& e) { return e.first.expired(); });
     for (const auto& [c, facts] : cache)
         if (c.lock() == column) return facts;
-    auto facts = build_facts(db, *column);
+    auto facts = build_facts(db, *column, analyzer);
     cache.emplace_back(column, facts);
     return facts;
 }
 
-PassageKeys::PassageKeys(Xapian::Database& db, const std::shared_ptr<const FacetColumn>& column)
-    : column_(column), facts_(column ? revision_facts(db, column) : nullptr), values_(db, schema::kSlotFacetKey),
+PassageKeys::PassageKeys(Xapian::Database& db, const std::shared_ptr<const FacetColumn>& column, const Analyzer& analyzer)
+    : column_(column), facts_(column ? revision_facts(db, column, analyzer) : nullptr), values_(db, schema::kSlotFacetKey),
       tokens_(db, schema::kSlotTokens), offsets_(db, schema::kSlotOffsets) {}
 
 PassageKeys::~PassageKeys() = default;

@@ -16,6 +16,7 @@
 
 namespace strata {
 
+class Analyzer;
 class FacetColumn;
 struct DocumentMatch;
 
@@ -24,6 +25,10 @@ struct PassageKey {
     std::string doc, country, region, lang, type;
     int year = 0;
     std::string stem_lang;  ///< Analyzer::stem_language(lang): the language of its counting terms
+    /// The terms the document's titles post on each of its passages, one per posting (from
+    /// the revision's facts); null when unknown (no facts, or a title the counter cannot
+    /// account for, such as Han text with its bigrams).
+    const std::vector<std::string>* title_terms = nullptr;
 };
 [[nodiscard]] PassageKey parse_passage_key(const std::string& key);
 
@@ -64,9 +69,11 @@ private:
 /// What the analyses read of every passage of one index revision, built once from its
 /// facet column and the kSlotTokens and kSlotOffsets value streams: each row's key (rows differ by their
 /// themes, which a PassageKey leaves out, so one key serves every row of a document and
-/// language), each passage's word tokens and the span of its text positions.
+/// language), each document's title terms, each passage's word tokens and the span of its
+/// text positions.
 struct RevisionFacts {
     std::vector<std::unique_ptr<PassageKey>> keys;
+    std::vector<std::unique_ptr<std::vector<std::string>>> titles;  ///< by the table's document number
     std::vector<const PassageKey*> by_row;
     std::vector<std::uint32_t> tokens;  ///< by docid
     std::vector<TextSpan> text;          ///< by docid
@@ -75,7 +82,8 @@ struct RevisionFacts {
 /// The facts of @p column's revision: built on first use, then shared by every request
 /// and thread until the revision's column goes (Searcher keeps the last two).
 [[nodiscard]] std::shared_ptr<const RevisionFacts> revision_facts(Xapian::Database& db,
-                                                                  const std::shared_ptr<const FacetColumn>& column);
+                                                                  const std::shared_ptr<const FacetColumn>& column,
+                                                                  const Analyzer& analyzer);
 
 /// The facet keys, word tokens and text spans of passages, asked for in increasing docid order: from
 /// the revision's facts when the index has a facet column (one local database), otherwise
@@ -83,7 +91,7 @@ struct RevisionFacts {
 /// reference stays valid while the PassageKeys lives.
 class PassageKeys {
 public:
-    PassageKeys(Xapian::Database& db, const std::shared_ptr<const FacetColumn>& column);
+    PassageKeys(Xapian::Database& db, const std::shared_ptr<const FacetColumn>& column, const Analyzer& analyzer);
     ~PassageKeys();
     [[nodiscard]] const PassageKey& of(Xapian::docid did);
     [[nodiscard]] double tokens(Xapian::docid did);

@@ -130,7 +130,7 @@ nlohmann::json Searcher::trends(const TrendsRequest& req) const {
         const SearchRun run = prepare_occurrences(db, req.q, req.filters, req.crosslingual);
         Table table;
         if (req.split == Split::kNone) table["all"];
-        PassageKeys keys(db, run.column);
+        PassageKeys keys(db, run.column, analyzer_);
         count_universe(db, run.filter, keys, req.split, options_.limits.max_seconds, table);
         OccurrenceCounter counter(db, run.pq, analyzer_, options_.limits.max_wildcard, keys);
         const std::size_t total =

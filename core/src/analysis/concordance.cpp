@@ -117,8 +117,10 @@ nlohmann::json page_by_neighbour(Xapian::Database& db, OccurrenceCounter& counte
     const int side = neighbour_of(sort);
     std::vector<Found> found;
     std::vector<Occurrence> occs;
+    ValueReader offsets(db, schema::kSlotOffsets);  // passages in docid order: from the stream
     for (const Counted& c : passages) {
-        const PassageText t = read_text(db, c.did);
+        const PassageText t{read_passage_data(db.get_document(c.did, Xapian::DOC_ASSUME_VALID).get_data()),
+                            decode_offsets(offsets.get(c.did))};
         counter.occurrences(c.did, *c.key, text_span(t.offsets), occs);
         for (const Occurrence& o : occs)
             found.push_back({&c, o, Analyzer::fold(analyzer.normalize(neighbour_word(t.data.text, t.offsets, o, side), c.key->lang))});

@@ -3,6 +3,7 @@
 #include "index/token_offsets.h"
 #include "server.h"
 #include "strata/concordance.h"
+#include "strata/corpus.h"
 #include "strata/errors.h"
 #include "strata/reference.h"
 #include "strata/schema.h"
@@ -93,6 +94,51 @@ TEST_F(Analysis, PhraseTotalEqualsItsOccurrencesInTheTexts) {
         for (const auto& line : j["lines"]) {
             std::string m = text::ascii_lower(line["match"].get<std::string>());
             EXPECT_EQ(text::squeeze_space(m), phrase);
+        }
+    }
+}
+
+// The tokens of every passage's stored text (read through the document route, tokenised in
+// the passage's language) that stand for the ASCII word @p word: in its own form, or
+// accent-folded to it (a query word finds both).
+std::size_t token_count(const Searcher& searcher, const std::string& word) {
+    std::size_t n = 0;
+    for (const DocumentMeta& d : scan_corpus(bundled_corpus_dir()).documents) {
+        const nlohmann::json doc = searcher.document(DocumentRequest{d.id, {}});
+        for (const auto& p : doc["passages"])
+            for (const Token& t : searcher.analyzer().tokenize(p.value("text", ""), p.value("lang", "")))
+                n += t.text == word || t.folded == word;
+    }
+    return n;
+}
+
+TEST_F(Analysis, WordTotalEqualsItsOccurrencesInTheTextsWhereverTitlesAndHeadingsHoldIt) {
+    // Words of document titles and section headings as well as of the text: the count
+    // leaves the titles' and headings' positions out, whether it reads positions or the
+    // counting terms.
+    for (const std::string word : {"intelligence", "artificial", "strategy", "national", "data", "ethics", "inteligencia"}) {
+        const nlohmann::json j = kwic({{"q", '"' + word + '"'}, {"crosslingual", "false"}, {"per_page", "1"}});
+        const std::size_t direct = token_count(*searcher_, word);
+        ASSERT_GT(direct, 0u) << word;
+        EXPECT_EQ(j["total"], direct) << word;
+    }
+}
+
+TEST_F(Analysis, AllPagesTogetherHoldExactlyTheTotal) {
+    // Totals come from counts, lines from positions: every page but the last is full, and
+    // the pages add up to the total, in corpus order and in year order.
+    for (const std::string q : {"data", "ethics", "intelig*", "\"artificial intelligence\" OR ai"}) {
+        for (const std::string sort : {"doc", "-year"}) {
+            const std::size_t total = kwic({{"q", q}, {"per_page", "1"}})["total"];
+            ASSERT_GT(total, 0u) << q;
+            std::size_t lines = 0;
+            for (int page = 1;; ++page) {
+                const nlohmann::json j = kwic({{"q", q}, {"sort", sort}, {"per_page", "37"}, {"page", std::to_string(page)}});
+                EXPECT_EQ(j["total"], total) << q;
+                lines += j["lines"].size();
+                if (j["lines"].size() < 37) break;
+            }
+            EXPECT_EQ(lines, total) << q << " sort=" << sort;
         }
     }
 }

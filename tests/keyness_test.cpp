@@ -1,6 +1,7 @@
 // Keyness and compare's fair measures on the bundled corpus, indexed for real, checked
 // against counts made directly from the stored texts.
 #include "server.h"
+#include "strata/concordance.h"
 #include "strata/corpus.h"
 #include "strata/keyness.h"
 #include "strata/lexicon.h"
@@ -149,6 +150,33 @@ TEST_F(Keyness, CountsEqualDirectCountsInTheStoredTexts) {
         if (++checked == 30) break;
     }
     EXPECT_GT(plain_checked, 5);
+}
+
+TEST_F(Keyness, ARowsTargetCountIsTheConcordanceTotalOfItsTermInTheTarget) {
+    // The row's query (the word as a phrase) in the target and the compared language. A
+    // query word also matches the words that fold to its accent-free form ("publicó" finds
+    // "público", as search does), which keyness counts apart: the lines whose match is the
+    // term itself number exactly target_count, and where no other spelling occurs (the
+    // unaccented words here) so does the total.
+    const nlohmann::json k = keyness({{"target", {"country:MX"}}, {"per_page", {"1000"}}, {"min_count", {"1"}}});
+    ASSERT_EQ(k["languages"], nlohmann::json({"es"}));
+    int checked = 0, totals_equal = 0;
+    for (const auto& row : k["rows"]) {
+        if (row["side"] != "target") continue;
+        ParamMap p{{"q", {row["query"].get<std::string>() + " country:MX"}}, {"lang", {"es"}}, {"crosslingual", {"false"}},
+                   {"per_page", {"500"}}};
+        const nlohmann::json c = searcher_->concordance(ConcordanceRequest::from_params(p));
+        ASSERT_LT(c["total"].get<std::size_t>(), 500u);
+        const std::string term = row["term"];
+        std::uint64_t exact = 0;
+        for (const auto& line : c["lines"]) exact += searcher_->analyzer().normalize(line["match"].get<std::string>(), "es") == term;
+        EXPECT_EQ(row["target_count"], exact) << row.dump();
+        EXPECT_GE(c["total"].get<std::uint64_t>(), exact) << row.dump();
+        if (Analyzer::fold(term) == term && c["total"] == exact) ++totals_equal;
+        if (++checked == 40) break;
+    }
+    EXPECT_GE(checked, 10);
+    EXPECT_GE(totals_equal, checked / 2);
 }
 
 TEST_F(Keyness, StopWordsAreLeftOutAndRowsAreSignificant) {

@@ -43,22 +43,27 @@ function keynessForm(k) {
   return form;
 }
 
-// A search for the term inside one side: the word as a phrase (exact form), a concept by
-// its label across languages.
-function termSearchUrl(row, unit, sideFilter) {
-  const p = new URLSearchParams({ q: (row.query || row.term) + (sideFilter ? ' ' + sideFilter : '') });
-  if (unit === 'word') p.set('crosslingual', 'false');
+// The term's concordance inside one side: a word as a phrase (its exact form) in the
+// compared languages, so the lines are the ones its count counted; a concept by its label
+// across languages.
+function termConcordanceUrl(row, unit, sideFilter, languages) {
+  const p = new URLSearchParams({ view: 'concordance', q: (row.query || row.term) + (sideFilter ? ' ' + sideFilter : '') });
+  if (unit === 'word') {
+    p.set('crosslingual', 'false');
+    if (languages.length) p.set('lang', languages.join(','));
+  }
   return '/?' + p.toString();
 }
 
-function keynessBars(title, rows, unit, sideFilter, cls) {
+function keynessBars(title, rows, res, sideFilter, cls) {
+  const unit = res.unit;
   const max = Math.max(1e-9, ...rows.map((r) => r.log_likelihood));
   const list = el('ol', { class: 'keyness-bars ' + cls });
   for (const r of rows) {
     const desc = `${r.label}: G² ${r.log_likelihood}, log ratio ${r.log_ratio}; ${r.target_count} in the target ` +
       `(${r.target_per_million} per million, ${r.target_documents} document${r.target_documents === 1 ? '' : 's'}), ` +
       `${r.reference_count} in the reference (${r.reference_per_million} per million)`;
-    const link = el('a', { href: termSearchUrl(r, unit, sideFilter), dir: 'auto', title: desc, text: r.label });
+    const link = el('a', { href: termConcordanceUrl(r, unit, sideFilter, res.languages), dir: 'auto', title: desc, text: r.label });
     link.addEventListener('click', (e) => {
       e.preventDefault();
       history.pushState(null, '', link.getAttribute('href'));
@@ -98,6 +103,6 @@ async function renderKeyness() {
   out.replaceChildren(summary, ...warnings,
     el('a', { class: 'button', href: '/v1/keyness?' + csv.toString(), download: true, text: 'Download CSV' }),
     el('div', { class: 'keyness-grid' },
-      keynessBars('Distinctive of the target', target, res.unit, k.target, 'target'),
-      keynessBars('Distinctive of the reference', reference, res.unit, k.reference, 'reference')));
+      keynessBars('Distinctive of the target', target, res, k.target, 'target'),
+      keynessBars('Distinctive of the reference', reference, res, k.reference, 'reference')));
 }

@@ -423,7 +423,7 @@ async function bundledDaemon() {
   return { proc, url };
 }
 
-test('the keyness page shows each side\'s distinctive words as bars, and a word opens its search in the target', async () => {
+test('the keyness page shows each side\'s distinctive words as bars, and a word opens its concordance in the target', async () => {
   const bundled = await bundledDaemon();
   const context = await browser.newContext();
   const page = await context.newPage();
@@ -440,12 +440,23 @@ test('the keyness page shows each side\'s distinctive words as bars, and a word 
     // Mexico's one document is too short for a word to be significantly rarer in it than elsewhere.
     assert.match(await page.textContent('.keyness-grid'), /Distinctive of the reference\s*No term is significantly more frequent here/);
     assert.match(await page.textContent('#keyness-result'), /Target country:MX: \d+ tokens in 1 documents/);
-    const word = await page.textContent('.keyness-bars.target .keyness-row a');
+    // A term opens its concordance in the target: as many lines as the row counted there
+    // (an unaccented word: an accented one also finds the words that fold like it).
+    const rows = await page.$$eval('.keyness-bars.target .keyness-row', (rs) => rs.map((r) => ({
+      word: r.querySelector('a').textContent, figure: r.querySelector('.figure').textContent })));
+    const pick = rows.findIndex((r) => /^[a-z]+$/.test(r.word));
+    assert.ok(pick >= 0, rows.map((r) => r.word).join(','));
+    const word = rows[pick].word;
+    const targetCount = rows[pick].figure.match(/· (\d+)\//)[1];
     await shot(page, 'keyness');
-    await page.click('.keyness-bars.target .keyness-row a');
-    await page.waitForSelector('.hit');
-    const q = new URLSearchParams(await page.evaluate(() => location.search)).get('q');
-    assert.equal(q, `"${word}" country:MX`);
+    await page.locator('.keyness-bars.target .keyness-row a').nth(pick).click();
+    await page.waitForSelector('#kwic tr.kwic-line');
+    const params = new URLSearchParams(await page.evaluate(() => location.search));
+    assert.equal(params.get('view'), 'concordance');
+    assert.equal(params.get('q'), `"${word}" country:MX`);
+    assert.match(await page.textContent('#kwic-summary'), new RegExp(`^${targetCount} occurrences? of`));
+    const matches = await page.$$eval('#kwic td.kwic-match', (tds) => [...new Set(tds.map((td) => td.textContent.toLowerCase()))]);
+    assert.deepEqual(matches, [word.toLowerCase()]);
     assert.deepEqual(errors, []);
   } finally {
     await context.close();

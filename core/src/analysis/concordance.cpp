@@ -13,6 +13,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <string_view>
 #include <unordered_set>
 
 namespace strata {
@@ -21,19 +22,78 @@ namespace {
 
 using Sort = ConcordanceRequest::Sort;
 
-// One occurrence, before its line is cut: enough to sort it and to find it again.
-struct Found {
+// A passage of the match set with occurrences, and how many: lines of a page are cut from
+// the few passages the page covers, so only those are read.
+struct Counted {
     Xapian::docid did = 0;
-    std::size_t ordinal = 0;  // corpus order
-    int year = 0;
-    Occurrence occ;
-    std::string key;  // the folded neighbour word an L/R sort is on
+    const PassageKey* key = nullptr;
+    std::uint32_t n = 0;
 };
 
 struct Collected {
-    std::vector<Found> found;
-    std::size_t documents = 0, passages = 0;
+    std::vector<Counted> passages;  // corpus order
+    std::size_t total = 0, documents = 0;
 };
+
+Collected count_all(OccurrenceCounter& counter, PassageKeys& keys, const std::vector<Xapian::docid>& ids) {
+    Collected c;
+    std::unordered_set<std::string_view> docs;
+    const std::string* last_doc = nullptr;
+    for (Xapian::docid did : ids) {
+        const PassageKey& key = keys.of(did);
+        const std::uint32_t n = counter.count(did, key);
+        if (n == 0) continue;
+        c.passages.push_back({did, &key, n});
+        c.total += n;
+        if (!last_doc || *last_doc != key.doc) docs.insert(key.doc);
+        last_doc = &key.doc;
+    }
+    c.documents = docs.size();
+    return c;
+}
+
+// The stored text and token offsets of one passage, read when its lines are cut.
+struct PassageText {
+    PassageData data;
+    TokenOffsets offsets;
+};
+
+PassageText read_text(Xapian::Database& db, Xapian::docid did) {
+    const Xapian::Document doc = db.get_document(did, Xapian::DOC_ASSUME_VALID);
+    return {read_passage_data(doc.get_data()), decode_offsets(doc.get_value(schema::kSlotOffsets))};
+}
+
+nlohmann::json line_json(const PassageKey& key, const PassageText& t, const Occurrence& occ, const OccurrenceCounter& counter,
+                         int context) {
+    const KwicLine cut = cut_line(t.data.text, t.offsets, occ, context);
+    const TermPattern& p = counter.pattern(occ.pattern);
+    return {{"id", key.doc},       {"country", key.country}, {"year", key.year},    {"language", key.lang},
+            {"section", t.data.section}, {"page", t.data.page}, {"passage", t.data.n}, {"left", cut.left},
+            {"match", cut.match},  {"right", cut.right},     {"term", p.text},      {"via", p.via}};
+}
+
+// Lines [from, to) in corpus or year order: passage order, then text order within a passage.
+nlohmann::json page_by_passage(Xapian::Database& db, OccurrenceCounter& counter, std::vector<Counted>& passages, Sort sort,
+                               std::size_t from, std::size_t to, int context) {
+    if (sort != Sort::kDoc)
+        std::stable_sort(passages.begin(), passages.end(), [sort](const Counted& a, const Counted& b) {
+            return sort == Sort::kYear ? a.key->year < b.key->year : a.key->year > b.key->year;
+        });
+    nlohmann::json lines = nlohmann::json::array();
+    std::vector<Occurrence> occs;
+    std::size_t at = 0;  // the number of the passage's first occurrence
+    for (const Counted& c : passages) {
+        if (at >= to) break;
+        if (at + c.n > from) {
+            const PassageText t = read_text(db, c.did);
+            counter.occurrences(c.did, *c.key, text_span(t.offsets), occs);
+            for (std::size_t k = 0; k < occs.size(); ++k)
+                if (at + k >= from && at + k < to) lines.push_back(line_json(*c.key, t, occs[k], counter, context));
+        }
+        at += c.n;
+    }
+    return lines;
+}
 
 // The neighbour word of an L/R sort: -1, -2 left of the match, 1, 2 right of it.
 int neighbour_of(Sort s) {
@@ -46,45 +106,30 @@ int neighbour_of(Sort s) {
     }
 }
 
-Collected collect(OccurrenceCounter& counter, const Xapian::Query& passages, Sort sort, const Analyzer& analyzer,
-                  double max_seconds) {
-    Collected c;
-    std::unordered_set<std::string> docs;
+// Lines [from, to) sorted on a neighbour word: every occurrence's word is read first.
+nlohmann::json page_by_neighbour(Xapian::Database& db, OccurrenceCounter& counter, const std::vector<Counted>& passages,
+                                 Sort sort, std::size_t from, std::size_t to, int context, const Analyzer& analyzer) {
+    struct Found {
+        const Counted* passage;
+        Occurrence occ;
+        std::string key;  // the folded neighbour word
+    };
     const int side = neighbour_of(sort);
-    counter.scan(passages, max_seconds, [&](PassageHit& hit) {
-        ++c.passages;
-        docs.insert(hit.key.doc);
-        std::string text;
-        if (side != 0) text = read_passage_data(hit.doc.get_data()).text;
-        for (const Occurrence& o : hit.occurrences) {
-            Found f{hit.did, c.found.size(), hit.key.year, o, {}};
-            if (side != 0) f.key = Analyzer::fold(analyzer.normalize(neighbour_word(text, hit.offsets, o, side), hit.key.lang));
-            c.found.push_back(std::move(f));
-        }
-    });
-    c.documents = docs.size();
-    return c;
-}
-
-void sort_found(std::vector<Found>& found, Sort sort) {
-    if (sort == Sort::kDoc) return;  // scanned in corpus order
-    std::stable_sort(found.begin(), found.end(), [sort](const Found& a, const Found& b) {
-        if (sort == Sort::kYear) return a.year < b.year;
-        if (sort == Sort::kYearDesc) return a.year > b.year;
-        return a.key < b.key;
-    });
-}
-
-nlohmann::json line_json(Xapian::Database& db, const Found& f, const OccurrenceCounter& counter, int context) {
-    const Xapian::Document doc = db.get_document(f.did, Xapian::DOC_ASSUME_VALID);
-    const PassageKey key = parse_passage_key(doc.get_value(schema::kSlotFacetKey));
-    const PassageData data = read_passage_data(doc.get_data());
-    const TokenOffsets offsets = decode_offsets(doc.get_value(schema::kSlotOffsets));
-    const KwicLine cut = cut_line(data.text, offsets, f.occ, context);
-    const TermPattern& p = counter.pattern(f.occ.pattern);
-    return {{"id", key.doc},       {"country", key.country}, {"year", key.year},   {"language", key.lang},
-            {"section", data.section}, {"page", data.page},  {"passage", data.n},  {"left", cut.left},
-            {"match", cut.match},  {"right", cut.right},     {"term", p.text},     {"via", p.via}};
+    std::vector<Found> found;
+    std::vector<Occurrence> occs;
+    ValueReader offsets(db, schema::kSlotOffsets);  // passages in docid order: from the stream
+    for (const Counted& c : passages) {
+        const PassageText t{read_passage_data(db.get_document(c.did, Xapian::DOC_ASSUME_VALID).get_data()),
+                            decode_offsets(offsets.get(c.did))};
+        counter.occurrences(c.did, *c.key, text_span(t.offsets), occs);
+        for (const Occurrence& o : occs)
+            found.push_back({&c, o, Analyzer::fold(analyzer.normalize(neighbour_word(t.data.text, t.offsets, o, side), c.key->lang))});
+    }
+    std::stable_sort(found.begin(), found.end(), [](const Found& a, const Found& b) { return a.key < b.key; });
+    nlohmann::json lines = nlohmann::json::array();
+    for (std::size_t i = from; i < found.size() && i < to; ++i)
+        lines.push_back(line_json(*found[i].passage->key, read_text(db, found[i].passage->did), found[i].occ, counter, context));
+    return lines;
 }
 
 nlohmann::json patterns_json(const ParsedQuery& pq, const OccurrenceCounter& counter) {
@@ -114,21 +159,21 @@ nlohmann::json Searcher::concordance(const ConcordanceRequest& req) const {
     req.validate(options_.limits);
     return index_.with_db([&](Xapian::Database& db) {
         const SearchRun run = prepare_occurrences(db, req.q, req.filters, req.crosslingual);
-        OccurrenceCounter counter(db, run.pq, analyzer_, options_.limits.max_wildcard);
-        Collected c;
-        if (!run.match.none) c = collect(counter, run.match.passages, req.sort, analyzer_, options_.limits.max_seconds);
-        sort_found(c.found, req.sort);
-        nlohmann::json lines = nlohmann::json::array();
+        PassageKeys keys(db, run.column, analyzer_);
+        OccurrenceCounter counter(db, run.pq, analyzer_, options_.limits.max_wildcard, keys);
+        Collected c = count_all(counter, keys, match_set_ids(db, run.match, options_.limits.max_seconds));
         const std::size_t from = static_cast<std::size_t>(req.page - 1) * static_cast<std::size_t>(req.per_page);
-        for (std::size_t i = from; i < c.found.size() && i < from + static_cast<std::size_t>(req.per_page); ++i)
-            lines.push_back(line_json(db, c.found[i], counter, req.context));
+        const std::size_t to = from + static_cast<std::size_t>(req.per_page);
+        nlohmann::json lines = neighbour_of(req.sort) != 0
+                                   ? page_by_neighbour(db, counter, c.passages, req.sort, from, to, req.context, analyzer_)
+                                   : page_by_passage(db, counter, c.passages, req.sort, from, to, req.context);
         const double took = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
         return nlohmann::json{
             {"query", {{"q", req.q}, {"crosslingual", req.crosslingual}, {"filters", filters_json(run.r.filters)},
                        {"context", req.context}, {"sort", sort_name(req.sort)}, {"page", req.page}, {"per_page", req.per_page}}},
-            {"total", c.found.size()},
+            {"total", c.total},
             {"documents", c.documents},
-            {"passages", c.passages},
+            {"passages", c.passages.size()},
             {"lines", std::move(lines)},
             {"patterns", patterns_json(run.pq, counter)},
             {"expansions", expansions_json(run.pq.expansions)},

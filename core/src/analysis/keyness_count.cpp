@@ -1,6 +1,7 @@
 // Counting words and concepts of passage sets from their counting terms (schema.h: XW, XK).
 #include "analysis/keyness_count.h"
 
+#include "analysis/passage_keys.h"
 #include "strata/analyzer.h"
 #include "strata/query.h"
 #include "strata/schema.h"
@@ -64,11 +65,11 @@ std::vector<PassageRef> passages_of(Xapian::Database& db, const Xapian::Query& f
     std::vector<PassageRef> out;
     out.reserve(m.size());
     LanguageNames names;
+    // In docid order, so the values come from their streams, not document by document.
+    ValueReader doc_ids(db, schema::kSlotDocId), langs(db, schema::kSlotLanguage), tokens(db, schema::kSlotTokens);
     for (auto it = m.begin(); it != m.end(); ++it) {
-        const Xapian::Document d = it.get_document();
-        const std::string tokens = d.get_value(schema::kSlotTokens);
-        out.push_back({*it, d.get_value(schema::kSlotDocId), names.of(d.get_value(schema::kSlotLanguage)),
-                       tokens.empty() ? 0.0 : Xapian::sortable_unserialise(tokens)});
+        const std::string n = tokens.get(*it);
+        out.push_back({*it, doc_ids.get(*it), names.of(langs.get(*it)), n.empty() ? 0.0 : Xapian::sortable_unserialise(n)});
     }
     // Passages of one document together (shards interleave document ids).
     std::stable_sort(out.begin(), out.end(), [](const PassageRef& a, const PassageRef& b) { return a.doc < b.doc; });

@@ -4,7 +4,7 @@
 #include "strata/text.h"
 
 #include <algorithm>
-#include <cstdlib>
+#include <unordered_map>
 
 namespace strata {
 
@@ -24,24 +24,64 @@ std::string stem_prefix(const std::string& stem) {
     return stem.substr(0, starts[starts.size() - 1]);
 }
 
-}  // namespace
-
-PassageKey parse_passage_key(const std::string& key) {
-    const std::vector<std::string> f = text::split(key, '\x1f');
-    PassageKey k;
-    if (f.size() < 6) return k;
-    k.doc = f[0];
-    k.country = f[1];
-    k.region = f[2];
-    k.year = std::atoi(f[3].c_str());
-    k.lang = f[4];
-    k.type = f[5];
-    return k;
+// What changes when the index does (as the query cache keys it): its generation, size and,
+// for one local database, its revision.
+std::string index_version(Xapian::Database& db) {
+    std::string v = db.get_metadata("strata:generation");
+    for (const std::string& part : {std::to_string(db.get_doccount()), std::to_string(db.get_lastdocid()), db.get_uuid()}) {
+        v += '/';
+        v += part;
+    }
+    try {
+        const std::string revision = std::to_string(db.get_revision());
+        v += ':';
+        v += revision;
+    } catch (const Xapian::Error&) {
+        // several shards have no one revision; their sizes and UUIDs stand in
+    }
+    return v;
 }
 
+// The words of a stem term, as stem_forms() finds them.
+std::vector<std::string> find_stem_forms(Xapian::Database& db, const Analyzer& analyzer, const std::string& lang,
+                                         const std::string& stem) {
+    const std::string prefix = stem_prefix(stem);
+    std::vector<std::string> out;
+    std::size_t tried = 0;
+    for (auto it = db.allterms_begin(prefix); it != db.allterms_end(prefix) && tried < kMaxStemCandidates; ++it, ++tried) {
+        const std::string word = *it;
+        if (analyzer.stem(word, lang) == stem) out.push_back(word);
+    }
+    return out;
+}
+
+// Finding a stem's words stems every indexed word that begins like it, in every language a
+// query word is stemmed in: the costliest step of a count on a large index. The words change
+// only when the index does, so each thread keeps them for the index version it last saw.
+struct StemFormsCache {
+    static constexpr std::size_t kMaxEntries = 4096;
+    std::string version;
+    std::unordered_map<std::string, std::vector<std::string>> forms;  // stem term → words
+};
+
+const std::vector<std::string>& cached_stem_forms(Xapian::Database& db, const Analyzer& analyzer, const std::string& version,
+                                                  const std::string& stem_term, const std::string& lang, const std::string& stem) {
+    thread_local StemFormsCache cache;
+    if (cache.version != version || cache.forms.size() >= StemFormsCache::kMaxEntries) {
+        cache.forms.clear();
+        cache.version = version;
+    }
+    auto it = cache.forms.find(stem_term);
+    if (it == cache.forms.end()) it = cache.forms.emplace(stem_term, find_stem_forms(db, analyzer, lang, stem)).first;
+    return it->second;
+}
+
+}  // namespace
+
 OccurrenceCounter::OccurrenceCounter(Xapian::Database& db, const ParsedQuery& pq, const Analyzer& analyzer,
-                                     Xapian::termcount max_wildcard)
-    : db_(db), pq_(pq), analyzer_(analyzer) {
+                                     Xapian::termcount max_wildcard, PassageKeys& passages)
+    : db_(db), pq_(pq), analyzer_(analyzer), passages_(passages) {
+    const std::string version = index_version(db);
     for (const TermPattern& p : pq.patterns) {
         Resolved r;
         if (!p.prefix.empty()) {
@@ -62,34 +102,31 @@ OccurrenceCounter::OccurrenceCounter(Xapian::Database& db, const ParsedQuery& pq
             }
             for (const std::string& s : p.stems) {
                 std::string lang;
-                std::vector<std::size_t> forms = stem_forms(s, lang);
+                std::vector<std::size_t> forms = stem_forms(s, version, lang);
                 if (!forms.empty()) r.stem_forms.emplace_back(lang, std::move(forms));
             }
         }
+        if (r.items.size() > 1) phrase_starts_.insert(phrase_starts_.end(), r.items[0].begin(), r.items[0].end());
         resolved_.push_back(std::move(r));
     }
 }
 
 std::size_t OccurrenceCounter::term(const std::string& name) {
-    for (std::size_t i = 0; i < terms_.size(); ++i)
-        if (terms_[i].name == name) return i;
-    terms_.push_back({name, db_.postlist_begin(name), db_.postlist_end(name), 0, {}});
+    if (auto it = term_ids_.find(name); it != term_ids_.end()) return it->second;
+    terms_.push_back({name, db_.postlist_begin(name), db_.postlist_end(name), 0, 0, {}});
+    term_ids_.emplace(name, terms_.size() - 1);
     return terms_.size() - 1;
 }
 
 // The indexed words whose stem in the stem term's language is the stem term's stem.
-std::vector<std::size_t> OccurrenceCounter::stem_forms(const std::string& stem_term, std::string& lang) {
+std::vector<std::size_t> OccurrenceCounter::stem_forms(const std::string& stem_term, const std::string& version,
+                                                       std::string& lang) {
     const std::size_t colon = stem_term.find(':');
     if (colon == std::string::npos || colon < 2) return {};
     lang = stem_term.substr(1, colon - 1);
-    const std::string stem = stem_term.substr(colon + 1);
-    const std::string prefix = stem_prefix(stem);
     std::vector<std::size_t> out;
-    std::size_t tried = 0;
-    for (auto it = db_.allterms_begin(prefix); it != db_.allterms_end(prefix) && tried < kMaxStemCandidates; ++it, ++tried) {
-        const std::string word = *it;
-        if (analyzer_.stem(word, lang) == stem) out.push_back(term(word));
-    }
+    for (const std::string& word : cached_stem_forms(db_, analyzer_, version, stem_term, lang, stem_term.substr(colon + 1)))
+        out.push_back(term(word));
     return out;
 }
 
@@ -105,8 +142,7 @@ std::vector<std::string> OccurrenceCounter::terms_of(std::uint32_t i) const {
     return out;
 }
 
-// The positions of term @p t in passage @p did (empty when it has none); passages must be
-// asked for in increasing docid order.
+// The positions of term @p t in passage @p did (empty when it has none).
 const std::vector<Xapian::termpos>& OccurrenceCounter::positions(std::size_t t, Xapian::docid did) {
     Term& x = terms_[t];
     if (x.at == did) return x.positions;
@@ -117,11 +153,9 @@ const std::vector<Xapian::termpos>& OccurrenceCounter::positions(std::size_t t, 
     return x.positions;
 }
 
-void OccurrenceCounter::occurrences(Xapian::docid did, const PassageKey& key, const TokenOffsets& offsets,
-                                    std::vector<Occurrence>& out) {
+void OccurrenceCounter::occurrences(Xapian::docid did, const PassageKey& key, TextSpan text, std::vector<Occurrence>& out) {
     out.clear();
-    if (offsets.entries.empty()) return;
-    const std::string lang = Analyzer::stem_language(key.lang);
+    if (text.count == 0) return;
     auto has = [&](const std::vector<std::size_t>& item, Xapian::termpos p) {
         for (std::size_t t : item) {
             const auto& ps = positions(t, did);
@@ -138,13 +172,13 @@ void OccurrenceCounter::occurrences(Xapian::docid did, const PassageKey& key, co
         for (std::size_t t : r.items[0])
             for (Xapian::termpos pos : positions(t, did)) starts.push_back(pos);
         for (const auto& [stem_lang, forms] : r.stem_forms)
-            if (stem_lang == lang)
+            if (stem_lang == key.stem_lang)
                 for (std::size_t t : forms)
                     for (Xapian::termpos pos : positions(t, did)) starts.push_back(pos);
         std::sort(starts.begin(), starts.end());
         starts.erase(std::unique(starts.begin(), starts.end()), starts.end());
         for (Xapian::termpos s : starts) {
-            if (!offsets.covers(s) || !offsets.covers(s + span - 1)) continue;
+            if (!text.covers(s) || !text.covers(s + span - 1)) continue;
             bool all = true;
             for (std::size_t k = 1; k < r.items.size() && all; ++k) all = has(r.items[k], s + p.offsets[k]);
             if (all) out.push_back({s, s + span, i});
@@ -158,74 +192,81 @@ void OccurrenceCounter::occurrences(Xapian::docid did, const PassageKey& key, co
               out.end());
 }
 
-std::vector<Xapian::docid> matching_passages(Xapian::Database& db, const Xapian::Query& q, double max_seconds) {
-    std::vector<Xapian::docid> ids;
-    if (q.empty()) {
-        ids.reserve(db.get_doccount());
-        for (auto it = db.postlist_begin(""); it != db.postlist_end(""); ++it) ids.push_back(*it);
-        return ids;
-    }
-    Xapian::Enquire enq(db);
-    enq.set_query(q);
-    enq.set_weighting_scheme(Xapian::BoolWeight());
-    enq.set_docid_order(Xapian::Enquire::ASCENDING);
-    enq.set_time_limit(max_seconds);
-    const Xapian::MSet mset = enq.get_mset(0, db.get_doccount());
-    ids.reserve(mset.size());
-    for (auto it = mset.begin(); it != mset.end(); ++it) ids.push_back(*it);
-    std::sort(ids.begin(), ids.end());
-    return ids;
-}
-
-ValueReader::ValueReader(Xapian::Database& db, Xapian::valueno slot) : db_(db), slot_(slot) {
-    try {
-        it_ = db.valuestream_begin(slot);
-        stream_ = true;
-    } catch (const Xapian::UnimplementedError&) {
-        stream_ = false;  // a remote shard: read document by document
-    }
-}
-
-std::string ValueReader::get(Xapian::docid did) {
-    if (!stream_) return db_.get_document(did, Xapian::DOC_ASSUME_VALID).get_value(slot_);
-    const Xapian::ValueIterator end = db_.valuestream_end(slot_);
-    if (it_ != end && it_.get_docid() < did) it_.skip_to(did);
-    return it_ != end && it_.get_docid() == did ? *it_ : std::string();
-}
-
 bool OccurrenceCounter::present(std::size_t t, Xapian::docid did) {
     Term& x = terms_[t];
+    // Asked for an earlier passage than the last one (a page of lines after the count):
+    // open the posting list again.
+    if (did < x.asked) x.it = db_.postlist_begin(x.name);
+    x.asked = did;
     if (x.it != x.end && *x.it < did) x.it.skip_to(did);
     return x.it != x.end && *x.it == did;
 }
 
-// Whether passage @p did holds a term an occurrence can start with (a cheap test before
-// its values and positions are read).
-bool OccurrenceCounter::any_present(Xapian::docid did) {
-    for (const Resolved& r : resolved_) {
-        if (r.items.empty()) continue;
-        for (std::size_t t : r.items[0])
-            if (present(t, did)) return true;
-        for (const auto& [lang, forms] : r.stem_forms)
-            for (std::size_t t : forms)
-                if (present(t, did)) return true;
-    }
-    return false;
+// The terms that can start an occurrence in a passage of stem language @p stem_lang (every
+// pattern's word forms, and the forms of the stems of that language), each with its
+// counting term.
+const std::vector<OccurrenceCounter::Counted>& OccurrenceCounter::counted_terms(const std::string& stem_lang) {
+    // Passages of one language come in runs: the last language's terms first.
+    if (last_counted_ && *last_lang_ == stem_lang) return *last_counted_;
+    auto it = counted_.find(stem_lang);
+    if (it == counted_.end()) it = counted_.emplace(stem_lang, counted_terms_of(stem_lang)).first;
+    last_lang_ = &it->first;
+    last_counted_ = &it->second;
+    return it->second;
 }
 
-void OccurrenceCounter::scan(const Xapian::Query& passages, double max_seconds, const std::function<void(PassageHit&)>& fn) {
-    ValueReader keys(db_, schema::kSlotFacetKey), offsets(db_, schema::kSlotOffsets);
-    PassageHit hit;
-    for (Xapian::docid did : matching_passages(db_, passages, max_seconds)) {
-        if (!any_present(did)) continue;
-        hit.did = did;
-        hit.key = parse_passage_key(keys.get(did));
-        hit.offsets = decode_offsets(offsets.get(did));
-        occurrences(did, hit.key, hit.offsets, hit.occurrences);
-        if (hit.occurrences.empty()) continue;
-        hit.doc = db_.get_document(did, Xapian::DOC_ASSUME_VALID);
-        fn(hit);
+std::vector<OccurrenceCounter::Counted> OccurrenceCounter::counted_terms_of(const std::string& stem_lang) {
+    std::vector<std::size_t> words;
+    for (const Resolved& r : resolved_) {
+        if (r.items.size() != 1) continue;  // phrases are read from positions
+        words.insert(words.end(), r.items[0].begin(), r.items[0].end());
+        for (const auto& [lang, forms] : r.stem_forms)
+            if (lang == stem_lang) words.insert(words.end(), forms.begin(), forms.end());
     }
+    std::sort(words.begin(), words.end());
+    words.erase(std::unique(words.begin(), words.end()), words.end());
+    std::vector<Counted> out;
+    for (std::size_t w : words) {
+        const std::string name = terms_[w].name;  // term() may move terms_
+        out.push_back({w, term(schema::word_count_term(stem_lang, name))});
+    }
+    return out;
+}
+
+// How many of @p titles (one entry per posting) are terms an occurrence can start with in a
+// passage of @p stem_lang: at most all of U, as every one is a posting U counts.
+std::uint64_t OccurrenceCounter::title_postings(const std::vector<std::string>& titles, const std::string& stem_lang) {
+    std::uint64_t n = 0;
+    const std::vector<Counted>& counted = counted_terms(stem_lang);
+    for (const std::string& t : titles) {
+        const auto id = term_ids_.find(t);
+        if (id == term_ids_.end()) continue;
+        for (const Counted& c : counted) n += c.word == id->second;
+    }
+    return n;
+}
+
+std::uint32_t OccurrenceCounter::count_by_positions(Xapian::docid did, const PassageKey& key) {
+    occurrences(did, key, passages_.text(did), scratch_);
+    return static_cast<std::uint32_t>(scratch_.size());
+}
+
+std::uint32_t OccurrenceCounter::count(Xapian::docid did, const PassageKey& key) {
+    for (std::size_t t : phrase_starts_)
+        if (present(t, did)) return count_by_positions(did, key);
+    std::uint64_t posted = 0, counted = 0;  // U and X of the file comment
+    for (const Counted& c : counted_terms(key.stem_lang)) {
+        const Xapian::termcount u = wdf(c.word, did);
+        if (u == 0) continue;
+        posted += u;
+        counted += wdf(c.count, did);
+    }
+    if (posted == counted) return static_cast<std::uint32_t>(counted);  // 0 when no word stands here
+    // The titles stand on every passage of a document: their postings taken out, U == X
+    // still proves the count.
+    if (key.title_terms && posted - title_postings(*key.title_terms, key.stem_lang) == counted)
+        return static_cast<std::uint32_t>(counted);
+    return count_by_positions(did, key);
 }
 
 }  // namespace strata

@@ -10,17 +10,30 @@
  *  where a pattern's first item stands and every later item stands at its offset.
  *  Occurrences that start at one position count once (the longest is kept). Positions of
  *  the titles and the heading are not counted: the titles stand on every passage.
+ *
+ *  Counting without positions: in a passage where no phrase can start, the occurrences
+ *  are the text tokens whose word is one of the single words' terms, which the counting
+ *  terms (schema::kWordCount, wdf only) give directly. Every such token also posts its
+ *  word at its own position, so the wdfs of those terms (U) are at least their counting
+ *  terms' sum (X), and U == X proves that no title, heading, folded form, bigram or shared
+ *  position holds one: the count is X. The titles stand on every passage of a document,
+ *  so their postings (known per document: PassageKey::title_terms) are taken out of U
+ *  first. Otherwise (U > X, or a phrase's first word is there) the passage's positions are
+ *  read. The count is exact either way (tested
+ *  against positions).
  */
 #pragma once
 
+#include "analysis/passage_keys.h"
 #include "index/token_offsets.h"
 #include "strata/analyzer.h"
 #include "strata/query.h"
 
 #include <xapian.h>
 
-#include <functional>
 #include <string>
+#include <string_view>
+#include <unordered_map>
 #include <vector>
 
 namespace strata {
@@ -31,47 +44,23 @@ struct Occurrence {
     std::uint32_t pattern = 0;
 };
 
-/// The facet key fields of a passage (schema::kSlotFacetKey).
-struct PassageKey {
-    std::string doc, country, region, lang, type;
-    int year = 0;
-};
-[[nodiscard]] PassageKey parse_passage_key(const std::string& key);
-
-/// A passage of the match set with its occurrences.
-struct PassageHit {
-    Xapian::docid did = 0;
-    Xapian::Document doc;
-    PassageKey key;
-    TokenOffsets offsets;
-    std::vector<Occurrence> occurrences;
-};
-
-/// The passages @p q matches in @p db, in docid order (unweighted; matching stops after
-/// @p max_seconds). With an empty @p q, every passage.
-[[nodiscard]] std::vector<Xapian::docid> matching_passages(Xapian::Database& db, const Xapian::Query& q, double max_seconds);
-
-/// Reads one value slot of passages asked for in increasing docid order: from the slot's
-/// value stream (local databases), or document by document where the backend has none.
-class ValueReader {
-public:
-    ValueReader(Xapian::Database& db, Xapian::valueno slot);
-    [[nodiscard]] std::string get(Xapian::docid did);
-
-private:
-    Xapian::Database& db_;
-    Xapian::valueno slot_;
-    bool stream_ = false;
-    Xapian::ValueIterator it_;
-};
+[[nodiscard]] inline TextSpan text_span(const TokenOffsets& o) {
+    return {o.first, static_cast<std::uint32_t>(o.entries.size())};
+}
 
 class OccurrenceCounter {
 public:
-    OccurrenceCounter(Xapian::Database& db, const ParsedQuery& pq, const Analyzer& analyzer, Xapian::termcount max_wildcard);
+    /// Reads what it needs of passages besides their postings through @p passages.
+    OccurrenceCounter(Xapian::Database& db, const ParsedQuery& pq, const Analyzer& analyzer, Xapian::termcount max_wildcard,
+                      PassageKeys& passages);
 
-    /// Calls @p fn for every passage @p passages matches, in docid order, that has an
-    /// occurrence. Stops matching after @p max_seconds, as search does.
-    void scan(const Xapian::Query& passages, double max_seconds, const std::function<void(PassageHit&)>& fn);
+    /// The number of occurrences in passage @p did, whose key is @p key: from the counting
+    /// terms' wdfs where they prove it (file comment), otherwise from its positions.
+    /// Fastest when passages are asked for in increasing docid order.
+    [[nodiscard]] std::uint32_t count(Xapian::docid did, const PassageKey& key);
+
+    /// The occurrences of passage @p did, from its positions, in text order.
+    void occurrences(Xapian::docid did, const PassageKey& key, TextSpan text, std::vector<Occurrence>& out);
 
     /// The query text and kind (query, concept, translation) of pattern @p i.
     [[nodiscard]] const TermPattern& pattern(std::uint32_t i) const { return pq_.patterns[i]; }
@@ -82,6 +71,7 @@ private:
     struct Term {
         std::string name;
         Xapian::PostingIterator it, end;
+        Xapian::docid asked = 0;              ///< the last passage asked for
         Xapian::docid at = 0;                 ///< the passage positions were read for
         std::vector<Xapian::termpos> positions;
     };
@@ -89,19 +79,33 @@ private:
         std::vector<std::vector<std::size_t>> items;  ///< term indices per item
         std::vector<std::pair<std::string, std::vector<std::size_t>>> stem_forms;  ///< stem language → terms
     };
+    /// A pattern term that can start an occurrence, with its counting term in one language.
+    struct Counted {
+        std::size_t word, count;
+    };
 
     std::size_t term(const std::string& name);
     bool present(std::size_t t, Xapian::docid did);
-    bool any_present(Xapian::docid did);
-    std::vector<std::size_t> stem_forms(const std::string& stem_term, std::string& lang);
+    Xapian::termcount wdf(std::size_t t, Xapian::docid did) { return present(t, did) ? terms_[t].it.get_wdf() : 0; }
+    std::vector<std::size_t> stem_forms(const std::string& stem_term, const std::string& version, std::string& lang);
     const std::vector<Xapian::termpos>& positions(std::size_t t, Xapian::docid did);
-    void occurrences(Xapian::docid did, const PassageKey& key, const TokenOffsets& offsets, std::vector<Occurrence>& out);
+    const std::vector<Counted>& counted_terms(const std::string& stem_lang);
+    std::vector<Counted> counted_terms_of(const std::string& stem_lang);
+    std::uint32_t count_by_positions(Xapian::docid did, const PassageKey& key);
+    std::uint64_t title_postings(const std::vector<std::string>& titles, const std::string& stem_lang);
 
     Xapian::Database& db_;
     const ParsedQuery& pq_;
     const Analyzer& analyzer_;
     std::vector<Term> terms_;
+    std::unordered_map<std::string, std::size_t> term_ids_;
     std::vector<Resolved> resolved_;
+    std::vector<std::size_t> phrase_starts_;  ///< first-item terms of the phrases: where positions are read
+    std::unordered_map<std::string, std::vector<Counted>> counted_;  ///< by stem language
+    const std::string* last_lang_ = nullptr;
+    const std::vector<Counted>* last_counted_ = nullptr;
+    PassageKeys& passages_;
+    std::vector<Occurrence> scratch_;
 };
 
 }  // namespace strata

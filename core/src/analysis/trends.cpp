@@ -11,6 +11,7 @@
 #include <chrono>
 #include <cmath>
 #include <map>
+#include <unordered_map>
 #include <unordered_set>
 
 namespace strata {
@@ -37,17 +38,52 @@ const std::string& series_key(const PassageKey& k, Split s) {
     return s == Split::kCountry ? k.country : s == Split::kRegion ? k.region : s == Split::kLang ? k.lang : all;
 }
 
+// Passages that share a facet key share one PassageKey: counts are gathered per key, then
+// added to its point (series and year), once per key rather than once per passage.
+Point& point_of(Table& t, const PassageKey& k, Split split) { return t[series_key(k, split)][k.year]; }
+
 // The denominators: word tokens and documents of every passage the filters leave.
-void count_universe(Xapian::Database& db, const Xapian::Query& filter, Split split, double max_seconds, Table& t) {
+void count_universe(Xapian::Database& db, const Xapian::Query& filter, PassageKeys& keys, Split split, double max_seconds,
+                    Table& t) {
     const Xapian::Query all = filter.empty() ? Xapian::Query() : Xapian::Query(Xapian::Query::OP_FILTER, match_all(), filter);
-    ValueReader keys(db, schema::kSlotFacetKey), tokens(db, schema::kSlotTokens);
+    std::unordered_map<const PassageKey*, double> by_key;
+    const PassageKey* run = nullptr;  // passages of one key come in runs: added up first
+    double run_tokens = 0;
     for (Xapian::docid did : matching_passages(db, all, max_seconds)) {
-        const PassageKey k = parse_passage_key(keys.get(did));
-        const std::string n = tokens.get(did);
-        Point& p = t[series_key(k, split)][k.year];
-        if (!n.empty()) p.tokens += Xapian::sortable_unserialise(n);
-        p.documents_total.insert(k.doc);
+        const PassageKey* k = &keys.of(did);
+        if (k != run) {
+            if (run) by_key[run] += run_tokens;
+            run = k;
+            run_tokens = 0;
+        }
+        run_tokens += keys.tokens(did);
     }
+    if (run) by_key[run] += run_tokens;
+    for (const auto& [k, n] : by_key) {
+        Point& p = point_of(t, *k, split);
+        p.tokens += n;
+        p.documents_total.insert(k->doc);
+    }
+}
+
+// The numerators: occurrences, and documents with one, over search's match set.
+std::size_t count_occurrences(OccurrenceCounter& counter, PassageKeys& keys, const std::vector<Xapian::docid>& ids,
+                              Split split, Table& t) {
+    std::unordered_map<const PassageKey*, std::size_t> by_key;
+    std::size_t total = 0;
+    for (Xapian::docid did : ids) {
+        const PassageKey& k = keys.of(did);
+        if (const std::uint32_t n = counter.count(did, k)) {
+            by_key[&k] += n;
+            total += n;
+        }
+    }
+    for (const auto& [k, n] : by_key) {
+        Point& p = point_of(t, *k, split);
+        p.occurrences += n;
+        p.documents.insert(k->doc);
+    }
+    return total;
 }
 
 nlohmann::json points_json(const std::map<int, Point>& years) {
@@ -94,17 +130,11 @@ nlohmann::json Searcher::trends(const TrendsRequest& req) const {
         const SearchRun run = prepare_occurrences(db, req.q, req.filters, req.crosslingual);
         Table table;
         if (req.split == Split::kNone) table["all"];
-        count_universe(db, run.filter, req.split, options_.limits.max_seconds, table);
-        std::size_t total = 0;
-        if (!run.match.none) {
-            OccurrenceCounter counter(db, run.pq, analyzer_, options_.limits.max_wildcard);
-            counter.scan(run.match.passages, options_.limits.max_seconds, [&](PassageHit& hit) {
-                Point& p = table[series_key(hit.key, req.split)][hit.key.year];
-                p.occurrences += hit.occurrences.size();
-                p.documents.insert(hit.key.doc);
-                total += hit.occurrences.size();
-            });
-        }
+        PassageKeys keys(db, run.column, analyzer_);
+        count_universe(db, run.filter, keys, req.split, options_.limits.max_seconds, table);
+        OccurrenceCounter counter(db, run.pq, analyzer_, options_.limits.max_wildcard, keys);
+        const std::size_t total =
+            count_occurrences(counter, keys, match_set_ids(db, run.match, options_.limits.max_seconds), req.split, table);
         const double took = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
         return nlohmann::json{
             {"query", {{"q", req.q}, {"crosslingual", req.crosslingual}, {"filters", filters_json(run.r.filters)},

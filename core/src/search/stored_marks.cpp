@@ -1,6 +1,6 @@
-// Snippet marks of a stored passage, read from the index (snippet.h): the marked words are
-// found among the passage's terms, placed by their positions and the stored token offsets,
-// and only those words are analysed again.
+// Snippet marks of a stored passage from its stored token offsets (snippet.h): each word is
+// cut from the text at its offsets and looked up (no word breaking); only the words that
+// may be marked are analysed again, in full.
 #include "index/token_offsets.h"
 #include "search/mark_rules.h"
 #include "search/snippet.h"
@@ -15,9 +15,6 @@
 namespace strata {
 
 namespace {
-
-// Prefixed terms begin with a capital ASCII letter; words are case folded.
-bool is_word_term(const std::string& t) { return !t.empty() && !(t[0] >= 'A' && t[0] <= 'Z'); }
 
 // The stems of words of one language, per thread, in a direct-mapped table: a look-up
 // probes one slot, and most words of a passage recur in the next passages.
@@ -51,50 +48,48 @@ StemTable& stem_table(const std::string& lang) {
     return *t;
 }
 
-// The positions of @p t that lie in the passage text.
-void add_positions(const Xapian::TermIterator& t, const TokenOffsets& offsets, std::vector<Xapian::termpos>& out) {
-    for (auto pos = t.positionlist_begin(); pos != t.positionlist_end(); ++pos)
-        if (offsets.covers(*pos)) out.push_back(*pos);
+// Turkish and Azeri case folding differs from ASCII's.
+bool turkic(const std::string& lang) {
+    const std::string l = Analyzer::stem_language(lang);
+    return l == "tr" || l == "az";
 }
 
-// The positions of the passage text where a word stands that the rules may mark: one of
-// its forms is a highlight term or a form of a phrase word, begins like a wildcard, or
-// (the word itself) has a stem whose term is both in the highlight and in the passage (a
-// word of the text adds its stem term to the passage). Sorted, unique.
-std::vector<Xapian::termpos> marked_positions(const Analyzer& analyzer, const StoredPassage& p, const MarkRules& rules,
-                                              const MarkRules::Stems& stems, const TokenOffsets& offsets) {
-    std::vector<Xapian::termpos> out;
-    std::vector<std::string> stems_here;  // the highlight's stems that the passage has
-    // Words that sort before the stem terms (they begin with a digit), kept until all the
-    // passage's stem terms are known, with their positions.
-    std::vector<std::pair<std::string, std::vector<Xapian::termpos>>> early;
+bool is_ascii(std::string_view s) {
+    return std::all_of(s.begin(), s.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; });
+}
+
+// The positions of the passage text where a word stands that the rules may mark, found
+// from the stored offsets alone: one of its forms is a highlight term or a form of a
+// phrase word, begins like a wildcard, or has a highlight stem. A word in ASCII is its own
+// lowercase (as the analyzer has it); any other is analysed alone. False when one does
+// not analyse alone as one token.
+bool marked_positions(const Analyzer& analyzer, const StoredPassage& p, const TokenOffsets& offsets,
+                      const MarkRules& rules, const MarkRules::Stems& stems, std::vector<Xapian::termpos>& out) {
     StemTable* table = stems.wanted ? &stem_table(p.lang) : nullptr;
-    auto has_stem_here = [&](const std::string& word) {
-        if (stems_here.empty()) return false;
-        const std::string& stem = table->stem(analyzer, word);
-        return std::find(stems_here.begin(), stems_here.end(), stem) != stems_here.end();
+    auto marks = [&](const std::string& form) {
+        return rules.has(form) || rules.in_phrase(form) || (rules.has_wildcards() && rules.prefix_match(form));
     };
-    for (auto t = p.doc.termlist_begin(); t != p.doc.termlist_end(); ++t) {
-        const std::string term = *t;
-        if (!is_word_term(term)) {
-            if (table && term.compare(0, stems.prefix.size(), stems.prefix) == 0 && rules.has(term))
-                stems_here.push_back(term.substr(stems.prefix.size()));
-            continue;
+    const bool plain_lowercase = !turkic(p.lang);
+    std::string lower;
+    for (std::size_t i = 0; i < offsets.entries.size(); ++i) {
+        const TokenOffsets::Entry& e = offsets.entries[i];
+        if (e.end <= e.start || e.end > p.text.size()) return false;
+        const std::string_view raw = std::string_view(p.text).substr(e.start, e.end - e.start);
+        bool hit = false;
+        if (plain_lowercase && is_ascii(raw)) {
+            lower.assign(raw);
+            for (char& c : lower) c = (c >= 'A' && c <= 'Z') ? static_cast<char>(c + ('a' - 'A')) : c;
+            hit = marks(lower) || (table && rules.has_stem(stems, table->stem(analyzer, lower)));
+        } else {
+            const std::vector<Token> one = analyzer.tokenize(raw, p.lang);
+            if (one.size() != 1) return false;
+            const Token& t = one[0];
+            hit = marks(t.text) || (!t.folded.empty() && marks(t.folded)) || (!t.base.empty() && marks(t.base)) ||
+                  (table && rules.has_stem(stems, table->stem(analyzer, t.text)));
         }
-        if (rules.has(term) || rules.in_phrase(term) || (rules.has_wildcards() && rules.prefix_match(term))) {
-            add_positions(t, offsets, out);
-        } else if (table && term < stems.prefix) {
-            early.emplace_back(term, std::vector<Xapian::termpos>{});
-            add_positions(t, offsets, early.back().second);
-        } else if (table && has_stem_here(term)) {
-            add_positions(t, offsets, out);
-        }
+        if (hit) out.push_back(offsets.first + static_cast<Xapian::termpos>(i));
     }
-    for (const auto& [word, positions] : early)
-        if (has_stem_here(word)) out.insert(out.end(), positions.begin(), positions.end());
-    std::sort(out.begin(), out.end());
-    out.erase(std::unique(out.begin(), out.end()), out.end());
-    return out;
+    return true;
 }
 
 // The tokens at @p positions, each analysed alone from its stored byte range; false when
@@ -128,7 +123,9 @@ std::optional<std::vector<SnippetMark>> marks_from_index(const Analyzer& analyze
     if (offsets.entries.empty() || cjk) return std::nullopt;
     std::vector<Token> tokens;
     const MarkRules::Stems stems = rules.stems(p.lang);
-    if (!tokens_at(analyzer, p, offsets, marked_positions(analyzer, p, rules, stems, offsets), tokens)) return std::nullopt;
+    std::vector<Xapian::termpos> positions;
+    if (!marked_positions(analyzer, p, offsets, rules, stems, positions) || !tokens_at(analyzer, p, offsets, positions, tokens))
+        return std::nullopt;
     if (stems.wanted) analyzer.stem_tokens(tokens, p.lang);
 
     std::vector<SnippetMark> out;

@@ -19,12 +19,13 @@ MarkRules::MarkRules(const Highlight& highlight) : h_(highlight) {
     empty_ = highlight.terms.empty() && highlight.phrases.empty();
     terms_.reserve(highlight.terms.size());
     terms_.insert(highlight.terms.begin(), highlight.terms.end());
+    markable_ = terms_;
     typed_.insert(highlight.typed.begin(), highlight.typed.end());
     for (const std::string& t : highlight.terms)
         if (t.size() >= 2 && t.back() == '*') prefixes_.emplace_back(std::string_view(t).substr(0, t.size() - 1));
     for (std::size_t i = 0; i < highlight.phrases.size(); ++i) {
         for (const std::string& f : highlight.phrases[i].front()) by_first_.emplace(f, i);
-        for (const std::vector<std::string>& word : highlight.phrases[i]) phrase_forms_.insert(word.begin(), word.end());
+        for (const std::vector<std::string>& word : highlight.phrases[i]) markable_.insert(word.begin(), word.end());
     }
 }
 

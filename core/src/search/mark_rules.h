@@ -47,8 +47,11 @@ public:
     [[nodiscard]] bool has_wildcards() const { return !prefixes_.empty(); }
     /// Whether @p word begins with a wildcard's prefix.
     [[nodiscard]] bool prefix_match(std::string_view word) const;
-    /// Whether @p term is a form of some word of a phrase.
-    [[nodiscard]] bool in_phrase(std::string_view term) const { return phrase_forms_.count(term) > 0; }
+    /// Whether a word with form @p form may be marked, leaving stems aside: the form is a
+    /// highlight term or a form of a phrase word, or begins like a wildcard.
+    [[nodiscard]] bool may_mark(std::string_view form) const {
+        return markable_.count(form) > 0 || (has_wildcards() && prefix_match(form));
+    }
     /// Whether the stem term of @p stem (in @p s's language) is a highlight term.
     [[nodiscard]] bool has_stem(const Stems& s, std::string_view stem) const;
 
@@ -61,7 +64,7 @@ public:
 private:
     const Highlight& h_;
     bool empty_ = true;
-    std::unordered_set<std::string_view> terms_, typed_, phrase_forms_;
+    std::unordered_set<std::string_view> terms_, typed_, markable_;  // markable_: terms_ and the forms of phrase words
     std::vector<std::string_view> prefixes_;
     std::unordered_multimap<std::string_view, std::size_t> by_first_;  // phrases by the forms of their first word
 };

@@ -32,7 +32,7 @@ public:
     }
 
 private:
-    static constexpr std::size_t kSlots = 4096;
+    static constexpr std::size_t kSlots = 16384;
     struct Slot {
         std::string word, stem;
         bool filled = false;
@@ -66,9 +66,6 @@ bool is_ascii(std::string_view s) {
 bool marked_positions(const Analyzer& analyzer, const StoredPassage& p, const TokenOffsets& offsets,
                       const MarkRules& rules, const MarkRules::Stems& stems, std::vector<Xapian::termpos>& out) {
     StemTable* table = stems.wanted ? &stem_table(p.lang) : nullptr;
-    auto marks = [&](const std::string& form) {
-        return rules.has(form) || rules.in_phrase(form) || (rules.has_wildcards() && rules.prefix_match(form));
-    };
     const bool plain_lowercase = !turkic(p.lang);
     std::string lower;
     for (std::size_t i = 0; i < offsets.entries.size(); ++i) {
@@ -79,12 +76,12 @@ bool marked_positions(const Analyzer& analyzer, const StoredPassage& p, const To
         if (plain_lowercase && is_ascii(raw)) {
             lower.assign(raw);
             for (char& c : lower) c = (c >= 'A' && c <= 'Z') ? static_cast<char>(c + ('a' - 'A')) : c;
-            hit = marks(lower) || (table && rules.has_stem(stems, table->stem(analyzer, lower)));
+            hit = rules.may_mark(lower) || (table && rules.has_stem(stems, table->stem(analyzer, lower)));
         } else {
             const std::vector<Token> one = analyzer.tokenize(raw, p.lang);
             if (one.size() != 1) return false;
             const Token& t = one[0];
-            hit = marks(t.text) || (!t.folded.empty() && marks(t.folded)) || (!t.base.empty() && marks(t.base)) ||
+            hit = rules.may_mark(t.text) || (!t.folded.empty() && rules.may_mark(t.folded)) || (!t.base.empty() && rules.may_mark(t.base)) ||
                   (table && rules.has_stem(stems, table->stem(analyzer, t.text)));
         }
         if (hit) out.push_back(offsets.first + static_cast<Xapian::termpos>(i));

@@ -3,10 +3,11 @@
  *
  *  Marks are found in one of two ways, with the same result (a test holds them equal on
  *  every passage of the bundled corpus): by analysing the text again, or, for a passage
- *  read from the index (StoredPassage), from the index itself. The second reads the
- *  passage's term list, the positions of the terms a query may mark and the stored token
- *  offsets (schema::kSlotOffsets), and analyses only the words at those positions: a page
- *  of snippets analyses a few dozen words instead of thousands.
+ *  read from the index (StoredPassage), from its stored token offsets
+ *  (schema::kSlotOffsets). The second cuts each word from the text at its offsets and looks
+ *  it up (a word in ASCII as its lowercase, any other analysed alone; no word breaking),
+ *  then analyses in full only the words that may be marked: a page of snippets stems and
+ *  analyses a few dozen words instead of thousands.
  */
 #pragma once
 
@@ -39,9 +40,9 @@ struct StoredPassage {
 [[nodiscard]] std::vector<SnippetMark> find_marks(const Analyzer& analyzer, const std::string& text, const std::string& lang,
                                                   const MarkRules& rules);
 
-/// find_marks() of a stored passage, from the index (see the file comment); nullopt where
-/// the passage has no token offsets, has Han or Kana words of several characters, or a
-/// word that may be marked does not analyse alone as it did in its text.
+/// find_marks() of a stored passage, from its token offsets (see the file comment); nullopt
+/// where the passage has no token offsets, has Han or Kana words of several characters, or
+/// a word does not analyse alone as one word.
 [[nodiscard]] std::optional<std::vector<SnippetMark>> marks_from_index(const Analyzer& analyzer, const StoredPassage& passage,
                                                                        const MarkRules& rules);
 

@@ -32,7 +32,7 @@ public:
     }
 
 private:
-    static constexpr std::size_t kSlots = 16384;
+    static constexpr std::size_t kSlots = 4096;  // 300 KB per language and thread
     struct Slot {
         std::string word, stem;
         bool filled = false;

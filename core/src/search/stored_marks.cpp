@@ -81,8 +81,8 @@ bool marked_positions(const Analyzer& analyzer, const StoredPassage& p, const To
             const std::vector<Token> one = analyzer.tokenize(raw, p.lang);
             if (one.size() != 1) return false;
             const Token& t = one[0];
-            hit = rules.may_mark(t.text) || (!t.folded.empty() && rules.may_mark(t.folded)) || (!t.base.empty() && rules.may_mark(t.base)) ||
-                  (table && rules.has_stem(stems, table->stem(analyzer, t.text)));
+            for (const std::string* form : {&t.text, &t.folded, &t.base}) hit = hit || (!form->empty() && rules.may_mark(*form));
+            hit = hit || (table && rules.has_stem(stems, table->stem(analyzer, t.text)));
         }
         if (hit) out.push_back(offsets.first + static_cast<Xapian::termpos>(i));
     }

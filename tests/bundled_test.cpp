@@ -1,6 +1,10 @@
 // The bundled corpus, indexed for real: every theme reaches many languages, and every
 // document is found by a query in its own language and script.
+#include "index/passage_data.h"
+#include "search/snippet.h"
 #include "strata/corpus.h"
+#include "strata/lexicon.h"
+#include "strata/query.h"
 #include "strata/reference.h"
 #include "strata/search.h"
 #include "support.h"
@@ -13,6 +17,7 @@
 #include <iostream>
 #include <map>
 #include <set>
+#include <sstream>
 
 namespace strata {
 namespace {
@@ -145,6 +150,58 @@ TEST_F(Bundled, RankingKeepsItsRelevanceOnTheJudgedQueries) {
     std::cout << "bundled judged set: nDCG@10 " << ndcg << ", recall@20 " << recall << "\n";
     EXPECT_GE(ndcg, kNdcgFloor);
     EXPECT_GE(recall, kRecallFloor);
+}
+
+std::string marks_text(const std::vector<SnippetMark>& marks) {
+    std::ostringstream out;
+    for (const SnippetMark& m : marks) out << m.start << '-' << m.end << ':' << m.weight << ' ';
+    return out.str();
+}
+
+// Snippets from the index (each passage's terms, positions and stored token offsets) mark
+// exactly what analysing the passage's text again marks, on every passage: words, folded
+// forms, stems, wildcards, phrases, cross-language expansions (multi-word translations are
+// phrases), Korean bases, and CJK queries reaching other scripts through translations.
+TEST_F(Bundled, SnippetsFromTheIndexEqualSnippetsFromTheText) {
+    Xapian::Database db((*dir_ / "idx").string());
+    const Analyzer& analyzer = searcher_->analyzer();
+    const LexiconMatcher lexicon(analyzer, searcher_->reference());
+    std::set<std::string> languages;  // as the searcher finds them: the index's L terms
+    for (auto it = db.allterms_begin("L"); it != db.allterms_end("L"); ++it)
+        languages.insert(Analyzer::stem_language((*it).substr(1)));
+    const std::vector<std::pair<std::string, bool>> queries = {
+        {"ethics", true},           {"artificial intelligence", true}, {"ethical", false},
+        {"\"data protection\"", true}, {"regulat*", true},             {"AI ethics", true},
+        {"伦理", true},              {"人工智能", false},                 {"인공지능 윤리", true},
+        {"Ethik", true},            {"l'éthique", true},               {"etica", true},
+        {"données personnelles", true}, {"privacy OR confidentialité", true}, {"人工知能", true},
+        {"цифровой экономики", true}, {"\"machine learning\" health", true}, {"innovación ética", true},
+        {"yapay zeka", true},       {"sztuczna inteligencja", true}};
+    std::size_t passages = 0, from_index = 0, marked = 0;
+    for (const auto& [q, crosslingual] : queries) {
+        QueryContext ctx{analyzer, &lexicon, &searcher_->reference(), {languages.begin(), languages.end()}, {}, crosslingual, {}};
+        const ParsedQuery pq = parse_query(q, ctx);
+        const MarkRules rules(pq.highlight);
+        for (auto it = db.postlist_begin(""); it != db.postlist_end(""); ++it) {
+            const Xapian::Document doc = db.get_document(*it);
+            const PassageData d = read_passage_data(doc.get_data());
+            if (!d.ok) continue;
+            ++passages;
+            const StoredPassage p{doc, d.text, d.lang};
+            const std::vector<SnippetMark> want = find_marks(analyzer, d.text, d.lang, pq.highlight);
+            const std::optional<std::vector<SnippetMark>> got = marks_from_index(analyzer, p, rules);
+            if (!got) continue;
+            ++from_index;
+            if (!want.empty()) ++marked;
+            ASSERT_EQ(marks_text(*got), marks_text(want)) << q << " in " << d.lang << " passage " << *it;
+            ASSERT_EQ(make_snippet(analyzer, p, rules), make_snippet(analyzer, d.text, d.lang, pq.highlight));
+            ASSERT_EQ(highlight_all(analyzer, p, rules), highlight_all(analyzer, d.text, d.lang, pq.highlight));
+        }
+    }
+    // Only passages with Han or Kana words are analysed whole; the comparison saw many marks.
+    std::cout << from_index << " of " << passages << " passages from the index, " << marked << " with marks\n";
+    EXPECT_GT(from_index, passages * 3 / 4);
+    EXPECT_GT(marked, 2000u);
 }
 
 }  // namespace

@@ -15,6 +15,7 @@
 #include <algorithm>
 #include <chrono>
 #include <map>
+#include <memory>
 #include <optional>
 #include <set>
 
@@ -222,6 +223,8 @@ struct CompareRun {
     std::map<std::pair<std::string, std::string>, CellBest> best;
     bool has_best = false;
     PerMillionCounts per_million;  ///< filled for measure=per_million only
+    /// What snippets mark, made once for every cell (set when the run has its place).
+    std::unique_ptr<const MarkRules> marks;
 };
 
 namespace {
@@ -337,6 +340,7 @@ nlohmann::json best_passage(const CompareRun& run, const std::string& r, const s
     const nlohmann::json d = nlohmann::json::parse(best->first.get_data(), nullptr, false);
     if (d.is_discarded()) return nullptr;
     const nlohmann::json rec = run.searcher.record(run.db, d.value("doc", ""));
+    const std::string text = d.value("text", ""), lang = d.value("lang", "");
     return {{"doc", d.value("doc", "")},
             {"title", rec.is_null() ? "" : rec.value("title", "")},
             {"year", rec.is_null() ? 0 : rec.value("year", 0)},
@@ -344,7 +348,7 @@ nlohmann::json best_passage(const CompareRun& run, const std::string& r, const s
             {"section", d.value("section", "")},
             {"page", d.value("page", 0)},
             {"score", std::round(best->second * 1000) / 1000},
-            {"snippet", make_snippet(run.searcher.analyzer(), d.value("text", ""), d.value("lang", ""), run.pq.highlight)}};
+            {"snippet", make_snippet(run.searcher.analyzer(), StoredPassage{best->first, text, lang}, *run.marks)}};
 }
 
 // The cell's value under the request's measure. "documents" divides like "share" does:
@@ -470,6 +474,7 @@ nlohmann::json Searcher::compare(const CompareRequest& req) const {
         if (checked.columns == "theme") check_themes(checked.column_values, ref_, "themes");
         if (checked.columns == "lang") check_language_columns(checked.column_values, db);
         CompareRun run = prepare_compare(db, checked);
+        run.marks = std::make_unique<const MarkRules>(run.pq.highlight);
         const Xapian::Query filter = run.filters.to_query();
         // The one match set: documents match as wholes, as in search.
         const auto column = facet_column(db);

@@ -75,14 +75,15 @@ void count_theme_hits(Xapian::Database& db, const PerMillionInput& in, PerMillio
 
 // A query: its highlighted matches in the text of each matching passage.
 void count_query_hits(Xapian::Database& db, const PerMillionInput& in, PerMillionCounts& out) {
+    const MarkRules rules(*in.highlight);
     for (const auto& [row, row_q] : in.rows) {
         const Xapian::MSet m = all_of(db, both(both(in.filter, row_q), *in.match));
         for (auto it = m.begin(); it != m.end(); ++it) {
             const Xapian::Document d = it.get_document();
             const nlohmann::json data = nlohmann::json::parse(d.get_data(), nullptr, false);
             if (data.is_discarded()) continue;
-            const std::size_t n =
-                match_ranges(in.analyzer, data.value("text", ""), data.value("lang", ""), *in.highlight).size();
+            const std::string text = data.value("text", ""), lang = data.value("lang", "");
+            const std::size_t n = match_ranges(in.analyzer, StoredPassage{d, text, lang}, rules).size();
             if (n == 0) continue;
             for (const std::string& c : columns_of(d, in.column)) out.occurrences[{row, c}] += n;
         }

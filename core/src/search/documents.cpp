@@ -66,10 +66,12 @@ nlohmann::json Searcher::document(const DocumentRequest& req) const {
         const nlohmann::json rec = record(db, req.id);
         if (rec.is_null()) throw NotFound("no document with id '" + req.id + "'");
         const DocumentMatches matches = req.matches() ? document_matches(db, req) : DocumentMatches{};
+        const MarkRules rules(matches.pq.highlight);
         std::vector<std::pair<int, nlohmann::json>> passages;
         const std::string term = std::string(schema::kDocId) + req.id;
         for (auto it = db.postlist_begin(term); it != db.postlist_end(term); ++it) {
-            nlohmann::json d = nlohmann::json::parse(db.get_document(*it).get_data(), nullptr, false);
+            const Xapian::Document doc = db.get_document(*it);
+            nlohmann::json d = nlohmann::json::parse(doc.get_data(), nullptr, false);
             if (d.is_discarded()) continue;
             const bool matched = matches.passages.count(*it) > 0;
             nlohmann::json p = {{"n", d.value("n", 0)},          {"section", d.value("section", "")},
@@ -77,8 +79,10 @@ nlohmann::json Searcher::document(const DocumentRequest& req) const {
                                 {"lang", d.value("lang", "")},   {"start", d.value("start", 0)},
                                 {"end", d.value("end", 0)},      {"themes", d.value("themes", nlohmann::json::object())},
                                 {"text", d.value("text", "")},   {"matched", matched}};
-            if (matched)
-                p["highlight"] = highlight_all(analyzer_, d.value("text", ""), d.value("lang", ""), matches.pq.highlight);
+            if (matched) {
+                const std::string text = d.value("text", ""), lang = d.value("lang", "");
+                p["highlight"] = highlight_all(analyzer_, StoredPassage{doc, text, lang}, rules);
+            }
             passages.emplace_back(d.value("n", 0), std::move(p));
         }
         std::sort(passages.begin(), passages.end(), [](const auto& a, const auto& b) { return a.first < b.first; });

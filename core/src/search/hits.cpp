@@ -22,10 +22,11 @@ nlohmann::json hit_header(const nlohmann::json& record) {
 
 double rounded(double w) { return std::round(w * 1000) / 1000; }
 
-nlohmann::json passage_hit(const SearchRun& run, const PassageData& d, double weight) {
+nlohmann::json passage_hit(const SearchRun& run, const MarkRules& rules, const Xapian::Document& doc, const PassageData& d,
+                           double weight) {
     nlohmann::json p = d.to_json();
     p["score"] = rounded(weight);
-    p["snippet"] = make_snippet(run.searcher.analyzer(), d.text, d.lang, run.pq.highlight);
+    p["snippet"] = make_snippet(run.searcher.analyzer(), StoredPassage{doc, d.text, d.lang}, rules);
     return p;
 }
 
@@ -52,7 +53,8 @@ std::vector<PageHit> xapian_page(const SearchRun& run) {
 
 // The best passages of every document on the page, in one query (each document's
 // passages collapse to at most passages_per_document).
-std::map<std::string, nlohmann::json> best_passages(const SearchRun& run, const std::vector<PageHit>& page) {
+std::map<std::string, nlohmann::json> best_passages(const SearchRun& run, const MarkRules& rules,
+                                                    const std::vector<PageHit>& page) {
     std::map<std::string, nlohmann::json> best;
     const int per_doc = run.r.passages_per_document;
     if (per_doc <= 0 || page.empty()) return best;
@@ -77,7 +79,7 @@ std::map<std::string, nlohmann::json> best_passages(const SearchRun& run, const 
         if (!d.ok) continue;
         nlohmann::json& list = best[bd.get_value(schema::kSlotDocId)];
         if (list.is_null()) list = nlohmann::json::array();
-        list.push_back(passage_hit(run, d, b.get_weight()));
+        list.push_back(passage_hit(run, rules, bd, d, b.get_weight()));
     }
     return best;
 }
@@ -107,8 +109,9 @@ std::vector<PageHit> page_hits(const SearchRun& run) {
 }
 
 nlohmann::json hits_json(const SearchRun& run, const std::vector<PageHit>& page, const FacetTally& tallied) {
+    const MarkRules rules(run.pq.highlight);  // once for every snippet of the page
     std::map<std::string, nlohmann::json> best;
-    if (run.documents()) best = best_passages(run, page);
+    if (run.documents()) best = best_passages(run, rules, page);
     nlohmann::json hits = nlohmann::json::array();
     std::size_t rank = static_cast<std::size_t>((run.r.page - 1) * run.r.per_page);
     for (const PageHit& h : page) {
@@ -124,7 +127,7 @@ nlohmann::json hits_json(const SearchRun& run, const std::vector<PageHit>& page,
         } else {
             const PassageData d = read_passage_data(h.doc.get_data());
             hit["passages"] = nlohmann::json::array();
-            if (d.ok) hit["passages"].push_back(passage_hit(run, d, h.weight));
+            if (d.ok) hit["passages"].push_back(passage_hit(run, rules, h.doc, d, h.weight));
         }
         hits.push_back(std::move(hit));
     }

@@ -1,27 +1,16 @@
 #include "search/snippet.h"
 
+#include "search/mark_rules.h"
 #include "strata/text.h"
 
 #include <algorithm>
 #include <string_view>
-#include <set>
-#include <unordered_map>
-#include <unordered_set>
 
 namespace strata {
 
 namespace {
 
 using Range = std::pair<std::uint32_t, std::uint32_t>;
-
-bool prefix_match(const std::set<std::string>& terms, const std::string& word) {
-    for (auto it = terms.begin(); it != terms.end(); ++it) {
-        const std::string& t = *it;
-        if (t.size() < 2 || t.back() != '*') continue;
-        if (word.compare(0, t.size() - 1, t, 0, t.size() - 1) == 0) return true;
-    }
-    return false;
-}
 
 std::string render(const std::string& text, std::uint32_t from, std::uint32_t to, const std::vector<Range>& marks) {
     std::string out;
@@ -41,82 +30,35 @@ std::string render(const std::string& text, std::uint32_t from, std::uint32_t to
 
 }  // namespace
 
-namespace {
-
-// The phrases of @p h by the forms of their first word.
-std::unordered_multimap<std::string_view, std::size_t> phrases_by_first_word(const Highlight& h) {
-    std::unordered_multimap<std::string_view, std::size_t> out;
-    for (std::size_t i = 0; i < h.phrases.size(); ++i)
-        for (const std::string& f : h.phrases[i].front()) out.emplace(f, i);
-    return out;
-}
-
-bool has_form(const std::vector<std::string>& forms, const Token& t) {
-    for (const std::string& f : forms)
-        if (f == t.text || (!t.folded.empty() && f == t.folded) || (!t.base.empty() && f == t.base)) return true;
-    return false;
-}
-
-// Marks every phrase of @p h that starts at word @p i of @p words (the tokens that are no
-// CJK run), in order.
-void mark_phrases(const Highlight& h, const std::unordered_multimap<std::string_view, std::size_t>& by_first,
-                  const std::vector<const Token*>& words, std::size_t i, std::vector<SnippetMark>& out) {
-    std::set<std::size_t> candidates;
-    for (const std::string* f : {&words[i]->text, &words[i]->folded, &words[i]->base}) {
-        if (f->empty()) continue;
-        const auto [b, e] = by_first.equal_range(*f);
-        for (auto it = b; it != e; ++it) candidates.insert(it->second);
-    }
-    for (const std::size_t p : candidates) {
-        const auto& phrase = h.phrases[p];
-        if (i + phrase.size() > words.size()) continue;
-        bool all = true;
-        for (std::size_t k = 1; k < phrase.size() && all; ++k) all = has_form(phrase[k], *words[i + k]);
-        if (all) out.push_back({words[i]->start, words[i + phrase.size() - 1]->end, static_cast<int>(phrase.size())});
-    }
-}
-
-}  // namespace
-
 std::vector<SnippetMark> find_marks(const Analyzer& analyzer, const std::string& text, const std::string& lang,
                                     const Highlight& highlight) {
+    return find_marks(analyzer, text, lang, MarkRules(highlight));
+}
+
+std::vector<SnippetMark> find_marks(const Analyzer& analyzer, const std::string& text, const std::string& lang,
+                                    const MarkRules& rules) {
     std::vector<SnippetMark> out;
-    const std::set<std::string>& terms = highlight.terms;
-    if ((terms.empty() && highlight.phrases.empty()) || text.empty()) return out;
-    // Every token is looked up several times: hash the terms once.
-    const std::unordered_set<std::string_view> term_set(terms.begin(), terms.end());
-    const std::unordered_set<std::string_view> typed(highlight.typed.begin(), highlight.typed.end());
-    auto has = [&](std::string_view t) { return term_set.count(t) > 0; };
-    // A word as typed weighs more than a translation of it.
-    auto weight = [&](std::string_view t) { return typed.count(t) ? 2 : 1; };
+    if (rules.empty() || text.empty()) return out;
     std::vector<Token> tokens = analyzer.tokenize(text, lang);
-    std::string stem_prefix("Z");
-    stem_prefix.append(Analyzer::stem_language(lang)).append(":");
-    // Stems are only worth computing when the query has stem terms of this language.
-    const auto first_stem = terms.lower_bound(stem_prefix);
-    if (first_stem != terms.end() && first_stem->compare(0, stem_prefix.size(), stem_prefix) == 0)
-        analyzer.stem_tokens(tokens, lang);
-    bool has_wildcards = false;
-    for (const std::string& t : terms)
-        if (!t.empty() && t.back() == '*') has_wildcards = true;
+    const MarkRules::Stems stems = rules.stems(lang);
+    if (stems.wanted) analyzer.stem_tokens(tokens, lang);
 
     // Han/Kana runs: characters with their byte ranges.
     std::vector<Range> run_chars;
     auto flush_run = [&] {
         for (std::size_t k = 0; k < run_chars.size(); ++k) {
             const std::string one = text.substr(run_chars[k].first, run_chars[k].second - run_chars[k].first);
-            if (has(one)) out.push_back({run_chars[k].first, run_chars[k].second, weight(one)});
+            if (rules.has(one)) out.push_back({run_chars[k].first, run_chars[k].second, rules.weight(one)});
             if (k + 1 < run_chars.size()) {
                 const std::string two = text.substr(run_chars[k].first, run_chars[k + 1].second - run_chars[k].first);
                 // Bigrams are of normalised text; the source may differ (full width) — compare normalised.
                 const std::string bigram = analyzer.normalize(two, lang);
-                if (has(bigram)) out.push_back({run_chars[k].first, run_chars[k + 1].second, weight(bigram)});
+                if (rules.has(bigram)) out.push_back({run_chars[k].first, run_chars[k + 1].second, rules.weight(bigram)});
             }
         }
         run_chars.clear();
     };
     std::uint32_t run_end = 0;
-    std::string stem = stem_prefix;
     std::vector<const Token*> words;  // the tokens outside CJK runs, for phrases
     for (const Token& t : tokens) {
         if (t.kind == TokenKind::kCjk) {
@@ -127,48 +69,33 @@ std::vector<SnippetMark> find_marks(const Analyzer& analyzer, const std::string&
                 run_chars.emplace_back(static_cast<std::uint32_t>(b), static_cast<std::uint32_t>(i));
             }
             run_end = t.end;
-            if (has(t.text)) out.push_back({t.start, t.end, weight(t.text)});
+            if (rules.has(t.text)) out.push_back({t.start, t.end, rules.weight(t.text)});
             continue;
         }
         flush_run();
         words.push_back(&t);
-        if (!t.stem.empty()) {
-            stem.resize(stem_prefix.size());
-            stem += t.stem;
-        }
-        for (const std::string* form : {&t.text, &t.folded, &t.base, t.stem.empty() ? &t.stem : &stem}) {
-            if (form->empty() || !has(*form)) continue;
-            out.push_back({t.start, t.end, weight(*form)});
-            break;
-        }
-        if (has_wildcards && (prefix_match(terms, t.text) || (!t.folded.empty() && prefix_match(terms, t.folded))))
-            out.push_back({t.start, t.end, 2});
+        rules.mark_word(t, stems, out);
     }
     flush_run();
-    if (!highlight.phrases.empty()) {
-        const auto by_first = phrases_by_first_word(highlight);
-        for (std::size_t i = 0; i < words.size(); ++i) mark_phrases(highlight, by_first, words, i, out);
-    }
-    std::sort(out.begin(), out.end(), [](const SnippetMark& a, const SnippetMark& b) {
-        return a.start != b.start ? a.start < b.start : a.end < b.end;
-    });
+    if (!rules.highlight().phrases.empty())
+        for (std::size_t i = 0; i < words.size(); ++i) rules.mark_phrases(words, i, out);
+    sort_marks(out);
     return out;
 }
 
-std::vector<Range> match_ranges(const Analyzer& analyzer, const std::string& text, const std::string& lang,
-                                const Highlight& highlight) {
-    std::vector<Range> merged;
-    for (const SnippetMark& m : find_marks(analyzer, text, lang, highlight)) {
-        if (!merged.empty() && m.start <= merged.back().second) merged.back().second = std::max(merged.back().second, m.end);
-        else merged.emplace_back(m.start, m.end);
+namespace {
+
+std::vector<Range> merged(const std::vector<SnippetMark>& found) {
+    std::vector<Range> out;
+    for (const SnippetMark& m : found) {
+        if (!out.empty() && m.start <= out.back().second) out.back().second = std::max(out.back().second, m.end);
+        else out.emplace_back(m.start, m.end);
     }
-    return merged;
+    return out;
 }
 
-std::string make_snippet(const Analyzer& analyzer, const std::string& text, const std::string& lang,
-                         const Highlight& highlight, std::size_t max_bytes) {
-    const std::vector<SnippetMark> found = find_marks(analyzer, text, lang, highlight);
-    const std::vector<Range> marks = match_ranges(analyzer, text, lang, highlight);
+std::string snippet_of(const std::string& text, const std::vector<SnippetMark>& found, std::size_t max_bytes) {
+    const std::vector<Range> marks = merged(found);
     const auto size = static_cast<std::uint32_t>(text.size());
     std::uint32_t from = 0;
     if (!found.empty() && size > max_bytes) {
@@ -189,9 +116,9 @@ std::string make_snippet(const Analyzer& analyzer, const std::string& text, cons
         const auto sp = text.rfind(' ', to);
         if (sp != std::string::npos && sp > from + max_bytes / 2) to = static_cast<std::uint32_t>(sp);
     }
-    if (from > 0) {  // start after a space where one is near
+    if (from > 0) {  // start after a space where one is near, unless that cuts a mark
         const auto sp = text.find(' ', from);
-        if (sp != std::string::npos && sp < from + 40 && (marks.empty() || sp < marks.front().first || true)) {
+        if (sp != std::string::npos && sp < from + 40) {
             bool cuts_mark = false;
             for (const Range& r : marks)
                 if (r.first <= sp && sp < r.second) cuts_mark = true;
@@ -207,9 +134,34 @@ std::string make_snippet(const Analyzer& analyzer, const std::string& text, cons
     return out;
 }
 
+}  // namespace
+
+std::vector<Range> match_ranges(const Analyzer& analyzer, const std::string& text, const std::string& lang,
+                                const Highlight& highlight) {
+    return merged(find_marks(analyzer, text, lang, highlight));
+}
+
+std::vector<Range> match_ranges(const Analyzer& analyzer, const StoredPassage& passage, const MarkRules& rules) {
+    return merged(find_marks(analyzer, passage, rules));
+}
+
+std::string make_snippet(const Analyzer& analyzer, const std::string& text, const std::string& lang,
+                         const Highlight& highlight, std::size_t max_bytes) {
+    return snippet_of(text, find_marks(analyzer, text, lang, highlight), max_bytes);
+}
+
+std::string make_snippet(const Analyzer& analyzer, const StoredPassage& passage, const MarkRules& rules,
+                         std::size_t max_bytes) {
+    return snippet_of(passage.text, find_marks(analyzer, passage, rules), max_bytes);
+}
+
 std::string highlight_all(const Analyzer& analyzer, const std::string& text, const std::string& lang,
                           const Highlight& highlight) {
     return render(text, 0, static_cast<std::uint32_t>(text.size()), match_ranges(analyzer, text, lang, highlight));
+}
+
+std::string highlight_all(const Analyzer& analyzer, const StoredPassage& passage, const MarkRules& rules) {
+    return render(passage.text, 0, static_cast<std::uint32_t>(passage.text.size()), match_ranges(analyzer, passage, rules));
 }
 
 }  // namespace strata

@@ -1,0 +1,150 @@
+// Snippet marks of a stored passage from its stored token offsets (snippet.h): each word is
+// cut from the text at its offsets and looked up (no word breaking); only the words that
+// may be marked are analysed again, in full.
+#include "index/token_offsets.h"
+#include "search/mark_rules.h"
+#include "search/snippet.h"
+#include "strata/schema.h"
+
+#include <algorithm>
+#include <memory>
+#include <optional>
+#include <string_view>
+#include <unordered_map>
+
+namespace strata {
+
+namespace {
+
+// The stems of words of one language, per thread, in a direct-mapped table: a look-up
+// probes one slot, and most words of a passage recur in the next passages.
+class StemTable {
+public:
+    explicit StemTable(std::string lang) : lang_(std::move(lang)), slots_(kSlots) {}
+    const std::string& stem(const Analyzer& analyzer, const std::string& word) {
+        Slot& s = slots_[std::hash<std::string_view>{}(word) & (kSlots - 1)];
+        if (!s.filled || s.word != word) {
+            s.word = word;
+            s.stem = analyzer.stem(word, lang_);
+            s.filled = true;
+        }
+        return s.stem;
+    }
+
+private:
+    static constexpr std::size_t kSlots = 4096;  // 300 KB per language and thread
+    struct Slot {
+        std::string word, stem;
+        bool filled = false;
+    };
+    std::string lang_;
+    std::vector<Slot> slots_;
+};
+
+StemTable& stem_table(const std::string& lang) {
+    thread_local std::unordered_map<std::string, std::unique_ptr<StemTable>> tables;
+    std::unique_ptr<StemTable>& t = tables[lang];
+    if (!t) t = std::make_unique<StemTable>(lang);
+    return *t;
+}
+
+// Turkish and Azeri case folding differs from ASCII's.
+bool turkic(const std::string& lang) {
+    const std::string l = Analyzer::stem_language(lang);
+    return l == "tr" || l == "az";
+}
+
+bool is_ascii(std::string_view s) {
+    return std::all_of(s.begin(), s.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; });
+}
+
+// The positions of the passage text where a word stands that the rules may mark, found
+// from the stored offsets alone: one of its forms is a highlight term or a form of a
+// phrase word, begins like a wildcard, or has a highlight stem. A word in ASCII is its own
+// lowercase (as the analyzer has it); any other is analysed alone. False when one does
+// not analyse alone as one token.
+bool marked_positions(const Analyzer& analyzer, const StoredPassage& p, const TokenOffsets& offsets,
+                      const MarkRules& rules, const MarkRules::Stems& stems, std::vector<Xapian::termpos>& out) {
+    StemTable* table = stems.wanted ? &stem_table(p.lang) : nullptr;
+    const bool plain_lowercase = !turkic(p.lang);
+    std::string lower;
+    for (std::size_t i = 0; i < offsets.entries.size(); ++i) {
+        const TokenOffsets::Entry& e = offsets.entries[i];
+        if (e.end <= e.start || e.end > p.text.size()) return false;
+        const std::string_view raw = std::string_view(p.text).substr(e.start, e.end - e.start);
+        bool hit = false;
+        if (plain_lowercase && is_ascii(raw)) {
+            lower.assign(raw);
+            for (char& c : lower) c = (c >= 'A' && c <= 'Z') ? static_cast<char>(c + ('a' - 'A')) : c;
+            hit = rules.may_mark(lower) || (table && rules.has_stem(stems, table->stem(analyzer, lower)));
+        } else {
+            const std::vector<Token> one = analyzer.tokenize(raw, p.lang);
+            if (one.size() != 1) return false;
+            const Token& t = one[0];
+            for (const std::string* form : {&t.text, &t.folded, &t.base}) hit = hit || (!form->empty() && rules.may_mark(*form));
+            hit = hit || (table && rules.has_stem(stems, table->stem(analyzer, t.text)));
+        }
+        if (hit) out.push_back(offsets.first + static_cast<Xapian::termpos>(i));
+    }
+    return true;
+}
+
+// The tokens at @p positions, each analysed alone from its stored byte range; false when
+// one is a Han or Kana word or does not analyse as one whole word.
+bool tokens_at(const Analyzer& analyzer, const StoredPassage& p, const TokenOffsets& offsets,
+               const std::vector<Xapian::termpos>& positions, std::vector<Token>& out) {
+    out.reserve(positions.size());
+    for (const Xapian::termpos pos : positions) {
+        const TokenOffsets::Entry& e = offsets.at(pos);
+        if (e.continues || e.end <= e.start || e.end > p.text.size()) return false;
+        std::vector<Token> one = analyzer.tokenize(std::string_view(p.text).substr(e.start, e.end - e.start), p.lang, pos);
+        if (one.size() != 1 || one[0].start != 0 || one[0].end != e.end - e.start || one[0].kind == TokenKind::kCjk)
+            return false;
+        one[0].start = e.start;
+        one[0].end = e.end;
+        out.push_back(std::move(one[0]));
+    }
+    return true;
+}
+
+}  // namespace
+
+std::optional<std::vector<SnippetMark>> marks_from_index(const Analyzer& analyzer, const StoredPassage& p,
+                                                         const MarkRules& rules) {
+    if (rules.empty() || p.text.empty()) return std::vector<SnippetMark>{};
+    const TokenOffsets offsets = decode_offsets(p.doc.get_value(schema::kSlotOffsets));
+    // Han and Kana words of several characters are marked by character and by bigram,
+    // which the terms of the passage do not tell.
+    const bool cjk = std::any_of(offsets.entries.begin(), offsets.entries.end(),
+                                 [](const TokenOffsets::Entry& e) { return e.continues; });
+    if (offsets.entries.empty() || cjk) return std::nullopt;
+    std::vector<Token> tokens;
+    const MarkRules::Stems stems = rules.stems(p.lang);
+    std::vector<Xapian::termpos> positions;
+    if (!marked_positions(analyzer, p, offsets, rules, stems, positions) || !tokens_at(analyzer, p, offsets, positions, tokens))
+        return std::nullopt;
+    if (stems.wanted) analyzer.stem_tokens(tokens, p.lang);
+
+    std::vector<SnippetMark> out;
+    for (const Token& t : tokens) rules.mark_word(t, stems, out);
+    if (!rules.highlight().phrases.empty()) {
+        // A phrase stands on consecutive positions, each of them a marked position.
+        std::vector<const Token*> run;
+        for (std::size_t i = 0; i <= tokens.size(); ++i) {
+            if (i == tokens.size() || (!run.empty() && tokens[i].pos != run.back()->pos + 1)) {
+                for (std::size_t k = 0; k < run.size(); ++k) rules.mark_phrases(run, k, out);
+                run.clear();
+            }
+            if (i < tokens.size()) run.push_back(&tokens[i]);
+        }
+    }
+    sort_marks(out);
+    return out;
+}
+
+std::vector<SnippetMark> find_marks(const Analyzer& analyzer, const StoredPassage& p, const MarkRules& rules) {
+    std::optional<std::vector<SnippetMark>> marks = marks_from_index(analyzer, p, rules);
+    return marks ? std::move(*marks) : find_marks(analyzer, p.text, p.lang, rules);
+}
+
+}  // namespace strata

@@ -26,6 +26,7 @@ nlohmann::json passage_hit(const SearchRun& run, const PassageData& d, double we
     nlohmann::json p = d.to_json();
     p["score"] = rounded(weight);
     p["snippet"] = make_snippet(run.searcher.analyzer(), d.text, d.lang, run.pq.highlight);
+    if (run.r.passage_text) p["text"] = d.text;
     return p;
 }
 

@@ -44,7 +44,10 @@ std::string value_text(const nlohmann::json& v) {
     if (v.is_string()) return v.get<std::string>();
     if (!v.is_array()) return v.dump();
     std::string out;
-    for (const auto& x : v) out += (out.empty() ? "" : ",") + value_text(x);
+    for (const auto& x : v) {
+        if (!out.empty()) out += ',';
+        out += value_text(x);
+    }
     return out;
 }
 

@@ -100,11 +100,7 @@ std::vector<std::string> hit_columns(bool full_text) {
     return cols;
 }
 
-nlohmann::json provenance_fields(const nlohmann::json& r) {
-    return {{"request", provenance(r)[0]},
-            {"generation", r.contains("generation") ? r["generation"] : nlohmann::json()},
-            {"retrieved_at", r.contains("retrieved_at") ? r["retrieved_at"] : nlohmann::json()}};
-}
+nlohmann::json provenance_fields(const nlohmann::json& r) { return provenance_record(r); }
 
 std::vector<nlohmann::json> hit_records(const nlohmann::json& r, bool full_text) {
     auto get = [](const nlohmann::json& j, const char* key) { return j.contains(key) ? j[key] : nlohmann::json(nullptr); };
@@ -121,18 +117,6 @@ std::vector<nlohmann::json> hit_records(const nlohmann::json& r, bool full_text)
         if (full_text) rec["text"] = get(p, "text");
         rec.update(prov);
         out.push_back(std::move(rec));
-    }
-    return out;
-}
-
-std::string csv_text(const nlohmann::json& v) {
-    if (v.is_null()) return "";
-    if (v.is_string()) return v.get<std::string>();
-    if (!v.is_array()) return v.dump();
-    std::string out;
-    for (const auto& x : v) {
-        if (!out.empty()) out += "; ";
-        out += csv_text(x);
     }
     return out;
 }

@@ -41,10 +41,6 @@ enum class Format { kTable, kJson, kJsonl, kCsv, kBibtex, kRis };
 /// (a number) and retrieved_at.
 [[nodiscard]] nlohmann::json provenance_fields(const nlohmann::json& response);
 
-/// A record's field as CSV text: strings as they are, numbers as JSON writes them, null as
-/// an empty field, a list joined with "; ".
-[[nodiscard]] std::string csv_text(const nlohmann::json& value);
-
 /// Writes a CSV field list (RFC 4180 quoting, formula guard).
 void write_csv_row(std::ostream& out, const std::vector<std::string>& fields);
 /// Writes records as CSV rows in the order of @p columns.

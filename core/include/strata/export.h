@@ -31,4 +31,17 @@ inline constexpr const char* kCsvByteOrderMark = "\xEF\xBB\xBF";
 [[nodiscard]] const std::vector<std::string>& provenance_columns();
 [[nodiscard]] std::vector<std::string> provenance(const nlohmann::json& response);
 
+/// The provenance of a response as the fields of a tidy record, with their JSON types:
+/// request (text), generation (a number, or null) and retrieved_at.
+[[nodiscard]] nlohmann::json provenance_record(const nlohmann::json& response);
+
+/// A record's field as CSV text: strings as they are, numbers as JSON writes them, null as
+/// an empty field, a list joined with "; ".
+[[nodiscard]] std::string csv_text(const nlohmann::json& value);
+
+/// Tidy records as a CSV file: the byte-order mark, the header @p columns, then one row per
+/// record with its fields in that order (a missing field is empty). JSON Lines of the same
+/// records keep their types, so the two formats carry the same values.
+[[nodiscard]] std::string records_csv(const std::vector<std::string>& columns, const std::vector<nlohmann::json>& records);
+
 }  // namespace strata

@@ -85,4 +85,33 @@ std::vector<std::string> provenance(const nlohmann::json& r) {
     return {request_text(r.contains("query") ? r["query"] : nlohmann::json()), str("generation"), str("retrieved_at")};
 }
 
+nlohmann::json provenance_record(const nlohmann::json& r) {
+    return {{"request", provenance(r)[0]},
+            {"generation", r.contains("generation") ? r["generation"] : nlohmann::json()},
+            {"retrieved_at", r.contains("retrieved_at") ? r["retrieved_at"] : nlohmann::json()}};
+}
+
+std::string csv_text(const nlohmann::json& v) {
+    if (v.is_null()) return "";
+    if (v.is_string()) return v.get<std::string>();
+    if (!v.is_array()) return v.dump();
+    std::string out;
+    for (const auto& x : v) {
+        if (!out.empty()) out += "; ";
+        out += csv_text(x);
+    }
+    return out;
+}
+
+std::string records_csv(const std::vector<std::string>& columns, const std::vector<nlohmann::json>& records) {
+    std::string out = kCsvByteOrderMark + csv_row(columns);
+    std::vector<std::string> fields(columns.size());
+    for (const nlohmann::json& rec : records) {
+        for (std::size_t i = 0; i < columns.size(); ++i)
+            fields[i] = rec.contains(columns[i]) ? csv_text(rec[columns[i]]) : std::string();
+        out += csv_row(fields);
+    }
+    return out;
+}
+
 }  // namespace strata

@@ -1,7 +1,11 @@
 // strata kwic and strata trends: the corpus analyses, embedded or through the daemon.
 #include "commands.h"
 
+#include "strata/concordance.h"
+#include "strata/trends.h"
+
 #include <iostream>
+#include <stdexcept>
 
 namespace strata::cli {
 
@@ -47,15 +51,17 @@ void print_kwic_table(std::ostream& out, const nlohmann::json& r, bool ansi) {
     }
 }
 
-void print_rows(std::ostream& out, const std::vector<std::string>& header, const std::vector<std::vector<std::string>>& rows,
-                Format format) {
-    if (format == Format::kCsv) {
-        write_csv_row(out, header);
-        for (const auto& row : rows) write_csv_row(out, row);
-    } else {
-        write_table(out, header, rows);
-    }
+void print_trends_table(std::ostream& out, const nlohmann::json& r) {
+    std::vector<std::vector<std::string>> rows;
+    for (const auto& s : r["series"])
+        for (const auto& p : s["points"])
+            rows.push_back({str(s, "key"), str(s, "label"), str(p, "year"), str(p, "occurrences"), str(p, "tokens"),
+                            str(p, "per_million"), str(p, "documents"), str(p, "documents_total")});
+    write_table(out, {"key", "label", "year", "occurrences", "tokens", "per_million", "documents", "documents_total"}, rows);
 }
+
+// Formats only strata doc writes.
+[[noreturn]] void citation_only() { throw std::invalid_argument("--format bibtex and ris are for strata doc"); }
 
 }  // namespace
 
@@ -82,25 +88,16 @@ CLI::App* add_kwic(CLI::App& app, KwicArgs& args) {
     return kwic;
 }
 
+// CSV and JSON Lines are the API's tidy records (core), with their provenance, in both modes.
 int run_kwic(const KwicArgs& args, const Context& ctx) {
     const nlohmann::json r = ctx.backend.get("/v1/concordance", args.params());
-    static const std::vector<std::string> cols = {"id", "country", "year", "language", "section", "page",
-                                                  "passage", "left", "match", "right", "term", "via"};
     switch (ctx.format) {
         case Format::kJson: std::cout << r.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << '\n'; break;
-        case Format::kJsonl:
-            for (const auto& l : r["lines"]) std::cout << l.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
-            break;
-        case Format::kCsv: {
-            std::vector<std::vector<std::string>> rows;
-            for (const auto& l : r["lines"]) {
-                rows.emplace_back();
-                for (const std::string& c : cols) rows.back().push_back(str(l, c.c_str()));
-            }
-            print_rows(std::cout, cols, rows, Format::kCsv);
-            break;
-        }
+        case Format::kJsonl: write_jsonl(std::cout, concordance_records(r)); break;
+        case Format::kCsv: std::cout << concordance_csv(r); break;
         case Format::kTable: print_kwic_table(std::cout, r, ctx.ansi); break;
+        case Format::kBibtex:
+        case Format::kRis: citation_only();
     }
     return 0;
 }
@@ -123,26 +120,14 @@ CLI::App* add_trends(CLI::App& app, TrendsArgs& args) {
 
 int run_trends(const TrendsArgs& args, const Context& ctx) {
     const nlohmann::json r = ctx.backend.get("/v1/trends", args.params());
-    static const std::vector<std::string> cols = {"key", "label", "year", "occurrences", "tokens", "per_million",
-                                                  "documents", "documents_total"};
-    if (ctx.format == Format::kJson) {
-        std::cout << r.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
-        return 0;
+    switch (ctx.format) {
+        case Format::kJson: std::cout << r.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << '\n'; break;
+        case Format::kJsonl: write_jsonl(std::cout, trends_records(r)); break;
+        case Format::kCsv: std::cout << trends_csv(r); break;
+        case Format::kTable: print_trends_table(std::cout, r); break;
+        case Format::kBibtex:
+        case Format::kRis: citation_only();
     }
-    std::vector<std::vector<std::string>> rows;
-    for (const auto& s : r["series"])
-        for (const auto& p : s["points"]) {
-            if (ctx.format == Format::kJsonl) {
-                nlohmann::json line = p;
-                line["key"] = s["key"];
-                line["label"] = s["label"];
-                std::cout << line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
-                continue;
-            }
-            rows.push_back({str(s, "key"), str(s, "label"), str(p, "year"), str(p, "occurrences"), str(p, "tokens"),
-                            str(p, "per_million"), str(p, "documents"), str(p, "documents_total")});
-        }
-    if (ctx.format != Format::kJsonl) print_rows(std::cout, cols, rows, ctx.format);
     return 0;
 }
 

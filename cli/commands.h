@@ -3,7 +3,8 @@
  *         the subcommand and its options to the CLI11 app, and one that runs it.
  *
  *  Call order: add_*() before CLI::App::parse(), then run_*() for the subcommand that was
- *  chosen. run_*() return the exit code (0, or 1 when some batch queries failed) and let
+ *  chosen. run_*() return the exit code (0; 1 when a search found nothing or some batch
+ *  queries failed) and let
  *  strata::Error, Xapian::Error and std::invalid_argument through to main, which reports
  *  them.
  */
@@ -39,12 +40,14 @@ struct SearchArgs {
     std::string query, group = "document", sort = "relevance";
     int page = 1, per_page = 10;
     bool crosslingual = true;
+    bool full_text = false;  ///< CSV and JSON Lines carry each passage's whole text
     Filters filters;
 
     /// The parameters of GET /v1/search.
     [[nodiscard]] ParamMap params() const;
 };
 CLI::App* add_search(CLI::App& app, SearchArgs& args);
+/// 0 with hits, 1 when the search found nothing (the output is printed either way).
 [[nodiscard]] int run_search(const SearchArgs& args, const Context& ctx);
 
 /// `strata compare [QUERY]`
@@ -100,9 +103,11 @@ CLI::App* add_keyness(CLI::App& app, KeynessArgs& args);
 /// `strata batch FILE`
 struct BatchArgs {
     std::string file, input = "auto";
+    bool full_text = false;
 };
 CLI::App* add_batch(CLI::App& app, BatchArgs& args);
-/// Prints each query's rows as they come, progress on a terminal's stderr; 1 if any failed.
+/// Prints each query's rows as they come (every query at least one row in CSV and JSON
+/// Lines), progress on a terminal's stderr; 1 if any failed.
 [[nodiscard]] int run_batch(const BatchArgs& args, const Context& ctx);
 
 /// `strata doc ID`
@@ -110,6 +115,7 @@ struct DocArgs {
     std::string id, highlight;
     bool crosslingual = true;
     Filters filters;  ///< with --highlight, the passages match as in a search with them
+    int passage = -1;  ///< with --format bibtex or ris: cite this passage (-1: the document)
 };
 CLI::App* add_doc(CLI::App& app, DocArgs& args);
 [[nodiscard]] int run_doc(const DocArgs& args, const Context& ctx);
@@ -120,7 +126,6 @@ CLI::App* add_countries(CLI::App& app);
 CLI::App* add_stats(CLI::App& app);
 [[nodiscard]] int run_themes(const Context& ctx);
 [[nodiscard]] int run_countries(const Context& ctx);
-/// Index statistics are printed as JSON whatever the format.
 [[nodiscard]] int run_stats(const Context& ctx);
 
 }  // namespace strata::cli

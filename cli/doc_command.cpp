@@ -1,6 +1,8 @@
-// strata doc: one document with its passages.
+// strata doc: one document with its passages, or its citation.
 #include "commands.h"
 
+#include "strata/citation.h"
+#include "strata/export.h"
 #include "strata/text.h"
 
 #include <iostream>
@@ -10,12 +12,30 @@ namespace strata::cli {
 
 namespace {
 
-// One tidy row per passage, for CSV.
-void print_passages_csv(const nlohmann::json& d) {
-    write_csv_row(std::cout, {"doc_id", "passage", "section", "page", "text"});
-    for (const auto& ps : d["passages"])
-        write_csv_row(std::cout, {d["id"], std::to_string(ps.value("n", 0)), ps.value("section", ""),
-                                  std::to_string(ps.value("page", 0)), plain_text(ps.value("text", ""))});
+// One tidy record per passage, with what a citation needs and the document view's
+// provenance (the request is the document's id and the query that marks its passages).
+std::vector<nlohmann::json> passage_records(const nlohmann::json& d) {
+    nlohmann::json query = d.contains("query") ? d["query"] : nlohmann::json::object();
+    query["id"] = d["id"];
+    const nlohmann::json prov = provenance_fields({{"query", query}, {"generation", d["generation"]}, {"retrieved_at", d["retrieved_at"]}});
+    auto get = [](const nlohmann::json& j, const char* key) { return j.contains(key) ? j[key] : nlohmann::json(nullptr); };
+    std::vector<nlohmann::json> out;
+    for (const auto& ps : d["passages"]) {
+        nlohmann::json rec = {{"doc_id", get(d, "id")},     {"title", get(d, "title")},       {"title_en", get(d, "title_en")},
+                              {"issuer", get(d, "issuer")}, {"source_url", get(d, "source_url")}, {"year", get(d, "year")},
+                              {"passage", get(ps, "n")},    {"section", get(ps, "section")},  {"page", get(ps, "page")},
+                              {"page_end", get(ps, "page_end")}, {"matched", get(ps, "matched")}, {"text", get(ps, "text")}};
+        rec.update(prov);
+        out.push_back(std::move(rec));
+    }
+    return out;
+}
+
+std::vector<std::string> passage_columns() {
+    std::vector<std::string> cols = {"doc_id", "title",   "title_en", "issuer",   "source_url", "year",
+                                     "passage", "section", "page",    "page_end", "matched",    "text"};
+    cols.insert(cols.end(), provenance_columns().begin(), provenance_columns().end());
+    return cols;
 }
 
 // A highlight as text: matches in bold on a terminal, else between [[ and ]], so that
@@ -50,27 +70,34 @@ void print_document_text(const nlohmann::json& d, bool ansi) {
 }  // namespace
 
 CLI::App* add_doc(CLI::App& app, DocArgs& args) {
-    CLI::App* doc = app.add_subcommand("doc", "show a document with its passages");
+    CLI::App* doc = app.add_subcommand("doc", "show a document with its passages, or cite it (--format bibtex|ris)");
     doc->add_option("ID", args.id, "document id")->required();
     doc->add_option("--highlight", args.highlight, "mark the passages matching this query, as search matches them");
     args.filters.add_to(*doc);
     doc->add_flag("--crosslingual,!--no-crosslingual", args.crosslingual, "match words through their translations too (the default)");
+    doc->add_option("--passage", args.passage, "with --format bibtex or ris: cite this passage (its number)");
     return doc;
 }
 
 int run_doc(const DocArgs& args, const Context& ctx) {
+    const bool citation = ctx.format == Format::kBibtex || ctx.format == Format::kRis;
+    if (args.passage >= 0 && !citation) throw std::invalid_argument("--passage chooses the passage to cite: use it with --format bibtex or ris");
     ParamMap p;
-    if (!args.highlight.empty()) p["q"] = {args.highlight};
+    if (!args.highlight.empty() && !citation) p["q"] = {args.highlight};
     p["crosslingual"] = {args.crosslingual ? "true" : "false"};
     args.filters.put(p);
     const nlohmann::json d = ctx.backend.get("/v1/documents/" + args.id, p);
+    const std::optional<int> passage = args.passage >= 0 ? std::optional<int>(args.passage) : std::nullopt;
     switch (ctx.format) {
         case Format::kJson: std::cout << d.dump(2) << "\n"; break;
-        case Format::kJsonl:
-            for (const auto& ps : d["passages"]) std::cout << ps.dump() << "\n";
+        case Format::kJsonl: write_jsonl(std::cout, passage_records(d)); break;
+        case Format::kCsv:
+            std::cout << kCsvByteOrderMark << csv_row(passage_columns());
+            write_csv_records(std::cout, passage_columns(), passage_records(d));
             break;
-        case Format::kCsv: print_passages_csv(d); break;
         case Format::kTable: print_document_text(d, ctx.ansi); break;
+        case Format::kBibtex: std::cout << cite(d, CitationFormat::kBibtex, passage); break;
+        case Format::kRis: std::cout << cite(d, CitationFormat::kRis, passage); break;
     }
     return 0;
 }

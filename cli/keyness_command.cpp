@@ -1,19 +1,15 @@
 // strata keyness: the words or concepts distinctive of a target subset against a reference.
 #include "commands.h"
 
+#include "strata/keyness.h"
+
 #include <cstdio>
 #include <iostream>
+#include <stdexcept>
 
 namespace strata::cli {
 
 namespace {
-
-const std::vector<std::string>& keyness_columns() {
-    static const std::vector<std::string> c = {"term", "label", "side", "target_count", "reference_count",
-                                               "target_per_million", "reference_per_million", "log_likelihood",
-                                               "log_ratio", "target_documents"};
-    return c;
-}
 
 std::string cell(const nlohmann::json& v) { return v.is_string() ? v.get<std::string>() : v.dump(); }
 
@@ -62,19 +58,12 @@ int run_keyness(const KeynessArgs& args, const Context& ctx) {
     const nlohmann::json r = ctx.backend.get("/v1/keyness", args.params());
     switch (ctx.format) {
         case Format::kJson: std::cout << r.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << '\n'; break;
-        case Format::kJsonl:
-            for (const auto& row : r["rows"]) std::cout << row.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
-            break;
-        case Format::kCsv:
-            std::cout << "\xEF\xBB\xBF";
-            write_csv_row(std::cout, keyness_columns());
-            for (const auto& row : r["rows"]) {
-                std::vector<std::string> fields;
-                for (const std::string& c : keyness_columns()) fields.push_back(cell(row[c]));
-                write_csv_row(std::cout, fields);
-            }
-            break;
+        // The API's tidy records (core), with their provenance, in both modes.
+        case Format::kJsonl: write_jsonl(std::cout, keyness_records(r)); break;
+        case Format::kCsv: std::cout << keyness_csv(r); break;
         case Format::kTable: print_keyness_table(std::cout, r); break;
+        case Format::kBibtex:
+        case Format::kRis: throw std::invalid_argument("--format bibtex and ris are for strata doc");
     }
     return 0;
 }

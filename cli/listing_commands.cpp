@@ -1,6 +1,8 @@
 // strata themes, strata countries and strata stats: what the index holds.
 #include "commands.h"
 
+#include "strata/export.h"
+
 #include <iostream>
 
 namespace strata::cli {
@@ -12,7 +14,9 @@ using Rows = std::vector<std::vector<std::string>>;
 // A listing as a table, CSV, or one JSON line per entry of its list (JSON is printed whole
 // before the rows are built).
 void print_listing(const nlohmann::json& j, const std::vector<std::string>& header, const Rows& rows, Format format) {
+    if (format == Format::kBibtex || format == Format::kRis) throw std::invalid_argument("--format bibtex and ris are for strata doc");
     if (format == Format::kCsv) {
+        std::cout << kCsvByteOrderMark;
         write_csv_row(std::cout, header);
         for (const auto& r : rows) write_csv_row(std::cout, r);
     } else if (format == Format::kJsonl) {
@@ -63,7 +67,26 @@ int run_countries(const Context& ctx) {
 }
 
 int run_stats(const Context& ctx) {
-    std::cout << ctx.backend.get("/v1/stats", {}).dump(2) << "\n";
+    const nlohmann::json j = ctx.backend.get("/v1/stats", {});
+    if (ctx.format == Format::kJson || ctx.format == Format::kJsonl) {
+        std::cout << j.dump(ctx.format == Format::kJson ? 2 : -1) << "\n";
+        return 0;
+    }
+    // One row per figure, one per language's passages.
+    Rows rows;
+    for (const auto& [key, value] : j.items()) {
+        if (key == "passages_by_language") continue;
+        rows.push_back({key, csv_text(value)});
+    }
+    const nlohmann::json by_language = j.value("passages_by_language", nlohmann::json::object());
+    for (const auto& [lang, n] : by_language.items()) rows.push_back({"passages_by_language." + lang, n.dump()});
+    if (ctx.format == Format::kCsv) {
+        std::cout << kCsvByteOrderMark;
+        write_csv_row(std::cout, {"name", "value"});
+        for (const auto& r : rows) write_csv_row(std::cout, r);
+    } else {
+        write_table(std::cout, {"name", "value"}, rows);
+    }
     return 0;
 }
 

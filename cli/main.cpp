@@ -77,8 +77,26 @@ std::unique_ptr<Backend> backend(const Common& c) {
     return embedded_backend(c.index);
 }
 
+// A query that starts with '-' ('-ethics', "-military ai") reads as an option to CLI11,
+// which leaves it among the extra arguments: it is the query of search or compare when
+// that has none. Any other extra argument is a usage error.
+void take_dash_query(CLI::App& app, Subcommands& s) {
+    std::vector<std::string> extra = app.remaining(true);
+    CLI::App* chosen = *s.search_app ? s.search_app : *s.compare_app ? s.compare_app : nullptr;
+    std::string* query = *s.search_app ? &s.search.query : &s.compare.query;
+    const bool has_query = chosen && chosen->count("QUERY") > 0;
+    if (chosen && !has_query && extra.size() == 1 && extra[0].size() > 1 && extra[0][0] == '-' && extra[0][1] != '-') {
+        *query = extra[0];
+        return;
+    }
+    if (!extra.empty()) throw CLI::ExtrasError(extra);
+    if (*s.search_app && !has_query) throw CLI::RequiredError("QUERY");
+}
+
 // Runs the one subcommand that was parsed (CLI11 requires exactly one).
 int run_chosen(const Subcommands& s, const Context& ctx) {
+    if ((ctx.format == Format::kBibtex || ctx.format == Format::kRis) && !*s.doc_app)
+        throw std::invalid_argument("--format bibtex and ris are for strata doc");
     if (*s.search_app) return run_search(s.search, ctx);
     if (*s.compare_app) return run_compare(s.compare, ctx);
     if (*s.kwic_app) return run_kwic(s.kwic, ctx);
@@ -121,12 +139,14 @@ int main(int argc, char** argv) {
     CLI::App app{"strata: search and compare national AI strategies"};
     app.require_subcommand(1);
     app.fallthrough();  // global options may also follow the subcommand
+    app.allow_extras();  // a query such as '-ethics' (see take_dash_query)
     Common common;
     add_common_options(app, common);
     Subcommands subcommands;
     add_subcommands(app, subcommands);
     try {
         app.parse(argc, argv);
+        take_dash_query(app, subcommands);
     } catch (const CLI::ParseError& e) {
         return app.exit(e) == 0 ? 0 : 2;
     }

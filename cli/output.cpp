@@ -1,5 +1,8 @@
 #include "output.h"
 
+#include "strata/export.h"
+#include "strata/search.h"
+
 #include <map>
 #include <stdexcept>
 
@@ -50,7 +53,9 @@ Format parse_format(const std::string& s) {
     if (s == "json") return Format::kJson;
     if (s == "jsonl") return Format::kJsonl;
     if (s == "csv") return Format::kCsv;
-    throw std::invalid_argument("--format must be table, json, jsonl or csv");
+    if (s == "bibtex") return Format::kBibtex;
+    if (s == "ris") return Format::kRis;
+    throw std::invalid_argument("--format must be table, json, jsonl, csv, bibtex or ris (bibtex and ris: strata doc)");
 }
 
 std::string plain_text(const std::string& html, bool ansi) {
@@ -83,36 +88,51 @@ std::string plain_text(const std::string& html, bool ansi) {
     return out;
 }
 
-const std::vector<std::string>& search_columns() {
-    static const std::vector<std::string> cols = {"query_id", "rank",  "doc_id", "country", "year",  "type", "language",
-                                                  "title",    "passage", "section", "page", "score", "snippet"};
+std::string counted(long long n, const std::string& noun) {
+    return std::to_string(n) + " " + noun + (n == 1 ? "" : "s");
+}
+
+std::vector<std::string> hit_columns(bool full_text) {
+    std::vector<std::string> cols = {"rank",       "doc_id",  "country", "year",    "type", "language", "title",    "title_en",
+                                     "issuer",     "source_url", "passage", "section", "page", "page_end", "score", "snippet"};
+    if (full_text) cols.push_back("text");
+    cols.insert(cols.end(), provenance_columns().begin(), provenance_columns().end());
     return cols;
 }
 
-std::vector<std::vector<std::string>> search_rows(const nlohmann::json& r, const std::string& query_id) {
-    std::vector<std::vector<std::string>> rows;
+nlohmann::json provenance_fields(const nlohmann::json& r) { return provenance_record(r); }
+
+std::vector<nlohmann::json> hit_records(const nlohmann::json& r, bool full_text) {
+    auto get = [](const nlohmann::json& j, const char* key) { return j.contains(key) ? j[key] : nlohmann::json(nullptr); };
+    const nlohmann::json prov = provenance_fields(r);
+    std::vector<nlohmann::json> out;
     for (const auto& hit : r.value("hits", nlohmann::json::array())) {
         const nlohmann::json p = hit.contains("passages") && !hit["passages"].empty() ? hit["passages"][0] : nlohmann::json::object();
-        rows.push_back({query_id, str(hit, "rank"), str(hit, "id"), str(hit, "country"), str(hit, "year"), str(hit, "type"),
-                        str(hit, "language"), str(hit, "title"), str(p, "n"), str(p, "section"), str(p, "page"),
-                        str(p, "score"), plain_text(str(p, "snippet"))});
+        nlohmann::json rec = {{"rank", get(hit, "rank")},         {"doc_id", get(hit, "id")},       {"country", get(hit, "country")},
+                              {"year", get(hit, "year")},         {"type", get(hit, "type")},       {"language", get(hit, "language")},
+                              {"title", get(hit, "title")},       {"title_en", get(hit, "title_en")}, {"issuer", get(hit, "issuer")},
+                              {"source_url", get(hit, "source_url")}, {"passage", get(p, "n")},     {"section", get(p, "section")},
+                              {"page", get(p, "page")},           {"page_end", get(p, "page_end")}, {"score", get(p, "score")},
+                              {"snippet", p.contains("snippet") ? nlohmann::json(plain_text(str(p, "snippet"))) : nlohmann::json()}};
+        if (full_text) rec["text"] = get(p, "text");
+        rec.update(prov);
+        out.push_back(std::move(rec));
     }
-    return rows;
+    return out;
 }
 
-void write_csv_row(std::ostream& out, const std::vector<std::string>& fields) {
-    for (std::size_t i = 0; i < fields.size(); ++i) {
-        if (i) out << ',';
-        const std::string& f = fields[i];
-        if (f.find_first_of(",\"\n\r") == std::string::npos) {
-            out << f;
-        } else {
-            out << '"';
-            for (char c : f) out << (c == '"' ? "\"\"" : std::string(1, c));
-            out << '"';
-        }
+void write_csv_row(std::ostream& out, const std::vector<std::string>& fields) { out << csv_row(fields); }
+
+void write_csv_records(std::ostream& out, const std::vector<std::string>& columns, const std::vector<nlohmann::json>& records) {
+    for (const auto& rec : records) {
+        std::vector<std::string> fields;
+        for (const std::string& c : columns) fields.push_back(csv_text(rec.contains(c) ? rec[c] : nlohmann::json()));
+        write_csv_row(out, fields);
     }
-    out << "\r\n";
+}
+
+void write_jsonl(std::ostream& out, const std::vector<nlohmann::json>& records) {
+    for (const auto& rec : records) out << rec.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
 }
 
 void write_table(std::ostream& out, const std::vector<std::string>& header, const std::vector<std::vector<std::string>>& rows,
@@ -137,66 +157,47 @@ void write_table(std::ostream& out, const std::vector<std::string>& header, cons
     for (const auto& row : rows) line(row);
 }
 
-void print_search(std::ostream& out, const nlohmann::json& r, Format format, bool ansi) {
+namespace {
+
+void print_search_table(std::ostream& out, const nlohmann::json& r, bool ansi) {
+    const bool documents = r.contains("query") && r["query"].value("group", "document") == "document";
+    out << counted(r.value("total_documents", r.value("total", 0)), "document") << ", "
+        << counted(r.value("total_passages", 0), "passage") << (documents ? "" : " (by passage)");
+    if (r.contains("did_you_mean") && r["did_you_mean"].is_string()) out << " — did you mean: " << r["did_you_mean"].get<std::string>();
+    out << "\n";
+    for (const auto& w : r.value("warnings", nlohmann::json::array())) out << "warning: " << w.get<std::string>() << "\n";
+    for (const auto& hit : r.value("hits", nlohmann::json::array())) {
+        out << "\n" << str(hit, "rank") << ". " << (ansi ? "\x1b[1m" : "") << str(hit, "title") << (ansi ? "\x1b[0m" : "") << "\n   "
+            << str(hit, "id") << " · " << str(hit, "country") << " · " << str(hit, "year") << " · " << str(hit, "type") << " · "
+            << str(hit, "language") << " · score " << str(hit, "score") << "\n";
+        for (const auto& p : hit.value("passages", nlohmann::json::array())) {
+            out << "   § " << str(p, "section");
+            if (p.contains("page") && p["page"].is_number()) out << ", p. " << str(p, "page");
+            out << "\n     " << plain_text(str(p, "snippet"), ansi) << "\n";
+        }
+    }
+}
+
+}  // namespace
+
+void print_search(std::ostream& out, const nlohmann::json& r, Format format, bool ansi, bool full_text) {
     switch (format) {
         case Format::kJson:
             out << r.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
             return;
-        case Format::kJsonl:
-            for (const auto& row : search_rows(r, "")) {
-                nlohmann::json j = nlohmann::json::object();
-                for (std::size_t c = 1; c < row.size(); ++c) j[search_columns()[c]] = row[c];
-                out << j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
-            }
+        case Format::kJsonl: write_jsonl(out, hit_records(r, full_text)); return;
+        case Format::kCsv:
+            out << kCsvByteOrderMark;
+            write_csv_row(out, hit_columns(full_text));
+            write_csv_records(out, hit_columns(full_text), hit_records(r, full_text));
             return;
-        case Format::kCsv: {
-            std::vector<std::string> header(search_columns().begin() + 1, search_columns().end());
-            write_csv_row(out, header);
-            for (auto row : search_rows(r, "")) {
-                row.erase(row.begin());
-                write_csv_row(out, row);
-            }
-            return;
-        }
-        case Format::kTable: {
-            out << r.value("total", 0) << " documents, " << r.value("total_passages", 0) << " passages";
-            if (r.contains("did_you_mean") && r["did_you_mean"].is_string())
-                out << " — did you mean: " << r["did_you_mean"].get<std::string>();
-            out << "\n";
-            for (const auto& w : r.value("warnings", nlohmann::json::array())) out << "warning: " << w.get<std::string>() << "\n";
-            for (const auto& hit : r.value("hits", nlohmann::json::array())) {
-                out << "\n" << str(hit, "rank") << ". " << (ansi ? "\x1b[1m" : "") << str(hit, "title")
-                    << (ansi ? "\x1b[0m" : "") << "\n   " << str(hit, "id") << " · " << str(hit, "country") << " · "
-                    << str(hit, "year") << " · " << str(hit, "type") << " · " << str(hit, "language") << " · score "
-                    << str(hit, "score") << "\n";
-                for (const auto& p : hit.value("passages", nlohmann::json::array())) {
-                    out << "   § " << str(p, "section");
-                    if (p.value("page", 0) > 0) out << ", p. " << str(p, "page");
-                    out << "\n     " << plain_text(str(p, "snippet"), ansi) << "\n";
-                }
-            }
-            return;
-        }
+        case Format::kTable: print_search_table(out, r, ansi); return;
+        case Format::kBibtex:
+        case Format::kRis: throw std::invalid_argument("--format bibtex and ris are for strata doc");
     }
 }
 
 namespace {
-
-// One tidy row per cell, with the row and column labels and the best passage.
-void print_compare_csv(std::ostream& out, const nlohmann::json& r) {
-    write_csv_row(out, {"row", "row_label", "column", "column_label", "passages", "documents", "share", "best_doc",
-                        "best_section", "best_page", "best_snippet", "generation", "measure", "value", "occurrences", "tokens"});
-    std::map<std::string, std::string> rl, cl;
-    for (const auto& x : r["rows"]) rl[x["value"]] = x["label"];
-    for (const auto& x : r["columns"]) cl[x["value"]] = x["label"];
-    for (const auto& c : r["cells"]) {
-        const auto& b = c["best"];
-        write_csv_row(out, {c["row"], rl[c["row"]], c["column"], cl[c["column"]], str(c, "passages"), str(c, "documents"),
-                            str(c, "share"), b.is_null() ? "" : str(b, "doc"), b.is_null() ? "" : str(b, "section"),
-                            b.is_null() ? "" : str(b, "page"), b.is_null() ? "" : plain_text(str(b, "snippet")),
-                            str(r, "generation"), str(r, "measure"), str(c, "value"), str(c, "occurrences"), str(c, "tokens")});
-    }
-}
 
 // A cell under the response's measure, with the documents its count comes from.
 std::string cell_text(const nlohmann::json& c, const std::string& measure) {
@@ -214,7 +215,8 @@ std::string cell_text(const nlohmann::json& c, const std::string& measure) {
 // The matrix: one line per row, each cell its value and count ("·" when empty).
 void print_compare_table(std::ostream& out, const nlohmann::json& r) {
     std::vector<std::string> header = {""};
-    for (const auto& c : r["columns"]) header.push_back(cut(c.value("label", ""), 14));
+    // Labels are printed whole: a cut label ("Ethics and tr…") can name the wrong column.
+    for (const auto& c : r["columns"]) header.push_back(c.value("label", ""));
     std::map<std::pair<std::string, std::string>, nlohmann::json> cells;
     for (const auto& c : r["cells"]) cells[{c["row"], c["column"]}] = c;
     std::vector<std::vector<std::string>> rows;
@@ -235,7 +237,7 @@ void print_compare_table(std::ostream& out, const nlohmann::json& r) {
                              : measure == "documents" ? "share of each row's documents (documents/of the row)"
                                                       : "share of each row's passages (passages)";
     out << (r.value("mode", "") == "coverage" ? "Coverage: " : "Matches: ") << what << '\n';
-    write_table(out, header, rows, 24);
+    write_table(out, header, rows, std::string::npos / 2);
 }
 
 }  // namespace
@@ -245,46 +247,21 @@ void print_compare(std::ostream& out, const nlohmann::json& r, Format format) {
         case Format::kJson:
             out << r.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
             return;
-        case Format::kJsonl:
+        case Format::kJsonl: {
+            const nlohmann::json prov = provenance_fields(r);
             for (const auto& cell : r["cells"]) {
                 nlohmann::json c = cell;
+                c["measure"] = r.value("measure", "passages");
                 if (!c["best"].is_null()) c["best"]["snippet"] = plain_text(c["best"].value("snippet", ""));
+                c.update(prov);
                 out << c.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
             }
             return;
-        case Format::kCsv: print_compare_csv(out, r); return;
+        }
+        case Format::kCsv: out << compare_csv(r); return;
         case Format::kTable: print_compare_table(out, r); return;
-    }
-}
-
-void print_batch_line(std::ostream& out, std::ostream& err, const nlohmann::json& line, Format format, bool first) {
-    const std::string id = line["id"].is_string() ? line["id"].get<std::string>() : line["id"].dump();
-    if (line.contains("error")) {
-        err << "query " << id << ": " << line["error"].value("message", "") << '\n';
-        if (format == Format::kJsonl || format == Format::kJson) out << line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
-        return;
-    }
-    const nlohmann::json& res = line["result"];
-    switch (format) {
-        case Format::kJson:
-            out << line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
-            return;
-        case Format::kJsonl:
-            for (const auto& row : search_rows(res, id)) {
-                nlohmann::json j = nlohmann::json::object();
-                for (std::size_t c = 0; c < row.size(); ++c) j[search_columns()[c]] = row[c];
-                out << j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
-            }
-            return;
-        case Format::kCsv:
-            if (first) write_csv_row(out, search_columns());
-            for (const auto& row : search_rows(res, id)) write_csv_row(out, row);
-            return;
-        case Format::kTable:
-            out << "== query " << id << ": " << res["query"].value("q", "") << '\n';
-            print_search(out, res, Format::kTable, false);
-            out << '\n';
-            return;
+        case Format::kBibtex:
+        case Format::kRis: throw std::invalid_argument("--format bibtex and ris are for strata doc");
     }
 }
 

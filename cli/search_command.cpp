@@ -32,25 +32,30 @@ ParamMap SearchArgs::params() const {
                {"page", {std::to_string(page)}},
                {"per_page", {std::to_string(per_page)}}};
     p["crosslingual"] = {crosslingual ? "true" : "false"};
+    if (full_text) p["passage_text"] = {"true"};
     filters.put(p);
     return p;
 }
 
 CLI::App* add_search(CLI::App& app, SearchArgs& args) {
     CLI::App* search = app.add_subcommand("search", "search passages and documents");
-    search->add_option("QUERY", args.query, "query text (words, \"phrases\", AND/OR/NOT, field:value)")->required();
+    // Not required() here: a query that starts with '-' ('-ethics') reaches main as an extra
+    // argument, and main checks that there is one query.
+    search->add_option("QUERY", args.query, "query text (words, \"phrases\", AND/OR/NOT, field:value; '-word' too)");
     args.filters.add_to(*search);
     search->add_option("--group", args.group, "document or passage")->capture_default_str();
     search->add_option("--sort", args.sort, "relevance, year or -year")->capture_default_str();
     search->add_option("--page", args.page, "page number")->capture_default_str();
     search->add_option("--per-page", args.per_page, "hits per page (at most 100)")->capture_default_str();
     search->add_flag("--crosslingual,!--no-crosslingual", args.crosslingual, "match words through their translations too (the default; --no-crosslingual or --crosslingual=false: as typed)");
+    search->add_flag("--full-text", args.full_text, "CSV and JSON Lines also carry each passage's whole text");
     return search;
 }
 
 int run_search(const SearchArgs& args, const Context& ctx) {
-    print_search(std::cout, ctx.backend.get("/v1/search", args.params()), ctx.format, ctx.ansi && ctx.format == Format::kTable);
-    return 0;
+    const nlohmann::json r = ctx.backend.get("/v1/search", args.params());
+    print_search(std::cout, r, ctx.format, ctx.ansi && ctx.format == Format::kTable, args.full_text);
+    return r.value("total", 0) > 0 ? 0 : 1;
 }
 
 ParamMap CompareArgs::params() const {

@@ -202,9 +202,9 @@ def write_strata_corpus(docs, out):
     return ids
 
 
-def run(argv, what):
+def run(argv, what, ok=(0,)):
     p = subprocess.run(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, errors="replace")
-    if p.returncode != 0:
+    if p.returncode not in ok:
         die(f"{what} failed (exit {p.returncode}): {shlex.join(argv)}\n{(p.stderr or p.stdout)[-3000:]}")
     return p.stdout
 
@@ -222,7 +222,7 @@ class Strata:
         # "--" ends the options, so a query starting with "-" stays a query.
         argv = [self.cli, "search", "--index", self.index, "--format", "json", "--group", "document",
                 "--per-page", str(DEPTH), *self.extra, "--", text]
-        out = json.loads(run(argv, "strata search"))
+        out = json.loads(run(argv, "strata search", ok=(0, 1)))  # 1: found nothing
         if out.get("warnings"):
             self.warnings[text] = out["warnings"]
         return [self.ids.get(h["id"], "?" + h["id"]) for h in out["hits"]]

@@ -2,6 +2,7 @@
 // call core, and write the result.
 #include "server.h"
 
+#include "strata/citation.h"
 #include "strata/concordance.h"
 #include "strata/errors.h"
 #include "strata/index_store.h"
@@ -16,6 +17,7 @@
 #include <chrono>
 #include <cmath>
 #include <memory>
+#include <optional>
 #include <stdexcept>
 
 namespace strata::searchd {
@@ -108,6 +110,32 @@ Response keyness(const Searcher& s, const Request& req) {
     return r;
 }
 
+// GET /v1/documents/{id}: JSON, or with format=bibtex|ris its citation (of one passage
+// with passage=N).
+Response document(const Searcher& s, const Request& req) {
+    const std::string id = req.path_params.at("id");
+    const std::string format = req.param("format");
+    ParamMap matching = req.params;  // the options that mark passages, as search matches them
+    matching.erase("format");
+    matching.erase("passage");
+    const DocumentRequest doc = DocumentRequest::from_params(id, matching);
+    if (format.empty() || format == "json") {
+        if (!req.param("passage").empty())
+            throw InvalidRequest("invalid_parameter", "parameter 'passage' chooses the passage to cite: use it with format=bibtex or ris");
+        return Response::json(s.document(doc));
+    }
+    const std::optional<CitationFormat> f = citation_format(format);
+    if (!f) throw InvalidRequest("invalid_parameter", "parameter 'format' must be json, bibtex or ris");
+    std::optional<int> passage;
+    if (!req.param("passage").empty()) passage = int_param(req, "passage", 0);
+    const auto [type, ext] = citation_media(*f);
+    Response r;
+    r.content_type = type;
+    r.headers["Content-Disposition"] = "attachment; filename=\"" + id + (passage ? "-p" + std::to_string(*passage) : "") + "." + ext + "\"";
+    r.body = cite(s.document(doc), *f, passage);
+    return r;
+}
+
 // POST /v1/batch: one JSON object with every result, or with Accept: application/x-ndjson
 // one line per query streamed as each finishes (the stream runs after this returns, so it
 // shares the parsed items).
@@ -171,10 +199,7 @@ std::vector<Route> Server::routes() {
          }},
         {"GET", "/v1/keyness", "keyness", [&s](const Request& req) { return keyness(s, req); }},
         {"POST", "/v1/batch", "batch", [this, &s](const Request& req) { return batch(s, *batch_pool_, config_.max_batch, req); }},
-        {"GET", "/v1/documents/{id}", "document",
-         [&s](const Request& req) {
-             return Response::json(s.document(DocumentRequest::from_params(req.path_params.at("id"), req.params)));
-         }},
+        {"GET", "/v1/documents/{id}", "document", [&s](const Request& req) { return document(s, req); }},
         {"GET", "/v1/documents/{id}/similar", "similar",
          [&s](const Request& req) {
              only_params(req, {"count"});

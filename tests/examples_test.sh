@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Runs the scripting examples in scripts/examples/ against a real daemon on loopback.
-#   examples_test.sh shell|python|r|r-trend   (scripts/setup installs R and jsonlite; without
-#   them the R examples exit 77, "skipped")
+# Runs the scripting examples in scripts/examples/ against a real daemon on loopback, or
+# with "readme" every example of README.md against the bundled corpus (readme_examples.py).
+#   examples_test.sh shell|python|r|r-trend|readme   (scripts/setup installs R and jsonlite;
+#   without them the R examples exit 77, "skipped")
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 BUILD="${STRATA_BUILD_DIR:-$ROOT/build}"
@@ -15,7 +16,9 @@ fi
 TMP="$(mktemp -d)"
 cleanup() { [ -n "${PID:-}" ] && kill "$PID" 2>/dev/null; wait 2>/dev/null || true; rm -rf "$TMP"; }
 trap cleanup EXIT
-"$BUILD/indexer/strata-index" "$ROOT/tests/data/corpus" "$TMP/idx" --quiet > /dev/null
+CORPUS="$ROOT/tests/data/corpus"
+[ "$which_one" = readme ] && CORPUS="$ROOT/corpus"
+"$BUILD/indexer/strata-index" "$CORPUS" "$TMP/idx" --quiet > /dev/null
 "$BUILD/searchd/strata-searchd" --index "$TMP/idx" --listen 127.0.0.1:0 2> "$TMP/log" &
 PID=$!
 for _ in $(seq 1 100); do grep -q "listening on" "$TMP/log" && break; sleep 0.05; done
@@ -27,7 +30,8 @@ case "$which_one" in
   python) out="$(/usr/bin/python3 "$ROOT/scripts/examples/batch.py" "$BASE")" ;;
   r) out="$(Rscript "$ROOT/scripts/examples/batch.R" "$BASE")" ;;
   r-trend) out="$(Rscript "$ROOT/scripts/examples/trend.R" "$BASE" datos "$TMP/trend.pdf")" ;;
-  *) echo "usage: $0 shell|python|r|r-trend"; exit 2 ;;
+  readme) /usr/bin/python3 "$ROOT/tests/readme_examples.py" "$ROOT/README.md" "$BASE" "$TMP/idx" "$BUILD"; exit 0 ;;  # set -e: a failure exits with its status
+  *) echo "usage: $0 shell|python|r|r-trend|readme"; exit 2 ;;
 esac
 echo "$out"
 fail=0

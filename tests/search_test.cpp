@@ -104,7 +104,9 @@ TEST_F(Search, FacetColumnsCountExactlyLikeXapiansValueCountMatchSpy) {
         nlohmann::json a = run(with_facets);
         nlohmann::json b = spy_only.search(SearchRequest::from_params(with_facets));
         a.erase("took_ms");
+        a.erase("retrieved_at");
         b.erase("took_ms");
+        b.erase("retrieved_at");
         EXPECT_EQ(a, b) << a["query"].dump();
         EXPECT_GT(a["facets"].size(), 0u);
     }
@@ -119,8 +121,10 @@ TEST_F(Search, PassageDataIsReadLikeAFullJsonParse) {
         ASSERT_TRUE(p.ok) << id;
         EXPECT_EQ(p.text, full["text"]) << id;
         EXPECT_EQ(p.lang, full["lang"]) << id;
-        EXPECT_EQ(p.to_json(), (nlohmann::json{{"n", full["n"]}, {"section", full["section"]}, {"page", full["page"]},
-                                              {"page_end", full["page_end"]}, {"lang", full["lang"]},
+        // A stored page 0 (a format without pages) is shown as null.
+        auto page = [](const nlohmann::json& v) { return v.get<int>() > 0 ? v : nlohmann::json(nullptr); };
+        EXPECT_EQ(p.to_json(), (nlohmann::json{{"n", full["n"]}, {"section", full["section"]}, {"page", page(full["page"])},
+                                              {"page_end", page(full["page_end"])}, {"lang", full["lang"]},
                                               {"themes", full["themes"]}}))
             << id;
     }
@@ -477,7 +481,9 @@ TEST_F(Compare, FacetColumnsGiveTheSameMatrixAsXapiansValueCountMatchSpy) {
             nlohmann::json a = compare(p);
             nlohmann::json b = spy_only.compare(CompareRequest::from_params(p));
             a.erase("took_ms");
+            a.erase("retrieved_at");
             b.erase("took_ms");
+            b.erase("retrieved_at");
             EXPECT_EQ(a, b) << by << " q=" << q;
             EXPECT_GT(a["cells"].size(), 0u) << by << " q=" << q;
         }
@@ -520,8 +526,10 @@ TEST_F(Search, ARepeatedQueryIsAnsweredFromTheQueryCacheAsTheFirstTime) {
     // The parse of a query is kept per thread; everything that changes a parse is in its key.
     const ParamMap xling{{"q", {"inteligencia artificial"}}, {"crosslingual", {"true"}}, {"per_page", {"50"}}};
     nlohmann::json first = run(xling), again = run(xling);
-    first.erase("took_ms");
-    again.erase("took_ms");
+    for (nlohmann::json* j : {&first, &again}) {
+        j->erase("took_ms");
+        j->erase("retrieved_at");  // the time of the answer
+    }
     EXPECT_EQ(first, again);
     // The same text with crosslingual=false, or narrowed to one language, is parsed anew.
     const auto plain = run({{"q", {"inteligencia artificial"}}, {"crosslingual", {"false"}}});

@@ -384,6 +384,44 @@ function docUrl(id) {
   return '/?' + stateParams(Object.assign(readState(), { view: 'doc', id, page: 1 })).toString();
 }
 
+// A citation as one line of text: issuer (year). Title [English title]. Country. URL;
+// with a passage, its number, section and page.
+function citationText(d, p) {
+  let t = `${d.issuer || d.country_name || d.country} (${d.year}). ${d.title}`;
+  if (d.title_en && d.title_en !== d.title) t += ` [${d.title_en}]`;
+  t += `. ${d.country_name || d.country}.`;
+  if (p) t += ` Passage ${p.n}${p.section ? `, “${p.section}”` : ''}${p.page ? `, p. ${p.page}` : ''}.`;
+  if (d.source_url) t += ` ${d.source_url}`;
+  if (d.digest) t += ' (Quoted from a digest of the official document written for the Strata corpus.)';
+  return t;
+}
+
+// A button that copies @text; where the clipboard is refused, it selects @fallback's text.
+function copyButton(label, text, fallback) {
+  const b = el('button', { type: 'button', class: 'secondary copy-citation', text: label });
+  b.addEventListener('click', async () => {
+    try {
+      await navigator.clipboard.writeText(text);
+      b.textContent = 'Copied';
+    } catch (e) {
+      if (fallback) window.getSelection().selectAllChildren(fallback);
+      b.textContent = 'Press Ctrl+C to copy';
+    }
+    setTimeout(() => { b.textContent = label; }, 2000);
+  });
+  return b;
+}
+
+// "Cite": the citation as text, a copy button, and BibTeX and RIS downloads.
+function citeBox(d) {
+  const text = el('p', { class: 'citation', dir: 'auto', text: citationText(d) });
+  const file = (fmt) => `/v1/documents/${encodeURIComponent(d.id)}?format=${fmt}`;
+  return el('section', { class: 'profile cite', 'aria-label': 'Cite this document' }, el('h2', { text: 'Cite' }), text,
+    el('p', {}, copyButton('Copy citation', citationText(d), text), ' ',
+      el('a', { href: file('bibtex'), download: `${d.id}.bib`, text: 'BibTeX' }), ' · ',
+      el('a', { href: file('ris'), download: `${d.id}.ris`, text: 'RIS' })));
+}
+
 async function renderDoc(s) {
   const view = $('#view-doc');
   view.replaceChildren(el('p', { role: 'status', text: 'Loading…' }));
@@ -431,7 +469,7 @@ async function renderDoc(s) {
     const body = p.highlight ? marked(p.highlight, 'p') : el('p', { dir: 'auto', text: p.text });
     body.setAttribute('lang', p.lang || d.language);
     const item = el('li', { class: 'doc-passage' + (p.matched ? ' matched' : ''), id: 'p-' + p.n, tabindex: '-1' },
-      el('h3', { dir: 'auto', text: where }), body);
+      el('h3', { dir: 'auto', text: where }), body, copyButton('Copy citation', citationText(d, p), body));
     if (p.matched && !firstMatch) firstMatch = item;
     list.append(item);
   }
@@ -439,7 +477,7 @@ async function renderDoc(s) {
   const what = (s.q ? ` “${s.q}”` : ' the search') + (s.q && filtered ? ' with its filters' : '');
   const matchNote = s.q || filtered ? el('p', { class: 'notice', id: 'match-note', text: `${d.matching_passages} passage${d.matching_passages === 1 ? ' matches' : 's match'}${what}.` }) : null;
   view.replaceChildren(head, el('div', { class: 'doc-grid' }, el('div', {}, matchNote, list),
-    el('div', { class: 'doc-meta' }, el('section', { class: 'profile', 'aria-label': 'About this document' }, dl), profile)));
+    el('div', { class: 'doc-meta' }, el('section', { class: 'profile', 'aria-label': 'About this document' }, dl), citeBox(d), profile)));
   // A link to a passage (#p-6) opens at that passage; otherwise at the first match. The
   // passages are drawn after the page loaded, so the browser's own jump found nothing.
   const anchor = /^#p-\d+$/.test(location.hash) ? document.getElementById(location.hash.slice(1)) : null;

@@ -492,3 +492,26 @@ test('the heatmap shows each row\'s size, sorts rows by name, size or a column, 
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+test('a document and each passage offer a citation to copy, with BibTeX and RIS downloads', async () => {
+  const { page, context, errors } = await open('/?view=doc&id=gb-2021-test-strategy',
+    { permissions: ['clipboard-read', 'clipboard-write'] });
+  await page.waitForSelector('.cite .copy-citation');
+  assert.match(await page.textContent('.cite .citation'), /^Test issuer \(2021\)\. Test strategy on trustworthy AI\. United Kingdom/);
+  await page.click('.cite .copy-citation');
+  await page.waitForFunction(() => document.querySelector('.cite .copy-citation').textContent === 'Copied');
+  const copied = await page.evaluate(() => navigator.clipboard.readText());
+  assert.match(copied, /^Test issuer \(2021\)\. Test strategy on trustworthy AI\. .*https:\/\/example\.org\/gb/);
+  await page.click('.doc-passage .copy-citation');
+  const passage = await page.evaluate(() => navigator.clipboard.readText());
+  assert.match(passage, / Passage 0, “[^”]+”\. https:\/\/example\.org\/gb/);
+  assert.doesNotMatch(passage, /p\. 0/, 'a document without pages cites no page');
+  for (const [fmt, start] of [['bibtex', /^@misc\{gb-2021-test-strategy,\n/], ['ris', /^TY {2}- GOVDOC\r\n/]]) {
+    const href = await page.getAttribute(`.cite a[href*="format=${fmt}"]`, 'href');
+    const res = await page.request.get(base + href);
+    assert.equal(res.status(), 200);
+    assert.match(await res.text(), start);
+  }
+  assert.deepEqual(errors, []);
+  await context.close();
+});

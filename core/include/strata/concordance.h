@@ -19,6 +19,7 @@
 #include <nlohmann/json.hpp>
 
 #include <string>
+#include <vector>
 
 namespace strata {
 
@@ -46,6 +47,11 @@ struct ConcordanceRequest {
 /// The name of a sort order as the API writes it ("doc", "R1", ...).
 [[nodiscard]] const char* sort_name(ConcordanceRequest::Sort sort);
 
+/// The columns of a concordance export: a line's fields, then the provenance columns.
+[[nodiscard]] const std::vector<std::string>& concordance_columns();
+/// The lines of a concordance answer as tidy records keyed by concordance_columns(), with
+/// their JSON types (a passage without pages has page null) and the answer's provenance.
+[[nodiscard]] std::vector<nlohmann::json> concordance_records(const nlohmann::json& concordance);
 /// The lines of a concordance answer as CSV (UTF-8 with a byte-order mark).
 [[nodiscard]] std::string concordance_csv(const nlohmann::json& concordance);
 

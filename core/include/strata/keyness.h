@@ -19,6 +19,7 @@
 #include <nlohmann/json.hpp>
 
 #include <string>
+#include <vector>
 
 namespace strata {
 
@@ -61,6 +62,12 @@ inline constexpr double kKeynessMinLogLikelihood = 6.63;
 /// is not a filter expression or names unknown values.
 [[nodiscard]] nlohmann::json keyness(const Searcher& searcher, const KeynessRequest& request);
 
+/// The columns of a keyness export: a row's fields, both sides' tokens, then the provenance
+/// columns.
+[[nodiscard]] const std::vector<std::string>& keyness_columns();
+/// One tidy record per row of a keyness answer, keyed by keyness_columns(), with the
+/// answer's provenance.
+[[nodiscard]] std::vector<nlohmann::json> keyness_records(const nlohmann::json& keyness);
 /// A keyness answer as CSV, one row per term, UTF-8 with a byte-order mark.
 [[nodiscard]] std::string keyness_csv(const nlohmann::json& keyness);
 

@@ -63,9 +63,11 @@ struct SearchRequest {
     std::vector<std::string> facets;  ///< names from facet_names()
     bool crosslingual = true;  ///< expand free-text words across languages (the default)
     int passages_per_document = 3;
+    bool passage_text = false;  ///< each passage also carries its full text (for citation)
 
     /// Parses parameters (q, country, region, theme, year, lang, type, group, page,
-    /// per_page, sort, facets, crosslingual). Throws InvalidRequest naming the parameter.
+    /// per_page, sort, facets, crosslingual, passages, passage_text). Throws InvalidRequest
+    /// naming the parameter.
     static SearchRequest from_params(const ParamMap& params);
     /// Checks the bounds; throws InvalidRequest or TooLarge.
     void validate(const SearchLimits& limits) const;

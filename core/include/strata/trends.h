@@ -15,6 +15,7 @@
 #include <nlohmann/json.hpp>
 
 #include <string>
+#include <vector>
 
 namespace strata {
 
@@ -32,6 +33,11 @@ struct TrendsRequest {
     void validate(const SearchLimits& limits) const;
 };
 
+/// The columns of a trends export: the series, the point's fields, then the provenance columns.
+[[nodiscard]] const std::vector<std::string>& trends_columns();
+/// One tidy record per point of a trends answer, keyed by trends_columns(), with the
+/// answer's provenance.
+[[nodiscard]] std::vector<nlohmann::json> trends_records(const nlohmann::json& trends);
 /// The series of a trends answer as tidy CSV, one row per point.
 [[nodiscard]] std::string trends_csv(const nlohmann::json& trends);
 

@@ -1,13 +1,13 @@
 // GET /v1/concordance: every occurrence of a query in context (KWIC).
 #include "strata/concordance.h"
 
-#include "analysis/csv.h"
 #include "analysis/kwic_text.h"
 #include "analysis/occurrences.h"
 #include "index/passage_data.h"
 #include "search/response_json.h"
 #include "search/search_steps.h"
 #include "strata/errors.h"
+#include "strata/export.h"
 #include "strata/schema.h"
 
 #include <algorithm>
@@ -68,7 +68,7 @@ nlohmann::json line_json(const PassageKey& key, const PassageText& t, const Occu
     const KwicLine cut = cut_line(t.data.text, t.offsets, occ, context);
     const TermPattern& p = counter.pattern(occ.pattern);
     return {{"id", key.doc},       {"country", key.country}, {"year", key.year},    {"language", key.lang},
-            {"section", t.data.section}, {"page", t.data.page}, {"passage", t.data.n}, {"left", cut.left},
+            {"section", t.data.section}, {"page", t.data.page > 0 ? nlohmann::json(t.data.page) : nlohmann::json()}, {"passage", t.data.n}, {"left", cut.left},
             {"match", cut.match},  {"right", cut.right},     {"term", p.text},      {"via", p.via}};
 }
 
@@ -178,21 +178,33 @@ nlohmann::json Searcher::concordance(const ConcordanceRequest& req) const {
             {"patterns", patterns_json(run.pq, counter)},
             {"expansions", expansions_json(run.pq.expansions)},
             {"warnings", run.pq.warnings},
+            {"generation", std::atoll(db.get_metadata("strata:generation").c_str())},
+            {"retrieved_at", retrieved_at()},
             {"took_ms", std::round(took * 100) / 100}};
     });
 }
 
-std::string concordance_csv(const nlohmann::json& j) {
-    static const std::vector<std::string> cols = {"id", "country", "year", "language", "section", "page",
-                                                  "passage", "left", "match", "right", "term", "via"};
-    std::string out = csv::kBom;
-    for (std::size_t i = 0; i < cols.size(); ++i) out += (i ? "," : "") + cols[i];
-    out += "\r\n";
+const std::vector<std::string>& concordance_columns() {
+    static const std::vector<std::string> cols = [] {
+        std::vector<std::string> c = {"id",   "country", "year",  "language", "section", "page",
+                                      "passage", "left", "match", "right",    "term",    "via"};
+        c.insert(c.end(), provenance_columns().begin(), provenance_columns().end());
+        return c;
+    }();
+    return cols;
+}
+
+std::vector<nlohmann::json> concordance_records(const nlohmann::json& j) {
+    const nlohmann::json prov = provenance_record(j);
+    std::vector<nlohmann::json> out;
     for (const nlohmann::json& line : j.at("lines")) {
-        for (std::size_t i = 0; i < cols.size(); ++i) out += (i ? "," : "") + csv::field(line.value(cols[i], nlohmann::json()));
-        out += "\r\n";
+        nlohmann::json rec = line;
+        rec.update(prov);
+        out.push_back(std::move(rec));
     }
     return out;
 }
+
+std::string concordance_csv(const nlohmann::json& j) { return records_csv(concordance_columns(), concordance_records(j)); }
 
 }  // namespace strata

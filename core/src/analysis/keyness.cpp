@@ -25,6 +25,10 @@ namespace {
 
 double round_to(double x, double scale) { return std::round(x * scale) / scale; }
 
+const char* side_name(KeynessRequest::Side side) {
+    return side == KeynessRequest::Side::kTarget ? "target" : side == KeynessRequest::Side::kReference ? "reference" : "both";
+}
+
 // A side's filter expression ("country:MX region:europe") as Filters; throws when it holds text.
 Filters side_filters(const Searcher& s, Xapian::Database& db, const std::string& expr, const std::string& name) {
     QueryContext ctx{s.analyzer(), nullptr, nullptr, {}, {}, false, {}};
@@ -197,7 +201,8 @@ nlohmann::json keyness(const Searcher& s, const KeynessRequest& req) {
         const double took = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
         return nlohmann::json{
             {"query", {{"target", req.target}, {"reference", req.reference}, {"unit", how.words ? "word" : "concept"},
-                       {"min_count", req.min_count}, {"filters", filters_json(req.filters)}}},
+                       {"side", side_name(req.side)}, {"min_count", req.min_count}, {"per_page", req.per_page},
+                       {"filters", filters_json(req.filters)}}},
             {"unit", how.words ? "word" : "concept"},
             {"languages", plan.langs},
             {"target", side_json(req.target, target)},
@@ -206,6 +211,7 @@ nlohmann::json keyness(const Searcher& s, const KeynessRequest& req) {
             {"total_rows", total},
             {"warnings", plan.warnings},
             {"generation", std::atoll(db.get_metadata("strata:generation").c_str())},
+            {"retrieved_at", retrieved_at()},
             {"took_ms", round_to(took, 100)}};
     });
 }

@@ -1,5 +1,6 @@
 // KeynessRequest parsing, the G²/Log Ratio formula, and the CSV form of an answer.
 #include "strata/errors.h"
+#include "strata/export.h"
 #include "strata/keyness.h"
 #include "strata/text.h"
 
@@ -30,16 +31,6 @@ int whole_number(const ParamMap& params, const std::string& name, int fallback) 
 
 // x·ln(x / e), with 0·ln 0 = 0.
 double plogp(double x, double e) { return x > 0 ? x * std::log(x / e) : 0.0; }
-
-std::string csv_field(const std::string& s) {
-    std::string v = s;
-    // A leading =, +, - or @ makes a spreadsheet evaluate the cell.
-    if (!v.empty() && (v[0] == '=' || v[0] == '+' || v[0] == '-' || v[0] == '@')) v = "'" + v;
-    if (v.find_first_of(",\"\n\r") == std::string::npos) return v;
-    std::string out = "\"";
-    for (char c : v) out += c == '"' ? std::string("\"\"") : std::string(1, c);
-    return out + "\"";
-}
 
 }  // namespace
 
@@ -92,27 +83,30 @@ KeynessScore keyness_score(double a, double b, double c, double d) {
     return s;
 }
 
-std::string keyness_csv(const nlohmann::json& k) {
-    std::string out = "\xEF\xBB\xBF";  // BOM: spreadsheets then read UTF-8
-    out += "term,label,side,target_count,reference_count,target_per_million,reference_per_million,log_likelihood,"
-           "log_ratio,target_documents,target_tokens,reference_tokens,generation\r\n";
-    const std::string tokens = k["target"]["tokens"].dump() + "," + k["reference"]["tokens"].dump() + "," +
-                               std::to_string(k.value("generation", 0));
-    for (const auto& r : k["rows"]) {
-        const std::vector<std::string> fields = {r["term"],
-                                                 r["label"],
-                                                 r["side"],
-                                                 r["target_count"].dump(),
-                                                 r["reference_count"].dump(),
-                                                 r["target_per_million"].dump(),
-                                                 r["reference_per_million"].dump(),
-                                                 r["log_likelihood"].dump(),
-                                                 r["log_ratio"].dump(),
-                                                 r["target_documents"].dump()};
-        for (const std::string& f : fields) out += csv_field(f) + ",";
-        out += tokens + "\r\n";
+const std::vector<std::string>& keyness_columns() {
+    static const std::vector<std::string> cols = [] {
+        std::vector<std::string> c = {"term",           "label",           "side",           "target_count",
+                                      "reference_count", "target_per_million", "reference_per_million",
+                                      "log_likelihood", "log_ratio",       "target_documents", "target_tokens",
+                                      "reference_tokens"};
+        c.insert(c.end(), provenance_columns().begin(), provenance_columns().end());
+        return c;
+    }();
+    return cols;
+}
+
+std::vector<nlohmann::json> keyness_records(const nlohmann::json& k) {
+    nlohmann::json tail = {{"target_tokens", k.at("target").at("tokens")}, {"reference_tokens", k.at("reference").at("tokens")}};
+    tail.update(provenance_record(k));
+    std::vector<nlohmann::json> out;
+    for (const nlohmann::json& row : k.at("rows")) {
+        nlohmann::json rec = row;
+        rec.update(tail);
+        out.push_back(std::move(rec));
     }
     return out;
 }
+
+std::string keyness_csv(const nlohmann::json& k) { return records_csv(keyness_columns(), keyness_records(k)); }
 
 }  // namespace strata

@@ -1,11 +1,11 @@
 // GET /v1/trends: occurrences per million word tokens, and the share of documents, by year.
 #include "strata/trends.h"
 
-#include "analysis/csv.h"
 #include "analysis/occurrences.h"
 #include "search/response_json.h"
 #include "search/search_steps.h"
 #include "strata/errors.h"
+#include "strata/export.h"
 #include "strata/schema.h"
 
 #include <chrono>
@@ -143,21 +143,34 @@ nlohmann::json Searcher::trends(const TrendsRequest& req) const {
             {"series", series_json(table, req.split, ref_)},
             {"expansions", expansions_json(run.pq.expansions)},
             {"warnings", run.pq.warnings},
+            {"generation", std::atoll(db.get_metadata("strata:generation").c_str())},
+            {"retrieved_at", retrieved_at()},
             {"took_ms", std::round(took * 100) / 100}};
     });
 }
 
-std::string trends_csv(const nlohmann::json& j) {
-    std::string out = csv::kBom;
-    out += "key,label,year,occurrences,tokens,per_million,documents,documents_total\r\n";
+const std::vector<std::string>& trends_columns() {
+    static const std::vector<std::string> cols = [] {
+        std::vector<std::string> c = {"key", "label", "year", "occurrences", "tokens", "per_million", "documents", "documents_total"};
+        c.insert(c.end(), provenance_columns().begin(), provenance_columns().end());
+        return c;
+    }();
+    return cols;
+}
+
+std::vector<nlohmann::json> trends_records(const nlohmann::json& j) {
+    const nlohmann::json prov = provenance_record(j);
+    std::vector<nlohmann::json> out;
     for (const nlohmann::json& s : j.at("series"))
         for (const nlohmann::json& p : s.at("points")) {
-            out += csv::field(s.at("key")) + ',' + csv::field(s.at("label"));
-            for (const char* f : {"year", "occurrences", "tokens", "per_million", "documents", "documents_total"})
-                out += ',' + csv::field(p.at(f));
-            out += "\r\n";
+            nlohmann::json rec = {{"key", s.at("key")}, {"label", s.at("label")}};
+            rec.update(p);
+            rec.update(prov);
+            out.push_back(std::move(rec));
         }
     return out;
 }
+
+std::string trends_csv(const nlohmann::json& j) { return records_csv(trends_columns(), trends_records(j)); }
 
 }  // namespace strata

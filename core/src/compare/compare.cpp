@@ -8,6 +8,7 @@
 #include "search/search_steps.h"
 #include "search/snippet.h"
 #include "strata/errors.h"
+#include "strata/export.h"
 #include "strata/schema.h"
 #include "strata/search.h"
 #include "strata/text.h"
@@ -125,29 +126,26 @@ const Cell& row_cell(const Matrix& m, const std::string& r) {
     return it == m.rows.end() ? empty : it->second;
 }
 
-std::string csv_field(const std::string& s) {
-    std::string v = s;
-    // A leading =, +, - or @ makes a spreadsheet evaluate the cell.
-    if (!v.empty() && (v[0] == '=' || v[0] == '+' || v[0] == '-' || v[0] == '@')) v = "'" + v;
-    if (v.find_first_of(",\"\n\r") == std::string::npos) return v;
-    std::string out = "\"";
-    for (char c : v) out += c == '"' ? std::string("\"\"") : std::string(1, c);
-    return out + "\"";
+// The name of the parameter that chooses the rows or columns of kind @p kind.
+std::string selector_of(const std::string& kind) {
+    static const std::map<std::string, std::string> lists = {{"country", "countries"}, {"region", "regions"}, {"income", "incomes"},
+                                                             {"bloc", "blocs"},       {"theme", "themes"},   {"year", "years"},
+                                                             {"lang", "langs"}};
+    return lists.at(kind);
 }
 
-std::string plain(const std::string& html) {
-    std::string out;
-    for (std::size_t i = 0; i < html.size();) {
-        if (html.compare(i, 6, "<mark>") == 0) i += 6;
-        else if (html.compare(i, 7, "</mark>") == 0) i += 7;
-        else if (html.compare(i, 5, "&amp;") == 0) out += '&', i += 5;
-        else if (html.compare(i, 4, "&lt;") == 0) out += '<', i += 4;
-        else if (html.compare(i, 4, "&gt;") == 0) out += '>', i += 4;
-        else if (html.compare(i, 6, "&quot;") == 0) out += '"', i += 6;
-        else if (html.compare(i, 5, "&#39;") == 0) out += '\'', i += 5;
-        else out += html[i] == '\n' ? ' ' : html[i], ++i;
+// countries= with by=region (or themes= with by=country,year…) would choose nothing: say so
+// rather than ignore it.
+void refuse_unused_selectors(const ParamMap& params, const std::string& rows, const std::string& columns) {
+    for (const std::string kind : {"country", "region", "income", "bloc", "theme", "year", "lang"}) {
+        const std::string name = selector_of(kind);
+        if (kind == rows || kind == columns || !params.count(name)) continue;
+        const bool row_kind = kind == "country" || kind == "region" || kind == "income" || kind == "bloc";
+        throw InvalidRequest("invalid_parameter", "parameter '" + name + "' chooses the " + (row_kind ? "rows" : "columns") +
+                                                      " of by=" + (row_kind ? kind + ",…" : "…," + kind) + ", and this comparison is by=" +
+                                                      rows + "," + columns + ": use '" + selector_of(row_kind ? rows : columns) +
+                                                      "', or the filter '" + kind + "'");
     }
-    return out;
 }
 
 }  // namespace
@@ -177,6 +175,7 @@ CompareRequest CompareRequest::from_params(const ParamMap& params) {
         throw InvalidRequest("invalid_parameter", "rows of 'by' must be country, region, income or bloc");
     if (r.columns != "theme" && r.columns != "year" && r.columns != "lang")
         throw InvalidRequest("invalid_parameter", "columns of 'by' must be theme, year or lang");
+    refuse_unused_selectors(params, r.rows, r.columns);
     r.row_values = list_param(params, row_lists.at(r.rows));
     if (r.rows == "country")
         for (std::string& c : r.row_values) std::transform(c.begin(), c.end(), c.begin(), ::toupper);
@@ -263,12 +262,12 @@ Matrix count_universe(const CompareRun& run, const Xapian::Query& filter, const 
 // the years or languages present.
 std::pair<std::vector<std::string>, std::vector<std::string>> rows_and_columns(const CompareRun& run) {
     std::vector<std::string> rows = run.regions, cols;
-    // A country is in several blocs: rows asked for are shown alone.
-    const auto& asked = run.filters.values;
-    const bool only_asked = run.req.rows == "bloc" && !run.req.row_values.empty();
+    // Rows asked for come in the order asked (those with text under the filters); else by key.
     if (rows.empty())
-        for (const auto& [r, c] : run.universe.rows)
-            if (!only_asked || std::count(asked.at("bloc").begin(), asked.at("bloc").end(), r)) rows.push_back(r);
+        for (const std::string& r : run.req.row_values)
+            if (run.universe.rows.count(r)) rows.push_back(r);
+    if (rows.empty() && run.req.row_values.empty())
+        for (const auto& [r, c] : run.universe.rows) rows.push_back(r);
     if (!run.req.column_values.empty()) {
         cols = run.req.column_values;
     } else if (run.req.columns == "theme") {
@@ -346,7 +345,7 @@ nlohmann::json best_passage(const CompareRun& run, const std::string& r, const s
             {"year", rec.is_null() ? 0 : rec.value("year", 0)},
             {"n", d.value("n", 0)},
             {"section", d.value("section", "")},
-            {"page", d.value("page", 0)},
+            {"page", page_or_null(d, "page")},
             {"score", std::round(best->second * 1000) / 1000},
             {"snippet", make_snippet(run.searcher.analyzer(), StoredPassage{best->first, text, lang}, *run.marks)}};
 }
@@ -402,7 +401,7 @@ nlohmann::json cell_json(const CompareRun& run, const std::string& r, const std:
     }
     const double share = denominator ? static_cast<double>(passages) / static_cast<double>(denominator) : 0.0;
     nlohmann::json cell = {{"row", r}, {"column", c}, {"passages", passages}, {"documents", documents},
-                           {"share", std::round(share * 10000) / 10000}, {"best", nullptr}};
+                           {"share", std::round(share * 10000) / 10000}, {"share_of", denominator}, {"best", nullptr}};
     cell.update(measure_json(run, r, c, share, documents));
     if (run.req.best && passages > 0) cell["best"] = best_passage(run, r, c);
     return cell;
@@ -494,8 +493,11 @@ nlohmann::json Searcher::compare(const CompareRequest& req) const {
         for (const std::string& r : rows)
             for (const std::string& c : cols) cells.push_back(cell_json(run, r, c));
         const double took = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
-        return nlohmann::json{{"query", {{"q", req.q}, {"by", {req.rows, req.columns}}, {"crosslingual", req.crosslingual},
-                                         {"measure", req.measure}, {"filters", filters_json(run.filters)}}},
+        nlohmann::json query = {{"q", req.q},           {"by", {req.rows, req.columns}}, {"crosslingual", req.crosslingual},
+                                {"measure", req.measure}, {"best", req.best},            {"filters", filters_json(run.filters)}};
+        if (!req.row_values.empty()) query[selector_of(req.rows)] = req.row_values;
+        if (!req.column_values.empty()) query[selector_of(req.columns)] = req.column_values;
+        return nlohmann::json{{"query", query},
                               {"measure", req.measure},
                               {"mode", run.pq.has_text ? "query" : "coverage"},
                               {"rows", rows_json(run, rows)},
@@ -504,35 +506,9 @@ nlohmann::json Searcher::compare(const CompareRequest& req) const {
                               {"expansions", expansions_json(run.pq.expansions)},
                               {"warnings", run.pq.warnings},
                               {"generation", std::atoll(db.get_metadata("strata:generation").c_str())},
+                              {"retrieved_at", retrieved_at()},
                               {"took_ms", std::round(took * 100) / 100}};
     });
-}
-
-std::string compare_csv(const nlohmann::json& c) {
-    std::map<std::string, std::string> row_labels, col_labels;
-    for (const auto& r : c["rows"]) row_labels[r["value"]] = r["label"];
-    for (const auto& k : c["columns"]) col_labels[k["value"]] = k["label"];
-    std::string out = "\xEF\xBB\xBF";  // BOM: spreadsheets then read UTF-8
-    out += "row,row_label,column,column_label,passages,documents,share,best_doc,best_section,best_page,best_snippet,generation,"
-           "measure,value,occurrences,tokens\r\n";
-    const std::string generation = std::to_string(c.value("generation", 0));
-    const std::string measure = c.value("measure", "passages");
-    for (const auto& cell : c["cells"]) {
-        const nlohmann::json& b = cell["best"];
-        const std::vector<std::string> fields = {
-            cell["row"], row_labels[cell["row"]], cell["column"], col_labels[cell["column"]],
-            std::to_string(cell["passages"].get<std::size_t>()), std::to_string(cell["documents"].get<std::size_t>()),
-            cell["share"].dump(), b.is_null() ? "" : b.value("doc", ""), b.is_null() ? "" : b.value("section", ""),
-            b.is_null() ? "" : std::to_string(b.value("page", 0)), b.is_null() ? "" : plain(b.value("snippet", "")), generation,
-            measure, cell.contains("value") ? cell["value"].dump() : "", cell.contains("occurrences") ? cell["occurrences"].dump() : "",
-            cell.contains("tokens") ? cell["tokens"].dump() : ""};
-        for (std::size_t i = 0; i < fields.size(); ++i) {
-            if (i) out += ',';
-            out += csv_field(fields[i]);
-        }
-        out += "\r\n";
-    }
-    return out;
 }
 
 }  // namespace strata

@@ -37,6 +37,11 @@ public:
 
 }  // namespace
 
+nlohmann::json page_or_null(const nlohmann::json& data, const char* key) {
+    const nlohmann::json& v = data.contains(key) ? data[key] : nlohmann::json();
+    return v.is_number_integer() && v.get<long long>() > 0 ? v : nlohmann::json(nullptr);
+}
+
 // The passages of document @p id that the search of @p req counts (its match set, filters
 // included), with the query that marks them.
 struct DocumentMatches {
@@ -75,7 +80,7 @@ nlohmann::json Searcher::document(const DocumentRequest& req) const {
             if (d.is_discarded()) continue;
             const bool matched = matches.passages.count(*it) > 0;
             nlohmann::json p = {{"n", d.value("n", 0)},          {"section", d.value("section", "")},
-                                {"page", d.value("page", 0)},    {"page_end", d.value("page_end", 0)},
+                                {"page", page_or_null(d, "page")}, {"page_end", page_or_null(d, "page_end")},
                                 {"lang", d.value("lang", "")},   {"start", d.value("start", 0)},
                                 {"end", d.value("end", 0)},      {"themes", d.value("themes", nlohmann::json::object())},
                                 {"text", d.value("text", "")},   {"matched", matched}};
@@ -96,6 +101,7 @@ nlohmann::json Searcher::document(const DocumentRequest& req) const {
             out["warnings"] = matches.pq.warnings;
         }
         out["generation"] = std::atoll(db.get_metadata("strata:generation").c_str());
+        out["retrieved_at"] = retrieved_at();
         return out;
     });
 }

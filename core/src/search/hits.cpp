@@ -27,6 +27,7 @@ nlohmann::json passage_hit(const SearchRun& run, const MarkRules& rules, const X
     nlohmann::json p = d.to_json();
     p["score"] = rounded(weight);
     p["snippet"] = make_snippet(run.searcher.analyzer(), StoredPassage{doc, d.text, d.lang}, rules);
+    if (run.r.passage_text) p["text"] = d.text;
     return p;
 }
 

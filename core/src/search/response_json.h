@@ -7,6 +7,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include <ctime>
+#include <string>
 #include <vector>
 
 namespace strata {
@@ -20,6 +22,19 @@ inline nlohmann::json filters_json(const Filters& f) {
     if (f.year_from) j["year_from"] = *f.year_from;
     if (f.year_to) j["year_to"] = *f.year_to;
     return j;
+}
+
+/// A stored page number as the API shows it: null for 0 (a format without pages).
+[[nodiscard]] nlohmann::json page_or_null(const nlohmann::json& data, const char* key);
+
+/// The time of an answer, ISO 8601 in UTC to the second, so an export says when it was made.
+inline std::string retrieved_at() {
+    const std::time_t now = std::time(nullptr);
+    std::tm utc{};
+    gmtime_r(&now, &utc);
+    char buf[32];
+    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &utc);
+    return buf;
 }
 
 /// The cross-language expansions a response says it used.

@@ -49,7 +49,7 @@ const std::vector<std::string>& facet_names() {
 SearchRequest SearchRequest::from_params(const ParamMap& params) {
     static const std::set<std::string> known = {"q",    "country",  "region", "income", "bloc", "theme", "year",  "lang",
                                                 "type", "doc",      "group",  "page",  "per_page", "sort",
-                                                "facets", "crosslingual", "passages"};
+                                                "facets", "crosslingual", "passages", "passage_text"};
     for (const auto& [name, values] : params)
         if (!known.count(name) && name.rfind('_', 0) != 0)
             throw InvalidRequest("invalid_parameter", "unknown parameter '" + name.substr(0, 60) + "'");
@@ -94,6 +94,7 @@ SearchRequest SearchRequest::from_params(const ParamMap& params) {
         }
     }
     r.crosslingual = boolean(params, "crosslingual", true);
+    r.passage_text = boolean(params, "passage_text", false);
     return r;
 }
 

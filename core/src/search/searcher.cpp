@@ -173,7 +173,8 @@ nlohmann::json Searcher::search(const SearchRequest& req) const {
         return nlohmann::json{
             {"query", {{"q", req.q}, {"group", run.documents() ? "document" : "passage"}, {"page", r.page},
                        {"per_page", r.per_page}, {"sort", sort_name(r.sort)},
-                       {"crosslingual", r.crosslingual}, {"filters", filters_json(r.filters)}}},
+                       {"crosslingual", r.crosslingual}, {"passages", r.passages_per_document},
+                       {"passage_text", r.passage_text}, {"filters", filters_json(r.filters)}}},
             {"total", run.documents() ? tallied.documents : tallied.passages},
             {"total_documents", tallied.documents},
             {"total_passages", tallied.passages},
@@ -183,6 +184,7 @@ nlohmann::json Searcher::search(const SearchRequest& req) const {
             {"warnings", warnings},
             {"did_you_mean", did_you_mean(run, tallied, warnings)},
             {"generation", std::atoll(db.get_metadata("strata:generation").c_str())},
+            {"retrieved_at", retrieved_at()},
             {"took_ms", std::round(took * 100) / 100}};
     });
 }

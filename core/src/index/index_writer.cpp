@@ -21,8 +21,9 @@ constexpr std::size_t kMaxAhead = 64;  // documents analysed ahead of the writer
 // Passages a lane writes between commits. Xapian buffers each term's new postings in an
 // ordered map until it flushes (every 10,000 documents by default); with a passage per
 // Xapian document those maps grow long, and inserting into them took a third of the
-// indexer's CPU (perf). Flushing every 250 passages cut the CPU of a 20 MB rebuild from
-// 69 s to 37 s and its peak memory from 900 to 520 MB (500: 45 s, 2,000: 54 s). Lanes commit
+// indexer's CPU (perf). Committing every 250 passages cut the CPU of a 20 MB rebuild on two
+// lanes from 73 s to 42 s and its peak memory from 670 to 175 MB (100 MB: 442 s to 194 s;
+// on one writer, flushing every 250, 500, 2,000 passages: 37, 45, 54 s). Lanes commit
 // rather than lower XAPIAN_FLUSH_THRESHOLD: a full disk during Xapian's own flush inside
 // add_document() aborts the process (Xapian 1.4.22), while a failed commit() throws.
 // The merge compacts the lanes, so the extra commits leave no trace in the index.

@@ -64,14 +64,10 @@ std::string describe(const Xapian::Database& db, Xapian::docid id) {
     return out;
 }
 
-TEST(Indexer, AParallelRebuildEqualsASingleWriterOne) {
-    test::TempDir dir;
-    const IndexSummary one = index(test::test_corpus(), dir / "one", false, 1);
-    const IndexSummary three = index(test::test_corpus(), dir / "three", false, 3);  // sub-indexes, merged
-    EXPECT_EQ(one.added, three.added);
-    EXPECT_EQ(one.passages, three.passages);
-    EXPECT_FALSE(fs::exists(dir / "three" / ".scratch"));
-    const Xapian::Database a((dir / "one").string()), b((dir / "three").string());
+// Every passage (terms, wdfs, positions, values, data), every term's statistics, the
+// spelling table and the metadata of two indexes are the same.
+void expect_same_index(const fs::path& one, const fs::path& other) {
+    const Xapian::Database a(one.string()), b(other.string());
     ASSERT_EQ(a.get_doccount(), b.get_doccount());
     ASSERT_EQ(a.get_lastdocid(), b.get_lastdocid());
     EXPECT_EQ(a.get_total_length(), b.get_total_length());
@@ -90,9 +86,29 @@ TEST(Indexer, AParallelRebuildEqualsASingleWriterOne) {
         if (*k == schema::kMetaBuiltAt) continue;
         EXPECT_EQ(a.get_metadata(*k), b.get_metadata(*k)) << *k;
     }
+}
+
+TEST(Indexer, AParallelRebuildEqualsASingleWriterOne) {
+    test::TempDir dir;
+    const IndexSummary one = index(test::test_corpus(), dir / "one", false, 1);
+    const IndexSummary three = index(test::test_corpus(), dir / "three", false, 3);  // sub-indexes, merged
+    EXPECT_EQ(one.added, three.added);
+    EXPECT_EQ(one.passages, three.passages);
+    EXPECT_FALSE(fs::exists(dir / "three" / ".scratch"));
+    expect_same_index(dir / "one", dir / "three");
     // The merged generation stays writable: an update on top of it works.
     const IndexSummary again = index(test::test_corpus(), dir / "three", false, 3);
     EXPECT_EQ(again.unchanged, 10u);
+}
+
+// The bundled corpus is large enough (600 passages) for each lane to commit along the way.
+TEST(Indexer, ALaneThatCommitsAlongTheWayStillEqualsASingleWriter) {
+    test::TempDir dir;
+    const IndexSummary one = index(bundled_corpus_dir(), dir / "one", false, 1);
+    const IndexSummary two = index(bundled_corpus_dir(), dir / "two", false, 2);
+    ASSERT_GT(two.passages, 2 * 250u) << "too small to commit inside a lane";
+    EXPECT_EQ(one.passages, two.passages);
+    expect_same_index(dir / "one", dir / "two");
 }
 
 TEST(Indexer, TouchingOneDocumentReindexesOneDocument) {

@@ -235,7 +235,7 @@ TEST_F(FilterGroups, CountriesListTheirBlocs) {
             EXPECT_EQ(c["blocs"], nlohmann::json::array({"eu"}));
         }
     }
-    EXPECT_EQ(eu, 26u);  // all 27 but Croatia, which countries.yaml does not list
+    EXPECT_EQ(eu, 27u);  // the 27 member states
     EXPECT_EQ(oecd, 38u);
 }
 

@@ -57,13 +57,15 @@ protected:
         return out;
     }
 
-    // Occurrences of @p word as a token of @p texts, through the analyzer.
+    // Occurrences of @p word as a token of @p texts, through the analyzer: tokens that fold
+    // to the same accent-free form (as search matches words), or with @p exact spelled alike.
     static std::uint64_t token_count(const std::vector<std::string>& texts, const std::string& lang, const std::string& word,
-                                     std::uint64_t* all_tokens = nullptr) {
+                                     std::uint64_t* all_tokens = nullptr, bool exact = false) {
         std::uint64_t n = 0;
+        const std::string folded = Analyzer::fold(word);
         for (const std::string& t : texts)
             for (const Token& tok : searcher_->analyzer().tokenize(t, lang)) {
-                n += tok.text == word;
+                n += exact ? tok.text == word : Analyzer::fold(tok.text) == folded;
                 if (all_tokens) ++*all_tokens;
             }
         return n;
@@ -143,7 +145,8 @@ TEST_F(Keyness, CountsEqualDirectCountsInTheStoredTexts) {
         const std::string w = row["term"];
         EXPECT_EQ(row["target_count"], token_count(target, "es", w)) << w;
         EXPECT_EQ(row["reference_count"], token_count(rest, "es", w)) << w;
-        if (ascii_word(w)) {
+        // An ASCII word no accented spelling folds to is counted by plain string search too.
+        if (ascii_word(w) && row["target_count"] == token_count(target, "es", w, nullptr, true)) {
             EXPECT_EQ(row["target_count"], plain_count(target, w)) << w;
             ++plain_checked;
         }
@@ -153,30 +156,30 @@ TEST_F(Keyness, CountsEqualDirectCountsInTheStoredTexts) {
 }
 
 TEST_F(Keyness, ARowsTargetCountIsTheConcordanceTotalOfItsTermInTheTarget) {
-    // The row's query (the word as a phrase) in the target and the compared language. A
-    // query word also matches the words that fold to its accent-free form ("publicó" finds
-    // "público", as search does), which keyness counts apart: the lines whose match is the
-    // term itself number exactly target_count, and where no other spelling occurs (the
-    // unaccented words here) so does the total.
+    // The row's query (the word as a phrase) in the target and the compared language. Search
+    // matches a word in every spelling that folds to its accent-free form, and keyness counts
+    // words the same way, so the totals are equal for every row, whatever its spellings.
     const nlohmann::json k = keyness({{"target", {"country:MX"}}, {"per_page", {"1000"}}, {"min_count", {"1"}}});
     ASSERT_EQ(k["languages"], nlohmann::json({"es"}));
-    int checked = 0, totals_equal = 0;
+    int checked = 0, several_spellings = 0;
     for (const auto& row : k["rows"]) {
         if (row["side"] != "target") continue;
         ParamMap p{{"q", {row["query"].get<std::string>() + " country:MX"}}, {"lang", {"es"}}, {"crosslingual", {"false"}},
                    {"per_page", {"500"}}};
         const nlohmann::json c = searcher_->concordance(ConcordanceRequest::from_params(p));
         ASSERT_LT(c["total"].get<std::size_t>(), 500u);
-        const std::string term = row["term"];
-        std::uint64_t exact = 0;
-        for (const auto& line : c["lines"]) exact += searcher_->analyzer().normalize(line["match"].get<std::string>(), "es") == term;
-        EXPECT_EQ(row["target_count"], exact) << row.dump();
-        EXPECT_GE(c["total"].get<std::uint64_t>(), exact) << row.dump();
-        if (Analyzer::fold(term) == term && c["total"] == exact) ++totals_equal;
-        if (++checked == 40) break;
+        EXPECT_EQ(row["target_count"], c["total"]) << row.dump();
+        std::set<std::string> spellings;
+        for (const auto& line : c["lines"]) spellings.insert(searcher_->analyzer().normalize(line["match"].get<std::string>(), "es"));
+        several_spellings += spellings.size() > 1;
+        // The term is the spelling the target uses most.
+        std::uint64_t own = 0;
+        for (const auto& line : c["lines"]) own += searcher_->analyzer().normalize(line["match"].get<std::string>(), "es") == row["term"];
+        EXPECT_GE(2 * own, row["target_count"].get<std::uint64_t>() / spellings.size()) << row.dump();
+        if (++checked == 60) break;
     }
     EXPECT_GE(checked, 10);
-    EXPECT_GE(totals_equal, checked / 2);
+    EXPECT_GE(several_spellings, 1) << "no row of the Mexican strategy is spelled two ways (México, Mexico)";
 }
 
 TEST_F(Keyness, StopWordsAreLeftOutAndRowsAreSignificant) {

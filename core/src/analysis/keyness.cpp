@@ -117,11 +117,14 @@ std::string concept_label(const ReferenceData& ref, const std::string& id) {
     return id;
 }
 
+// A word row's term is the spelling the texts use most of its folded form; the row counts
+// every spelling that folds to it, as its query's concordance does.
 nlohmann::json row_json(const Searcher& s, const KeynessRequest& req, const std::string& key, const RowCounts& n,
                         const SideCounts& t, const SideCounts& r, const KeynessScore& score, bool target_side) {
     const bool word = req.unit == KeynessRequest::Unit::kWord;
-    const std::string label = word ? key : concept_label(s.reference(), key);
-    return {{"term", key},
+    const std::string term = word ? most_used_spelling(key, t, r) : key;
+    const std::string label = word ? term : concept_label(s.reference(), key);
+    return {{"term", term},
             {"label", label},
             {"side", target_side ? "target" : "reference"},
             {"target_count", n.a},
@@ -131,7 +134,7 @@ nlohmann::json row_json(const Searcher& s, const KeynessRequest& req, const std:
             {"log_likelihood", round_to(score.log_likelihood, 1000)},
             {"log_ratio", round_to(score.log_ratio, 10000)},
             {"target_documents", n.target_documents},
-            {"query", word ? "\"" + key + "\"" : label}};
+            {"query", word ? "\"" + term + "\"" : label}};
 }
 
 // The significant rows, most distinctive first.
@@ -147,7 +150,7 @@ std::pair<nlohmann::json, std::size_t> rows_json(const Searcher& s, const Keynes
     std::vector<Scored> kept;
     const bool word = req.unit == KeynessRequest::Unit::kWord;
     for (const auto& [key, n] : counts) {
-        if (word && is_stop_word(key, plan.langs)) continue;
+        if (word && (is_stop_word(key, plan.langs) || is_stop_word(most_used_spelling(key, t, r), plan.langs))) continue;
         const KeynessScore score = keyness_score(static_cast<double>(n.a), static_cast<double>(n.b), t.tokens, r.tokens);
         if (score.log_likelihood < kKeynessMinLogLikelihood) continue;
         const bool target_side = static_cast<double>(n.a) * r.tokens > static_cast<double>(n.b) * t.tokens;

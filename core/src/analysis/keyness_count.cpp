@@ -41,8 +41,38 @@ std::string key_of(const std::string& term, std::size_t prefix_size) {
     return term.substr(k);
 }
 
+// Counting terms read into one side: words under their folded form, with the spellings
+// that differ from it; concepts as they are. Folding is remembered (a text repeats words).
+class Tally {
+public:
+    Tally(SideCounts& side, bool words) : side_(side), words_(words) {}
+
+    // Adds @p n occurrences of the counting term @p term (prefix @p prefix_size) to @p into.
+    void add(const std::string& term, std::size_t prefix_size, std::uint64_t n,
+             std::unordered_map<std::string, std::uint64_t>& into) {
+        std::string key = key_of(term, prefix_size);
+        if (!words_ || is_ascii(key)) {
+            into[key] += n;
+            return;
+        }
+        auto f = folded_.find(key);
+        if (f == folded_.end()) f = folded_.emplace(key, Analyzer::fold(key)).first;
+        into[f->second] += n;
+        if (f->second != key) side_.spellings[f->second][key] += n;
+    }
+
+private:
+    static bool is_ascii(const std::string& s) {
+        return std::all_of(s.begin(), s.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; });
+    }
+
+    SideCounts& side_;
+    bool words_;
+    std::unordered_map<std::string, std::string> folded_;
+};
+
 // Adds passage @p did's counting terms under @p prefix to @p local.
-void read_counts(Xapian::Database& db, Xapian::docid did, const std::string& prefix,
+void read_counts(Xapian::Database& db, Xapian::docid did, const std::string& prefix, Tally& tally,
                  std::unordered_map<std::string, std::uint64_t>& local) {
     Xapian::TermIterator it = db.termlist_begin(did);
     const Xapian::TermIterator end = db.termlist_end(did);
@@ -50,7 +80,7 @@ void read_counts(Xapian::Database& db, Xapian::docid did, const std::string& pre
     for (; it != end; ++it) {
         const std::string term = *it;
         if (term.compare(0, prefix.size(), prefix) != 0) break;
-        local[key_of(term, prefix.size())] += it.get_wdf();
+        tally.add(term, prefix.size(), it.get_wdf(), local);
     }
 }
 
@@ -89,6 +119,7 @@ Xapian::Query language_query(Xapian::Database& db, const std::set<std::string>& 
 
 SideCounts count_passages(Xapian::Database& db, const std::vector<PassageRef>& passages, const Counting& how) {
     SideCounts out;
+    Tally tally(out, how.words);
     const std::string concept_prefix(schema::kConceptCount);
     std::unordered_map<std::string, std::uint64_t> local;  // one document's counts
     auto flush = [&] {
@@ -105,7 +136,7 @@ SideCounts count_passages(Xapian::Database& db, const std::vector<PassageRef>& p
         if (i > 0 && p.doc != passages[i - 1].doc) flush();
         out.tokens += p.tokens;
         ++out.passages;
-        read_counts(db, p.did, how.words ? schema::word_count_term(p.lang, "") : concept_prefix, local);
+        read_counts(db, p.did, how.words ? schema::word_count_term(p.lang, "") : concept_prefix, tally, local);
     }
     if (!passages.empty()) flush();
     return out;
@@ -147,6 +178,8 @@ SideCounts rest_of_corpus(Xapian::Database& db, const std::set<std::string>& lan
                           const SideCounts& target, const std::vector<PassageRef>& target_passages) {
     SideCounts out;
     if (how.words && langs.empty()) return out;
+    Tally tally(out, how.words);
+    std::unordered_map<std::string, std::uint64_t> all;
     const Universe u = universe_of(db, langs);
     out.tokens = std::max(0.0, u.tokens - target.tokens);
     out.passages = u.passages - std::min(u.passages, target.passages);
@@ -157,15 +190,39 @@ SideCounts rest_of_corpus(Xapian::Database& db, const std::set<std::string>& lan
         if (t == in_target.end() || t->second < n) ++out.documents;
     }
     for (const std::string& prefix : prefixes(langs, how))
-        for (auto it = db.allterms_begin(prefix); it != db.allterms_end(prefix); ++it) {
-            const std::string term = *it;
-            out.terms[key_of(term, prefix.size())].n += db.get_collection_freq(term);
-        }
+        for (auto it = db.allterms_begin(prefix); it != db.allterms_end(prefix); ++it)
+            tally.add(*it, prefix.size(), db.get_collection_freq(*it), all);
+    for (const auto& [key, n] : all) out.terms[key].n = n;
     for (const auto& [key, c] : target.terms) {
         TermCount& r = out.terms[key];
         r.n -= std::min(r.n, c.n);
     }
+    for (const auto& [key, forms] : target.spellings)
+        for (const auto& [form, n] : forms) {
+            std::uint64_t& r = out.spellings[key][form];
+            r -= std::min(r, n);
+        }
     return out;
+}
+
+std::string most_used_spelling(const std::string& key, const SideCounts& a, const SideCounts& b) {
+    if (!a.spellings.count(key) && !b.spellings.count(key)) return key;
+    std::map<std::string, std::uint64_t> n;  // code-point order breaks ties
+    for (const SideCounts* side : {&a, &b}) {
+        auto t = side->terms.find(key);
+        if (t != side->terms.end()) n[key] += t->second.n;
+        auto s = side->spellings.find(key);
+        if (s == side->spellings.end()) continue;
+        for (const auto& [form, k] : s->second) {
+            n[form] += k;
+            n[key] -= std::min(n[key], k);  // the folded form's own count is what is left
+        }
+    }
+    std::string best = key;
+    std::uint64_t most = 0;
+    for (const auto& [form, k] : n)
+        if (k > most) best = form, most = k;
+    return best;
 }
 
 }  // namespace strata

@@ -39,11 +39,21 @@ struct TermCount {
 };
 
 /// One side of a comparison: its totals, and each word's or concept's count.
+///
+/// Words are counted as search matches them: by accent-folded form (Analyzer::fold), so
+/// "México" and "Mexico" are one word, and a row's count is its query's concordance total.
 struct SideCounts {
     double tokens = 0;
     std::size_t passages = 0, documents = 0;
-    std::unordered_map<std::string, TermCount> terms;
+    std::unordered_map<std::string, TermCount> terms;  ///< by folded word, or by concept id
+    /// The spellings of a folded word that differ from it, with their counts (words only):
+    /// a row shows the spelling the texts use most.
+    std::unordered_map<std::string, std::unordered_map<std::string, std::uint64_t>> spellings;
 };
+
+/// The spelling of the folded word @p key used most on both sides (ties: the first in
+/// code-point order).
+[[nodiscard]] std::string most_used_spelling(const std::string& key, const SideCounts& a, const SideCounts& b);
 
 /// Counts @p passages (as passages_of gives them) by reading their termlists.
 [[nodiscard]] SideCounts count_passages(Xapian::Database& db, const std::vector<PassageRef>& passages, const Counting& how);

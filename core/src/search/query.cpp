@@ -405,7 +405,7 @@ private:
             if (direct.empty()) continue;
             last_direct_ = Xapian::Query();
             Xapian::Query q = expand(joined, toks, Xapian::Query(Xapian::Query::OP_AND, direct.begin(), direct.end()));
-            parts.push_back({q, Clause::Role::kOptional, last_direct_, joined});
+            parts.push_back({q, Clause::Role::kOptional, last_direct_, joined, {}});
             return len;
         }
         return 0;
@@ -466,7 +466,7 @@ public:
         }
         Xapian::Query q = or_expr(0, !top_or);
         if (pos_ != lx_.size()) throw SyntaxError{"unexpected '" + lx_[pos_].text + "'"};
-        if (top_or && !q.empty()) clauses_ = {Clause{q, Clause::Role::kRequired, {}, text_of(0, lx_.size())}};
+        if (top_or && !q.empty()) clauses_ = {Clause{q, Clause::Role::kRequired, {}, text_of(0, lx_.size()), {}}};
         return q;
     }
 
@@ -544,7 +544,7 @@ private:
             b_.excluded_ += negate ? 1 : 0;
             Xapian::Query q = unary(depth, top && !negate, !negate);
             b_.excluded_ -= negate ? 1 : 0;
-            if (!q.empty()) items.push_back({std::move(q), r, {}, text_of(from, pos_)});
+            if (!q.empty()) items.push_back({std::move(q), r, {}, text_of(from, pos_), {}});
         }
         if (items.empty() && pos_ < lx_.size() && at(Tok::kRParen) && depth == 0) throw SyntaxError{"unbalanced ')'"};
         if (top) {

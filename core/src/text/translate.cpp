@@ -3,10 +3,51 @@
 #include "strata/analyzer.h"
 
 #include <algorithm>
-#include <fstream>
 #include <set>
 
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 namespace strata {
+
+class MappedFile {
+public:
+    /// Maps @p path; nullptr when it is missing, empty, unreadable or 4 GB or more (offsets
+    /// are 32-bit).
+    static std::shared_ptr<const MappedFile> open(const std::string& path) {
+        const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+        if (fd < 0) return nullptr;
+        struct stat st {};
+        void* p = MAP_FAILED;
+        if (::fstat(fd, &st) == 0 && st.st_size > 0 && static_cast<std::uint64_t>(st.st_size) < UINT32_MAX)
+            p = ::mmap(nullptr, static_cast<std::size_t>(st.st_size), PROT_READ, MAP_SHARED, fd, 0);
+        ::close(fd);
+        if (p == MAP_FAILED) return nullptr;
+        return std::shared_ptr<const MappedFile>(new MappedFile(static_cast<const char*>(p), static_cast<std::size_t>(st.st_size)));
+    }
+    ~MappedFile() { ::munmap(const_cast<char*>(data_), size_); }
+    MappedFile(const MappedFile&) = delete;
+    MappedFile& operator=(const MappedFile&) = delete;
+
+    std::string_view view() const { return {data_, size_}; }
+
+    /// Lets the kernel drop the pages of [@p from, @p to) from this process (they are read
+    /// again from the file if touched): a scan of the whole table then keeps a window of it
+    /// resident, not all of it.
+    void release(std::size_t from, std::size_t to) const {
+        const std::size_t page = static_cast<std::size_t>(::sysconf(_SC_PAGESIZE));
+        from = (from + page - 1) / page * page;  // whole pages inside the range only
+        to = to / page * page;
+        if (to > from) ::madvise(const_cast<char*>(data_) + from, to - from, MADV_DONTNEED);
+    }
+
+private:
+    MappedFile(const char* data, std::size_t size) : data_(data), size_(size) {}
+    const char* data_;
+    std::size_t size_;
+};
 
 namespace {
 
@@ -55,17 +96,18 @@ const Translator& Translator::builtin() {
 
 Translator Translator::load(const std::string& path) {
     Translator t;
-    std::ifstream in(path, std::ios::binary);
-    if (!in) return t;
-    in.seekg(0, std::ios::end);
-    const std::streamoff size = in.tellg();
-    if (size <= 0 || size >= static_cast<std::streamoff>(UINT32_MAX)) return t;
-    t.data_.resize(static_cast<std::size_t>(size));
-    in.seekg(0);
-    if (!in.read(t.data_.data(), size)) return Translator{};
+    t.file_ = MappedFile::open(path);
+    if (!t.file_) return t;
+    t.data_ = t.file_->view();
     const std::string_view d = t.data_;
+    constexpr std::size_t kWindow = 4u << 20;  // resident at most while scanning
+    std::size_t released = 0;
     std::vector<std::uint32_t>* current = nullptr;
     for (std::size_t at = 0; at < d.size();) {
+        if (at - released >= kWindow) {
+            t.file_->release(released, at);
+            released = at;
+        }
         std::size_t nl = d.find('\n', at);
         if (nl == std::string_view::npos) nl = d.size();
         const std::string_view line = d.substr(at, nl - at);
@@ -79,6 +121,7 @@ Translator Translator::load(const std::string& path) {
         }
         at = nl + 1;
     }
+    t.file_->release(0, d.size());
     for (auto& [dir, offs] : t.lines_) offs.shrink_to_fit();
     return t;
 }

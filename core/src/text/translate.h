@@ -17,10 +17,14 @@
 #include <map>
 #include <string>
 #include <string_view>
+#include <memory>
 #include <utility>
 #include <vector>
 
 namespace strata {
+
+/// A file mapped read-only into memory, unmapped with its last owner.
+class MappedFile;
 
 class Translator {
 public:
@@ -56,7 +60,11 @@ private:
     [[nodiscard]] std::vector<std::string> via(std::string_view word, const std::string& from,
                                                const std::string& pivot, const std::string& to) const;
 
-    std::string data_;  ///< the file as read: per direction a section of lines sorted by headword
+    /// The file, mapped read-only (the build writes it by renaming a new file, so a mapping
+    /// never sees it change): per direction a section of lines sorted by headword. Only the
+    /// pages lookups touch stay resident, not the whole table (about 70 MB).
+    std::shared_ptr<const MappedFile> file_;
+    std::string_view data_;
     std::map<Direction, std::vector<std::uint32_t>> lines_;  ///< offsets of the lines in data_
     std::size_t size_ = 0;
 };

@@ -58,6 +58,36 @@ bool has(const std::vector<std::string>& sorted, const std::string& term) {
     return std::binary_search(sorted.begin(), sorted.end(), term);
 }
 
+// Whether every passage @p q matches carries one of @p terms (sorted): then q adds nothing
+// to their union. A concept's phrase, (words AND ...) FILTER its tag, is within the tag's
+// postings, and the tag is one of the clause's terms.
+bool within(const Xapian::Query& q, const std::vector<std::string>& terms) {
+    const std::size_t n = q.get_num_subqueries();
+    auto any = [&] {
+        for (std::size_t i = 0; i < n; ++i)
+            if (within(q.get_subquery(i), terms)) return true;
+        return false;
+    };
+    switch (q.get_type()) {
+        case Xapian::Query::LEAF_TERM: return has(terms, *q.get_terms_begin());
+        case Xapian::Query::OP_OR:
+        case Xapian::Query::OP_SYNONYM:
+            for (std::size_t i = 0; i < n; ++i)
+                if (!within(q.get_subquery(i), terms)) return false;
+            return n > 0;
+        // Each of these matches only where all its subqueries do.
+        case Xapian::Query::OP_AND:
+        case Xapian::Query::OP_FILTER:
+        case Xapian::Query::OP_PHRASE:
+        case Xapian::Query::OP_NEAR: return any();
+        // These match only where their first subquery does.
+        case Xapian::Query::OP_AND_NOT:
+        case Xapian::Query::OP_AND_MAYBE:
+        case Xapian::Query::OP_SCALE_WEIGHT: return n > 0 && within(q.get_subquery(0), terms);
+        default: return false;
+    }
+}
+
 }  // namespace
 
 Xapian::Query filtered(const Xapian::Query& q, const Xapian::Query& filter) {
@@ -89,8 +119,9 @@ private:
     std::vector<std::uint64_t> words_;
 };
 
-// A query as the terms of its disjunction and the subqueries that are not terms: its
-// passages are the union of the terms' postings and the rest's matches.
+// A query as the terms of its disjunction and the subqueries that are not terms (less
+// those within the terms' postings): its passages are the union of the terms' postings and
+// the rest's matches.
 struct ClauseCounter::Split {
     std::vector<std::string> terms;  // sorted, distinct
     std::vector<Xapian::Query> rest;
@@ -99,6 +130,7 @@ struct ClauseCounter::Split {
         add(q);
         std::sort(terms.begin(), terms.end());
         terms.erase(std::unique(terms.begin(), terms.end()), terms.end());
+        rest.erase(std::remove_if(rest.begin(), rest.end(), [&](const Xapian::Query& r) { return within(r, terms); }), rest.end());
     }
     void add(const Xapian::Query& q) {
         switch (q.get_type()) {

@@ -88,6 +88,23 @@ bool within(const Xapian::Query& q, const std::vector<std::string>& terms) {
     }
 }
 
+// Removes the subqueries that @p a and @p b both hold from both, and returns them.
+std::vector<Xapian::Query> take_shared(std::vector<Xapian::Query>& a, std::vector<Xapian::Query>& b) {
+    std::vector<Xapian::Query> shared;
+    for (auto it = b.begin(); it != b.end();) {
+        const std::string d = it->get_description();
+        const auto in_a = std::find_if(a.begin(), a.end(), [&](const Xapian::Query& x) { return x.get_description() == d; });
+        if (in_a == a.end()) {
+            ++it;
+            continue;
+        }
+        a.erase(in_a);
+        shared.push_back(*it);
+        it = b.erase(it);
+    }
+    return shared;
+}
+
 }  // namespace
 
 Xapian::Query filtered(const Xapian::Query& q, const Xapian::Query& filter) {
@@ -152,7 +169,7 @@ ClauseCounter::ClauseCounter(Xapian::Database& db, Xapian::Query filter, std::sh
 ClauseCounts ClauseCounter::count(const Xapian::Query& q) {
     if (!column_) return by_match(q);
     const Split s(q);
-    Bits bits(s.terms.empty() ? 0 : db_.get_lastdocid());
+    Bits bits(db_.get_lastdocid());
     Deadline deadline(max_seconds_);
     for (const std::string& t : s.terms)
         for (auto it = db_.postlist_begin(t); it != db_.postlist_end(t) && !deadline.passed(); ++it) bits.add(*it);
@@ -161,11 +178,10 @@ ClauseCounts ClauseCounter::count(const Xapian::Query& q) {
 
 std::pair<ClauseCounts, ClauseCounts> ClauseCounter::count_with_part(const Xapian::Query& q, const Xapian::Query& part) {
     if (!column_) return {by_match(q), by_match(part)};
-    const Split whole(q), typed(part);
+    Split whole(q), typed(part);
     std::vector<std::string> terms;
     std::set_union(whole.terms.begin(), whole.terms.end(), typed.terms.begin(), typed.terms.end(), std::back_inserter(terms));
-    const Xapian::docid last = terms.empty() ? 0 : db_.get_lastdocid();
-    Bits all(last), own(last);
+    Bits all(db_.get_lastdocid()), own(db_.get_lastdocid());
     Deadline deadline(max_seconds_);
     // The typed words are among the clause's terms: each posting list is read once.
     for (const std::string& t : terms) {
@@ -175,6 +191,12 @@ std::pair<ClauseCounts, ClauseCounts> ClauseCounter::count_with_part(const Xapia
             if (a) a->add(*it);
             if (b) b->add(*it);
         }
+    }
+    // A subquery of both (a concept's name as typed, its words ANDed) is matched once.
+    if (const std::vector<Xapian::Query> shared = take_shared(whole.rest, typed.rest); !shared.empty()) {
+        const std::vector<Xapian::docid> ids = matched(filtered(Xapian::Query(Xapian::Query::OP_OR, shared.begin(), shared.end()), filter_));
+        all.add(ids);
+        own.add(ids);
     }
     ClauseCounts first = from_ids(passages(whole, all));
     return {std::move(first), from_ids(passages(typed, own))};
@@ -196,14 +218,12 @@ std::vector<Xapian::docid> ClauseCounter::matched(const Xapian::Query& q) {
     return counter.take_docids();
 }
 
-// The passages of @p s, whose terms' postings @p bits holds: the rest's matches join them,
-// and only the filter's are kept.
+// The passages of @p s, whose terms' postings @p bits holds (with any matches under the
+// filter already): the rest's matches join them, and only the filter's are kept.
 std::vector<Xapian::docid> ClauseCounter::passages(const Split& s, Bits& bits) {
-    std::vector<Xapian::docid> rest;
-    if (!s.rest.empty()) rest = matched(filtered(Xapian::Query(Xapian::Query::OP_OR, s.rest.begin(), s.rest.end()), filter_));
-    if (s.terms.empty()) return rest;
-    bits.add(rest);
-    if (const Bits* f = filter_bits()) bits.keep(*f);
+    if (!s.rest.empty()) bits.add(matched(filtered(Xapian::Query(Xapian::Query::OP_OR, s.rest.begin(), s.rest.end()), filter_)));
+    if (!s.terms.empty())
+        if (const Bits* f = filter_bits()) bits.keep(*f);
     return bits.ids();
 }
 

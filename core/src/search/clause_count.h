@@ -5,7 +5,9 @@
  *  terms (OP_OR and OP_SYNONYM of terms, nested) is read from the terms' postings, with no
  *  match: the union of their posting lists, within the passages of the filter (read once
  *  per ClauseCounter). Subqueries that are not terms (phrases, wildcards, AND, NEAR, value
- *  ranges) are matched as before, and their passages join the union. Passages per document
+ *  ranges) are matched as before, and their passages join the union, unless they lie within
+ *  the terms' postings (a concept's phrases under its tag). A walk stops after max_seconds,
+ *  looking at the clock every few thousand postings, as a match would. Passages per document
  *  are then built from the docids through the column, in time proportional to the matching
  *  passages. Without a column (shards, remote servers) every count is one unweighted
  *  match, counted by Xapian's ValueCountMatchSpy. Both give the same counts (tested).

@@ -204,5 +204,49 @@ TEST_F(Bundled, SnippetsFromTheIndexEqualSnippetsFromTheText) {
     EXPECT_GT(marked, 2000u);
 }
 
+// Documents matched from postings (one local index with a facet column) and by Xapian's
+// matcher and match spy (the path of shards and remote servers) give the same answers: the
+// same ranked documents with the same scores, how each matched, the same totals, facets and
+// compare cells, under filters, for translations, phrases, exclusions, required words,
+// wildcards and OR.
+TEST_F(Bundled, MatchingFromPostingsGivesTheMatchersAnswers) {
+    SearcherOptions opt{{(*dir_ / "idx").string()}, {}};
+    opt.facet_columns = false;
+    const Searcher matcher(opt, reference_for_index((*dir_ / "idx").string(), bundled_corpus_dir()));
+    std::vector<std::string> queries;
+    for (const auto& [id, q] : read_judged().queries) queries.push_back(q);
+    for (const char* q : {"ethics", "ethics -privacy", "+data ethics", "\"data protection\" privacy", "regulat* sandbox",
+                          "privacy OR confidentialité", "(ethics AND trust) data", "ética datos", "-ethics", "zzzznothing"})
+        queries.emplace_back(q);
+    const std::vector<ParamMap> variants = {{},
+                                            {{"crosslingual", {"false"}}},
+                                            {{"group", {"passage"}}},
+                                            {{"country", {"ES,MX,FR,DE,CN"}}},
+                                            {{"theme", {"ethics"}}, {"year", {"2019..2021"}}}};
+    auto same = [](nlohmann::json a, nlohmann::json b) {
+        for (nlohmann::json* r : {&a, &b}) {
+            r->erase("took_ms");
+            r->erase("retrieved_at");
+        }
+        return a == b;
+    };
+    std::size_t hits = 0;
+    for (const std::string& q : queries) {
+        for (std::size_t v = 0; v < variants.size(); ++v) {
+            ParamMap p = variants[v];
+            p["q"] = {q};
+            p["per_page"] = {"100"};
+            p["facets"] = {"country,theme,year,lang,type,region"};
+            const nlohmann::json a = searcher_->search(SearchRequest::from_params(p));
+            EXPECT_TRUE(same(a, matcher.search(SearchRequest::from_params(p)))) << q << " (variant " << v << ")";
+            hits += a["hits"].size();
+        }
+        const ParamMap c{{"q", {q}}};
+        EXPECT_TRUE(same(searcher_->compare(CompareRequest::from_params(c)), matcher.compare(CompareRequest::from_params(c))))
+            << "compare " << q;
+    }
+    EXPECT_GT(hits, 1000u);
+}
+
 }  // namespace
 }  // namespace strata

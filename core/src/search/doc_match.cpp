@@ -1,5 +1,6 @@
 #include "search/doc_match.h"
 
+#include "search/clause_count.h"
 #include "search/facet_table.h"
 #include "strata/schema.h"
 
@@ -30,57 +31,6 @@ constexpr double kNear = 0.5;
 // How far apart two neighbouring words may follow each other: one word may sit between
 // ("AI in healthcare").
 constexpr Xapian::termcount kAdjacentWindow = 3;
-
-struct ClauseCounts {
-    std::unordered_map<std::string, std::uint32_t> passages;  // document id → passages carrying the clause
-    std::unordered_map<std::string, std::string> lang;        // document id → language of those passages
-    std::uint32_t total = 0;                                  // passages carrying the clause
-    std::vector<Xapian::docid> ids;  // the passages, in docid order (with a column only)
-};
-
-Xapian::Query filtered(const Xapian::Query& q, const Xapian::Query& filter) {
-    return filter.empty() ? q : Xapian::Query(Xapian::Query::OP_FILTER, q, filter);
-}
-
-// Passages per document from a counter that has counted them.
-ClauseCounts clause_counts(FacetCounter& counter) {
-    ClauseCounts out;
-    const FacetTable& table = counter.table();
-    const std::vector<std::uint32_t>& counts = counter.counts();
-    for (std::size_t r = 0; r < table.rows().size(); ++r) {
-        if (!counts[r]) continue;
-        const FacetTable::Row& row = table.rows()[r];
-        const std::string& id = table.doc(row.doc);
-        out.passages[id] += counts[r];
-        const std::string& lang = row.value[kLangField] == FacetTable::kNone ? std::string() : table.value(kLangField, row.value[kLangField]);
-        out.lang.emplace(id, lang);
-        out.total += counts[r];
-    }
-    out.ids = counter.take_docids();
-    return out;
-}
-
-// Passages per document that carry @p q, in one unweighted pass.
-ClauseCounts count_clause(Xapian::Database& db, const Xapian::Query& q, const Xapian::Query& filter,
-                          const std::shared_ptr<const FacetColumn>& column, double max_seconds) {
-    FacetCounter counter(column);
-    counter.keep_docids();
-    counter.count(db, filtered(q, filter), max_seconds);
-    return clause_counts(counter);
-}
-
-// The passages that carry both clauses: with a column, the intersection of their passages
-// (no match of its own); otherwise one unweighted pass of both queries.
-ClauseCounts count_pair(Xapian::Database& db, const Clause& a, const ClauseCounts& ca, const Clause& b,
-                        const ClauseCounts& cb, const Xapian::Query& filter,
-                        const std::shared_ptr<const FacetColumn>& column, double max_seconds) {
-    if (!column) return count_clause(db, Xapian::Query(Xapian::Query::OP_AND, a.query, b.query), filter, column, max_seconds);
-    std::vector<Xapian::docid> both;
-    std::set_intersection(ca.ids.begin(), ca.ids.end(), cb.ids.begin(), cb.ids.end(), std::back_inserter(both));
-    FacetCounter counter(column);
-    counter.count_docids(both);
-    return clause_counts(counter);
-}
 
 std::size_t document_count(Xapian::Database& db, const std::shared_ptr<const FacetColumn>& column) {
     if (column) return std::max<std::size_t>(column->documents(), 1);
@@ -164,17 +114,14 @@ void share_across_languages(std::vector<RankedDocument>& docs) {
 // Passages where neighbouring bare words of the query follow each other, as typed, at
 // most kAdjacentWindow positions apart: one count per pair of neighbours (a sequential
 // dependence feature; "Development Plan" as a name ranks above the two words apart).
-std::vector<ClauseCounts> adjacent_pairs(Xapian::Database& db, const std::vector<const Clause*>& clauses,
-                                         const Xapian::Query& filter, const std::shared_ptr<const FacetColumn>& column,
-                                         double max_seconds) {
+std::vector<ClauseCounts> adjacent_pairs(ClauseCounter& counter, const std::vector<const Clause*>& clauses) {
     std::vector<ClauseCounts> out;
     const Clause* previous = nullptr;
     for (const Clause* c : clauses) {
         if (c->role == Clause::Role::kExcluded) continue;
         if (previous && !previous->exact.empty() && !c->exact.empty()) {
             const Xapian::Query both[] = {previous->exact, c->exact};
-            const Xapian::Query near(Xapian::Query::OP_PHRASE, std::begin(both), std::end(both), kAdjacentWindow);
-            out.push_back(count_clause(db, near, filter, column, max_seconds));
+            out.push_back(counter.count(Xapian::Query(Xapian::Query::OP_PHRASE, std::begin(both), std::end(both), kAdjacentWindow)));
         }
         previous = c;
     }
@@ -239,12 +186,19 @@ DocumentMatch match_documents(Xapian::Database& db, const ParsedQuery& pq, const
         m.all = !pq.has_text && filter.empty();
         return m;
     }
+    ClauseCounter counter(db, filter, column, max_seconds);
     std::vector<const Clause*> clauses;
     std::vector<ClauseCounts> counts, direct;
     for (const Clause& c : pq.clauses) {
         clauses.push_back(&c);
-        counts.push_back(count_clause(db, c.query, filter, column, max_seconds));
-        direct.push_back(c.direct.empty() ? ClauseCounts{} : count_clause(db, c.direct, filter, column, max_seconds));
+        if (c.direct.empty()) {
+            counts.push_back(counter.count(c.query));
+            direct.emplace_back();
+            continue;
+        }
+        auto [all, typed] = counter.count_with_part(c.query, c.direct);
+        counts.push_back(std::move(all));
+        direct.push_back(std::move(typed));
     }
     // Neighbouring positive clauses, counted where they meet in one passage.
     std::vector<ClauseCounts> pairs;
@@ -252,10 +206,10 @@ DocumentMatch match_documents(Xapian::Database& db, const ParsedQuery& pq, const
     for (std::size_t c = 0; c < clauses.size(); ++c) {
         if (clauses[c]->role == Clause::Role::kExcluded) continue;
         if (previous < clauses.size())
-            pairs.push_back(count_pair(db, *clauses[previous], counts[previous], *clauses[c], counts[c], filter, column, max_seconds));
+            pairs.push_back(counter.both(clauses[previous]->query, counts[previous], clauses[c]->query, counts[c]));
         previous = c;
     }
-    m.ranked = rank(db, clauses, counts, direct, pairs, adjacent_pairs(db, clauses, filter, column, max_seconds), column);
+    m.ranked = rank(db, clauses, counts, direct, pairs, adjacent_pairs(counter, clauses), column);
     const bool positive = std::any_of(clauses.begin(), clauses.end(), [](const Clause* c) { return c->role != Clause::Role::kExcluded; });
     if (!positive) {
         // Only exclusions: every document without them matches, ranked by Xapian.

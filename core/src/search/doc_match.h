@@ -59,12 +59,13 @@ struct DocumentMatch {
 };
 
 /// Matches @p pq's clauses against documents under @p filter (which may be empty).
-/// @p column counts passages over one local index (null over shards).
+/// @p column counts passages over one local index (null over shards); with it, a clause
+/// that is a disjunction of terms is counted from its postings (clause_count.h).
+[[nodiscard]] DocumentMatch match_documents(Xapian::Database& db, const ParsedQuery& pq, const Xapian::Query& filter,
+                                            const std::shared_ptr<const FacetColumn>& column, double max_seconds);
+
 /// Counts @p m's passages into @p counter: from its docids when it has them and the counter
 /// has a column, otherwise by a match of m.passages.
 void count_match(FacetCounter& counter, Xapian::Database& db, const DocumentMatch& m, double max_seconds);
-
-[[nodiscard]] DocumentMatch match_documents(Xapian::Database& db, const ParsedQuery& pq, const Xapian::Query& filter,
-                                            const std::shared_ptr<const FacetColumn>& column, double max_seconds);
 
 }  // namespace strata

@@ -126,7 +126,8 @@ public:
 
     [[nodiscard]] Xapian::MatchSpy* spy() const;
     /// Counts every passage @p q matches in @p db, unweighted, stopping after
-    /// @p max_seconds: the one counting pass of search, compare and document matching.
+    /// @p max_seconds: the counting pass of search and compare, and of document matching
+    /// where postings alone do not give a clause's passages (clause_count.h).
     void count(Xapian::Database& db, const Xapian::Query& q, double max_seconds);
     /// Before count(): also keep the docid of every passage counted (with a column only).
     void keep_docids();

@@ -1,0 +1,277 @@
+#include "search/clause_count.h"
+
+#include "search/facet_table.h"
+
+#include <algorithm>
+#include <bit>
+#include <chrono>
+#include <iterator>
+
+namespace strata {
+
+namespace {
+
+// Postings read between two looks at the clock.
+constexpr std::uint32_t kClockEvery = 4096;
+
+// Stops a walk over postings after its seconds, as Xapian's time limit stops a match
+// (0 or less: no limit, as for Xapian).
+class Deadline {
+public:
+    explicit Deadline(double seconds)
+        : limited_(seconds > 0),
+          end_(std::chrono::steady_clock::now() +
+               std::chrono::duration_cast<std::chrono::steady_clock::duration>(std::chrono::duration<double>(seconds))) {}
+    [[nodiscard]] bool passed() {
+        if (!limited_ || passed_ || ++calls_ % kClockEvery) return passed_;
+        passed_ = std::chrono::steady_clock::now() >= end_;
+        return passed_;
+    }
+
+private:
+    bool limited_;
+    bool passed_ = false;
+    std::uint32_t calls_ = 0;
+    std::chrono::steady_clock::time_point end_;
+};
+
+// Passages per document that a counter has counted, row by row (no column: the counter's
+// own table holds only the rows it saw).
+ClauseCounts clause_counts(FacetCounter& counter) {
+    ClauseCounts out;
+    const FacetTable& table = counter.table();
+    const std::vector<std::uint32_t>& counts = counter.counts();
+    for (std::size_t r = 0; r < table.rows().size(); ++r) {
+        if (!counts[r]) continue;
+        const FacetTable::Row& row = table.rows()[r];
+        const std::string& id = table.doc(row.doc);
+        out.passages[id] += counts[r];
+        const std::string& lang = row.value[kLangField] == FacetTable::kNone ? std::string() : table.value(kLangField, row.value[kLangField]);
+        out.lang.emplace(id, lang);
+        out.total += counts[r];
+    }
+    out.ids = counter.take_docids();
+    return out;
+}
+
+bool has(const std::vector<std::string>& sorted, const std::string& term) {
+    return std::binary_search(sorted.begin(), sorted.end(), term);
+}
+
+// Whether every passage @p q matches carries one of @p terms (sorted): then q adds nothing
+// to their union. A concept's phrase, (words AND ...) FILTER its tag, is within the tag's
+// postings, and the tag is one of the clause's terms.
+bool within(const Xapian::Query& q, const std::vector<std::string>& terms) {
+    const std::size_t n = q.get_num_subqueries();
+    auto any = [&] {
+        for (std::size_t i = 0; i < n; ++i)
+            if (within(q.get_subquery(i), terms)) return true;
+        return false;
+    };
+    switch (q.get_type()) {
+        case Xapian::Query::LEAF_TERM: return has(terms, *q.get_terms_begin());
+        case Xapian::Query::OP_OR:
+        case Xapian::Query::OP_SYNONYM:
+            for (std::size_t i = 0; i < n; ++i)
+                if (!within(q.get_subquery(i), terms)) return false;
+            return n > 0;
+        // Each of these matches only where all its subqueries do.
+        case Xapian::Query::OP_AND:
+        case Xapian::Query::OP_FILTER:
+        case Xapian::Query::OP_PHRASE:
+        case Xapian::Query::OP_NEAR: return any();
+        // These match only where their first subquery does.
+        case Xapian::Query::OP_AND_NOT:
+        case Xapian::Query::OP_AND_MAYBE:
+        case Xapian::Query::OP_SCALE_WEIGHT: return n > 0 && within(q.get_subquery(0), terms);
+        default: return false;
+    }
+}
+
+// Removes the subqueries that @p a and @p b both hold from both, and returns them.
+std::vector<Xapian::Query> take_shared(std::vector<Xapian::Query>& a, std::vector<Xapian::Query>& b) {
+    std::vector<Xapian::Query> shared;
+    for (auto it = b.begin(); it != b.end();) {
+        const std::string d = it->get_description();
+        const auto in_a = std::find_if(a.begin(), a.end(), [&](const Xapian::Query& x) { return x.get_description() == d; });
+        if (in_a == a.end()) {
+            ++it;
+            continue;
+        }
+        a.erase(in_a);
+        shared.push_back(*it);
+        it = b.erase(it);
+    }
+    return shared;
+}
+
+}  // namespace
+
+Xapian::Query filtered(const Xapian::Query& q, const Xapian::Query& filter) {
+    return filter.empty() ? q : Xapian::Query(Xapian::Query::OP_FILTER, q, filter);
+}
+
+// A set of passages, one bit per docid.
+class ClauseCounter::Bits {
+public:
+    explicit Bits(Xapian::docid last) : words_(last / 64 + 1, 0) {}
+    void add(Xapian::docid id) {
+        if (id / 64 < words_.size()) words_[id / 64] |= std::uint64_t{1} << (id % 64);
+    }
+    void add(const std::vector<Xapian::docid>& ids) {
+        for (Xapian::docid id : ids) add(id);
+    }
+    void keep(const Bits& other) {
+        for (std::size_t w = 0; w < words_.size() && w < other.words_.size(); ++w) words_[w] &= other.words_[w];
+    }
+    [[nodiscard]] std::vector<Xapian::docid> ids() const {
+        std::vector<Xapian::docid> out;
+        for (std::size_t w = 0; w < words_.size(); ++w)
+            for (std::uint64_t b = words_[w]; b; b &= b - 1)
+                out.push_back(static_cast<Xapian::docid>(w * 64 + static_cast<std::size_t>(std::countr_zero(b))));
+        return out;
+    }
+
+private:
+    std::vector<std::uint64_t> words_;
+};
+
+// A query as the terms of its disjunction and the subqueries that are not terms (less
+// those within the terms' postings): its passages are the union of the terms' postings and
+// the rest's matches.
+struct ClauseCounter::Split {
+    std::vector<std::string> terms;  // sorted, distinct
+    std::vector<Xapian::Query> rest;
+
+    explicit Split(const Xapian::Query& q) {
+        add(q);
+        std::sort(terms.begin(), terms.end());
+        terms.erase(std::unique(terms.begin(), terms.end()), terms.end());
+        rest.erase(std::remove_if(rest.begin(), rest.end(), [&](const Xapian::Query& r) { return within(r, terms); }), rest.end());
+    }
+    void add(const Xapian::Query& q) {
+        switch (q.get_type()) {
+            case Xapian::Query::LEAF_TERM: terms.push_back(*q.get_terms_begin()); break;
+            case Xapian::Query::OP_OR:
+            case Xapian::Query::OP_SYNONYM:
+                for (std::size_t i = 0; i < q.get_num_subqueries(); ++i) add(q.get_subquery(i));
+                break;
+            case Xapian::Query::LEAF_MATCH_NOTHING: break;
+            default: rest.push_back(q);
+        }
+    }
+};
+
+ClauseCounter::ClauseCounter(Xapian::Database& db, Xapian::Query filter, std::shared_ptr<const FacetColumn> column,
+                             double max_seconds)
+    : db_(db), filter_(std::move(filter)), column_(std::move(column)), max_seconds_(max_seconds) {}
+
+ClauseCounts ClauseCounter::count(const Xapian::Query& q) {
+    if (!column_) return by_match(q);
+    const Split s(q);
+    Bits bits(db_.get_lastdocid());
+    Deadline deadline(max_seconds_);
+    for (const std::string& t : s.terms)
+        for (auto it = db_.postlist_begin(t); it != db_.postlist_end(t) && !deadline.passed(); ++it) bits.add(*it);
+    return from_ids(passages(s, bits));
+}
+
+std::pair<ClauseCounts, ClauseCounts> ClauseCounter::count_with_part(const Xapian::Query& q, const Xapian::Query& part) {
+    if (!column_) return {by_match(q), by_match(part)};
+    Split whole(q), typed(part);
+    std::vector<std::string> terms;
+    std::set_union(whole.terms.begin(), whole.terms.end(), typed.terms.begin(), typed.terms.end(), std::back_inserter(terms));
+    Bits all(db_.get_lastdocid()), own(db_.get_lastdocid());
+    Deadline deadline(max_seconds_);
+    // The typed words are among the clause's terms: each posting list is read once.
+    for (const std::string& t : terms) {
+        Bits* a = has(whole.terms, t) ? &all : nullptr;
+        Bits* b = has(typed.terms, t) ? &own : nullptr;
+        for (auto it = db_.postlist_begin(t); it != db_.postlist_end(t) && !deadline.passed(); ++it) {
+            if (a) a->add(*it);
+            if (b) b->add(*it);
+        }
+    }
+    // A subquery of both (a concept's name as typed, its words ANDed) is matched once.
+    if (const std::vector<Xapian::Query> shared = take_shared(whole.rest, typed.rest); !shared.empty()) {
+        const std::vector<Xapian::docid> ids = matched(filtered(Xapian::Query(Xapian::Query::OP_OR, shared.begin(), shared.end()), filter_));
+        all.add(ids);
+        own.add(ids);
+    }
+    ClauseCounts first = from_ids(passages(whole, all));
+    return {std::move(first), from_ids(passages(typed, own))};
+}
+
+ClauseCounts ClauseCounter::both(const Xapian::Query& qa, const ClauseCounts& a, const Xapian::Query& qb,
+                                 const ClauseCounts& b) {
+    if (!column_) return by_match(Xapian::Query(Xapian::Query::OP_AND, qa, qb));
+    std::vector<Xapian::docid> ids;
+    std::set_intersection(a.ids.begin(), a.ids.end(), b.ids.begin(), b.ids.end(), std::back_inserter(ids));
+    return from_ids(std::move(ids));
+}
+
+// The passages of @p q that have a facet row, by one unweighted match.
+std::vector<Xapian::docid> ClauseCounter::matched(const Xapian::Query& q) {
+    FacetCounter counter(column_);
+    counter.keep_docids();
+    counter.count(db_, q, max_seconds_);
+    return counter.take_docids();
+}
+
+// The passages of @p s, whose terms' postings @p bits holds (with any matches under the
+// filter already): the rest's matches join them, and only the filter's are kept.
+std::vector<Xapian::docid> ClauseCounter::passages(const Split& s, Bits& bits) {
+    if (!s.rest.empty()) bits.add(matched(filtered(Xapian::Query(Xapian::Query::OP_OR, s.rest.begin(), s.rest.end()), filter_)));
+    if (!s.terms.empty())
+        if (const Bits* f = filter_bits()) bits.keep(*f);
+    return bits.ids();
+}
+
+const ClauseCounter::Bits* ClauseCounter::filter_bits() {
+    if (filter_.empty()) return nullptr;
+    if (!filter_bits_) {
+        filter_bits_ = std::make_shared<Bits>(db_.get_lastdocid());
+        filter_bits_->add(matched(filter_));
+    }
+    return filter_bits_.get();
+}
+
+// Passages per document from docids in increasing order, through the column: work in
+// proportion to the passages, not to the rows of the table. A document's language is
+// that of its first row, as a count over the rows in order gives it.
+ClauseCounts ClauseCounter::from_ids(std::vector<Xapian::docid> ids) const {
+    const FacetTable& table = column_->table();
+    std::vector<std::uint32_t> passages(table.docs(), 0), first_row(table.docs(), FacetTable::kNone), touched;
+    std::size_t kept = 0;
+    for (Xapian::docid id : ids) {
+        const std::uint32_t row = column_->row(id);
+        if (row == FacetTable::kNone) continue;  // a passage without a facet key counts nowhere
+        ids[kept++] = id;
+        const std::uint32_t doc = table.rows()[row].doc;
+        if (!passages[doc]++) touched.push_back(doc);
+        first_row[doc] = std::min(first_row[doc], row);
+    }
+    ids.resize(kept);
+    // Documents in table order, as the rows give them (the maps then iterate alike).
+    std::sort(touched.begin(), touched.end());
+    ClauseCounts out;
+    for (std::uint32_t doc : touched) {
+        const std::string& id = table.doc(doc);
+        out.passages.emplace(id, passages[doc]);
+        const std::uint32_t lang = table.rows()[first_row[doc]].value[kLangField];
+        out.lang.emplace(id, lang == FacetTable::kNone ? std::string() : table.value(kLangField, lang));
+    }
+    out.total = static_cast<std::uint32_t>(kept);
+    out.ids = std::move(ids);
+    return out;
+}
+
+// One unweighted match of @p q under the filter, counted by Xapian's match spy (no column).
+ClauseCounts ClauseCounter::by_match(const Xapian::Query& q) {
+    FacetCounter counter(column_);
+    counter.keep_docids();
+    counter.count(db_, filtered(q, filter_), max_seconds_);
+    return clause_counts(counter);
+}
+
+}  // namespace strata

@@ -1,0 +1,74 @@
+/** @file clause_count.h
+ *  @brief Internal: the passages per document that carry one clause of a query.
+ *
+ *  Over one local index with a facet column, the part of a clause that is a disjunction of
+ *  terms (OP_OR and OP_SYNONYM of terms, nested) is read from the terms' postings, with no
+ *  match: the union of their posting lists, within the passages of the filter (read once
+ *  per ClauseCounter). Subqueries that are not terms (phrases, wildcards, AND, NEAR, value
+ *  ranges) are matched as before, and their passages join the union, unless they lie within
+ *  the terms' postings (a concept's phrases under its tag). A walk stops after max_seconds,
+ *  looking at the clock every few thousand postings, as a match would. Passages per document
+ *  are then built from the docids through the column, in time proportional to the matching
+ *  passages. Without a column (shards, remote servers) every count is one unweighted
+ *  match, counted by Xapian's ValueCountMatchSpy. Both give the same counts (tested).
+ */
+#pragma once
+
+#include <xapian.h>
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+namespace strata {
+
+class FacetColumn;
+
+struct ClauseCounts {
+    std::unordered_map<std::string, std::uint32_t> passages;  ///< document id → passages carrying the clause
+    std::unordered_map<std::string, std::string> lang;        ///< document id → language of those passages
+    std::uint32_t total = 0;                                  ///< passages carrying the clause
+    std::vector<Xapian::docid> ids;  ///< the passages, in docid order (with a column only)
+};
+
+/// @p q under @p filter (which may be empty).
+[[nodiscard]] Xapian::Query filtered(const Xapian::Query& q, const Xapian::Query& filter);
+
+/// Counts the clauses of one request, all under the same filter.
+class ClauseCounter {
+public:
+    /// @p filter may be empty; @p column is null over shards. Each count stops after
+    /// @p max_seconds, as a match would.
+    ClauseCounter(Xapian::Database& db, Xapian::Query filter, std::shared_ptr<const FacetColumn> column, double max_seconds);
+
+    /// The passages per document that carry @p q.
+    [[nodiscard]] ClauseCounts count(const Xapian::Query& q);
+    /// The counts of @p q and of @p part (a clause and its typed words, whose terms are
+    /// among the clause's), with the terms they share read once.
+    [[nodiscard]] std::pair<ClauseCounts, ClauseCounts> count_with_part(const Xapian::Query& q, const Xapian::Query& part);
+    /// The passages that carry both @p qa and @p qb, counted as @p a and @p b.
+    [[nodiscard]] ClauseCounts both(const Xapian::Query& qa, const ClauseCounts& a, const Xapian::Query& qb,
+                                    const ClauseCounts& b);
+
+private:
+    class Bits;
+    struct Split;
+
+    std::vector<Xapian::docid> matched(const Xapian::Query& q);
+    std::vector<Xapian::docid> passages(const Split& s, Bits& bits);
+    const Bits* filter_bits();
+    ClauseCounts from_ids(std::vector<Xapian::docid> ids) const;
+    ClauseCounts by_match(const Xapian::Query& q);
+
+    Xapian::Database& db_;
+    Xapian::Query filter_;
+    std::shared_ptr<const FacetColumn> column_;
+    double max_seconds_;
+    std::shared_ptr<Bits> filter_bits_;  // the filter's passages, read on first need
+};
+
+}  // namespace strata

@@ -111,23 +111,6 @@ TEST(Indexer, ALaneThatCommitsAlongTheWayStillEqualsASingleWriter) {
     expect_same_index(dir / "one", dir / "two");
 }
 
-// Each lane writes several segment databases (100 passages each here); merged in order they
-// still make the single writer's index.
-TEST(Indexer, LanesWrittenInManySegmentsStillEqualASingleWriter) {
-    test::TempDir dir;
-    const IndexSummary one = index(bundled_corpus_dir(), dir / "one", false, 1);
-    IndexOptions opt;
-    opt.corpus_dir = bundled_corpus_dir();
-    opt.index_dir = dir / "two";
-    opt.threads = 2;
-    opt.segment_passages = 100;
-    const IndexSummary two = run_indexer(opt);
-    ASSERT_GT(two.passages, 2 * 2 * 100u) << "too small for several segments per lane";
-    EXPECT_EQ(one.passages, two.passages);
-    EXPECT_FALSE(fs::exists(dir / "two" / ".scratch"));
-    expect_same_index(dir / "one", dir / "two");
-}
-
 TEST(Indexer, TouchingOneDocumentReindexesOneDocument) {
     test::TempDir dir;
     const fs::path corpus = test::copy_test_corpus(dir.path());

@@ -34,9 +34,6 @@ struct IndexOptions {
     std::filesystem::path index_dir;
     bool rebuild = false;       ///< write a fresh generation even if nothing changed
     unsigned threads = 0;       ///< threads (and on a rebuild, sub-indexes written); 0 = all cores
-    /// On a rebuild, the passages of one scratch segment of a lane (a new segment database
-    /// starts when one holds this many); 0 = the default, 20,000.
-    std::size_t segment_passages = 0;
     unsigned shard = 1;         ///< with shards > 1: write only shard `shard` (1-based) of `shards`
     unsigned shards = 1;
     std::function<void(const IndexProgress&)> on_progress;  ///< called after each document, one call at a time

@@ -29,13 +29,6 @@ constexpr std::size_t kMaxAhead = 64;  // documents analysed ahead of the writer
 // The merge compacts the lanes, so the extra commits leave no trace in the index.
 constexpr std::size_t kLaneCommitPassages = 250;
 
-// Passages in one segment of a lane. A commit rewrites the blocks of every term it touches,
-// and those lie further apart as a database grows: on one database per lane, 1 GB took 844 s
-// to index where 100 MB took 54 s. So a lane starts a new segment database every
-// kSegmentPassages passages (IndexOptions::segment_passages), and the merge compacts every
-// segment in order.
-constexpr std::size_t kSegmentPassages = 20000;
-
 // build_document(), with an unexpected exception turned into a failure of that document.
 BuiltDocument analyse(const DocumentMeta& meta, const BuildContext& ctx, const std::string& stored,
                       const std::string& salt) {
@@ -90,50 +83,12 @@ struct Lanes {
     std::atomic<bool> failed{false};  // one lane failed: the others stop early
 };
 
-// One lane's sub-index, written as a run of segment databases named @p path-0, -1, ...
-// (fsync skipped: they are scratch until merged).
-class LaneSegments {
-public:
-    LaneSegments(std::string path, std::size_t segment_passages, std::vector<std::string>& names)
-        : path_(std::move(path)), segment_passages_(segment_passages ? segment_passages : kSegmentPassages), names_(names) {
-        next();
-    }
-
-    // Writes one document, in a new segment when the current one is full.
-    void write(const BuiltDocument& b, const DocumentMeta& meta) {
-        if (in_segment_ >= segment_passages_) next();
-        write_document(*db_, b, meta);
-        in_segment_ += b.passages.size();
-        uncommitted_ += b.passages.size();
-        if (uncommitted_ >= kLaneCommitPassages) commit();
-    }
-
-    void commit() {
-        db_->commit();
-        uncommitted_ = 0;
-    }
-
-private:
-    void next() {
-        if (db_) commit();
-        names_.push_back(path_ + "-" + std::to_string(names_.size()));
-        db_.emplace(names_.back(), Xapian::DB_CREATE_OR_OVERWRITE | Xapian::DB_BACKEND_GLASS | Xapian::DB_NO_SYNC);
-        in_segment_ = 0;
-    }
-
-    std::string path_;
-    std::size_t segment_passages_;
-    std::vector<std::string>& names_;
-    std::optional<Xapian::WritableDatabase> db_;
-    std::size_t in_segment_ = 0, uncommitted_ = 0;
-};
-
-// One lane: analyses and writes documents [begin, end) into its own segments, named in
-// @p segments in order.
-void write_lane(Lanes& lanes, std::size_t begin, std::size_t end, const std::string& path,
-                std::vector<std::string>& segments) {
+// One lane: analyses and writes documents [begin, end) into its own sub-index. It skips
+// fsync: the sub-index is scratch until merged.
+void write_lane(Lanes& lanes, std::size_t begin, std::size_t end, const std::string& path) {
     const WriteJob& job = lanes.job;
-    LaneSegments lane(path, job.options.segment_passages, segments);
+    Xapian::WritableDatabase lane(path, Xapian::DB_CREATE_OR_OVERWRITE | Xapian::DB_BACKEND_GLASS | Xapian::DB_NO_SYNC);
+    std::size_t uncommitted = 0;
     for (std::size_t i = begin; i < end && !lanes.failed; ++i) {
         BuiltDocument b = analyse(job.documents[i], job.ctx, job.plan.stored[i], job.salt);
         bool write;
@@ -142,21 +97,25 @@ void write_lane(Lanes& lanes, std::size_t begin, std::size_t end, const std::str
             write = lanes.tally.account(b, job.documents[i]);
             if (job.options.on_progress) job.options.on_progress(lanes.tally.progress());
         }
-        if (write) lane.write(b, job.documents[i]);
+        if (!write) continue;
+        write_document(lane, b, job.documents[i]);
+        uncommitted += b.passages.size();
+        if (uncommitted >= kLaneCommitPassages) {
+            lane.commit();
+            uncommitted = 0;
+        }
     }
     lane.commit();
 }
 
-// Runs one thread per lane; rethrows the first lane's error, in lane order. Returns every
-// segment, lane by lane, in corpus order.
-std::vector<std::string> run_lanes(Lanes& lanes, const std::vector<std::size_t>& bounds, const std::vector<std::string>& paths) {
+// Runs one thread per lane; rethrows the first lane's error, in lane order.
+void run_lanes(Lanes& lanes, const std::vector<std::size_t>& bounds, const std::vector<std::string>& paths) {
     std::vector<std::exception_ptr> errors(paths.size());
-    std::vector<std::vector<std::string>> segments(paths.size());
     std::vector<std::thread> workers;
     for (std::size_t k = 0; k < paths.size(); ++k) {
         workers.emplace_back([&, k] {
             try {
-                write_lane(lanes, bounds[k], bounds[k + 1], paths[k], segments[k]);
+                write_lane(lanes, bounds[k], bounds[k + 1], paths[k]);
             } catch (...) {
                 errors[k] = std::current_exception();
                 lanes.failed = true;
@@ -166,9 +125,6 @@ std::vector<std::string> run_lanes(Lanes& lanes, const std::vector<std::size_t>&
     for (std::thread& w : workers) w.join();
     for (const std::exception_ptr& e : errors)
         if (e) std::rethrow_exception(e);
-    std::vector<std::string> out;
-    for (const std::vector<std::string>& lane : segments) out.insert(out.end(), lane.begin(), lane.end());
-    return out;
 }
 
 // Lanes finish in any order: report failures and warnings in corpus order.
@@ -284,11 +240,11 @@ Xapian::WritableDatabase write_in_lanes(const WriteJob& job, Tally& tally, Index
     for (unsigned k = 0; k < lanes; ++k) paths.push_back((scratch / ("lane-" + std::to_string(k))).string());
 
     Lanes shared{job, tally};
-    const std::vector<std::string> segments = run_lanes(shared, bounds, paths);
+    run_lanes(shared, bounds, paths);
     sort_in_corpus_order(tally.summary());
 
     Xapian::Database merged;
-    for (const std::string& path : segments) merged.add_database(Xapian::Database(path));
+    for (const std::string& path : paths) merged.add_database(Xapian::Database(path));
     merged.compact(target.string(), Xapian::DBCOMPACT_MULTIPASS);
     merged.close();
     return Xapian::WritableDatabase(target.string(), Xapian::DB_OPEN);

@@ -48,6 +48,16 @@ bool MarkRules::has_stem(const Stems& s, std::string_view stem) const {
     return has(s.term);
 }
 
+MarkRules::Verdict& MarkRules::verdict(const std::string& lang, std::string_view word) const {
+    if (!last_ || lang != *last_lang_) {
+        const auto it = verdicts_.try_emplace(lang).first;
+        last_lang_ = &it->first;
+        last_ = &it->second;
+    }
+    if (const auto it = last_->find(word); it != last_->end()) return it->second;
+    return last_->emplace(std::string(word), Verdict::kUnknown).first->second;
+}
+
 void MarkRules::mark_word(const Token& t, const Stems& s, std::vector<SnippetMark>& out) const {
     bool marked = false;
     for (const std::string* form : {&t.text, &t.folded, &t.base}) {

@@ -25,9 +25,15 @@ struct SnippetMark {
 };
 
 /// A query's Highlight made ready for many lookups: made once per request, used for every
-/// passage of its page.
+/// passage of its page. It also remembers, for the request, what it found of each word it
+/// was asked about (see verdict()), so it belongs to one thread at a time.
 class MarkRules {
 public:
+    /// What the rules make of a word cut from a stored passage of one language (see
+    /// stored_marks.cpp): not looked at yet, may be marked, cannot be, or does not analyse
+    /// alone as one word.
+    enum class Verdict : std::uint8_t { kUnknown, kMarkable, kPlain, kNotOneWord };
+
     explicit MarkRules(const Highlight& highlight);
 
     /// The stem terms of one language: "Z<lang>:" and whether the highlight has any (only
@@ -58,6 +64,11 @@ public:
     /// The marks of word @p t (a token that is no CJK run; its stem filled when
     /// s.wanted): its first form that is a highlight term, and a wildcard match.
     void mark_word(const Token& t, const Stems& s, std::vector<SnippetMark>& out) const;
+    /// The remembered verdict on @p word in language @p lang, kUnknown until the caller
+    /// sets it: each distinct word of a request is looked up and stemmed once, however many
+    /// passages it stands in.
+    [[nodiscard]] Verdict& verdict(const std::string& lang, std::string_view word) const;
+
     /// The phrases that start at word @p i of @p words, consecutive words (no CJK run).
     void mark_phrases(const std::vector<const Token*>& words, std::size_t i, std::vector<SnippetMark>& out) const;
 
@@ -67,6 +78,15 @@ private:
     std::unordered_set<std::string_view> terms_, typed_, markable_;  // markable_: terms_ and the forms of phrase words
     std::vector<std::string_view> prefixes_;
     std::unordered_multimap<std::string_view, std::size_t> by_first_;  // phrases by the forms of their first word
+
+    struct WordHash {
+        using is_transparent = void;
+        std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+    };
+    using Verdicts = std::unordered_map<std::string, Verdict, WordHash, std::equal_to<>>;
+    mutable std::unordered_map<std::string, Verdicts> verdicts_;  // by language, then word
+    mutable const std::string* last_lang_ = nullptr;              // the language of last_
+    mutable Verdicts* last_ = nullptr;
 };
 
 /// Sorts marks by start, then end, then weight (a total order, so both ways of finding

@@ -58,33 +58,41 @@ bool is_ascii(std::string_view s) {
     return std::all_of(s.begin(), s.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; });
 }
 
+// Whether a word cut from a passage in @p lang may be marked (see marked_positions()).
+MarkRules::Verdict judge(const Analyzer& analyzer, std::string_view raw, const std::string& lang, const MarkRules& rules,
+                         const MarkRules::Stems& stems) {
+    StemTable* table = stems.wanted ? &stem_table(lang) : nullptr;
+    bool hit = false;
+    if (!turkic(lang) && is_ascii(raw)) {
+        std::string lower(raw);
+        for (char& c : lower) c = (c >= 'A' && c <= 'Z') ? static_cast<char>(c + ('a' - 'A')) : c;
+        hit = rules.may_mark(lower) || (table && rules.has_stem(stems, table->stem(analyzer, lower)));
+    } else {
+        const std::vector<Token> one = analyzer.tokenize(raw, lang);
+        if (one.size() != 1) return MarkRules::Verdict::kNotOneWord;
+        const Token& t = one[0];
+        for (const std::string* form : {&t.text, &t.folded, &t.base}) hit = hit || (!form->empty() && rules.may_mark(*form));
+        hit = hit || (table && rules.has_stem(stems, table->stem(analyzer, t.text)));
+    }
+    return hit ? MarkRules::Verdict::kMarkable : MarkRules::Verdict::kPlain;
+}
+
 // The positions of the passage text where a word stands that the rules may mark, found
 // from the stored offsets alone: one of its forms is a highlight term or a form of a
 // phrase word, begins like a wildcard, or has a highlight stem. A word in ASCII is its own
 // lowercase (as the analyzer has it); any other is analysed alone. False when one does
-// not analyse alone as one token.
+// not analyse alone as one token. Each distinct word is judged once per request (the
+// rules remember the verdict).
 bool marked_positions(const Analyzer& analyzer, const StoredPassage& p, const TokenOffsets& offsets,
                       const MarkRules& rules, const MarkRules::Stems& stems, std::vector<Xapian::termpos>& out) {
-    StemTable* table = stems.wanted ? &stem_table(p.lang) : nullptr;
-    const bool plain_lowercase = !turkic(p.lang);
-    std::string lower;
     for (std::size_t i = 0; i < offsets.entries.size(); ++i) {
         const TokenOffsets::Entry& e = offsets.entries[i];
         if (e.end <= e.start || e.end > p.text.size()) return false;
         const std::string_view raw = std::string_view(p.text).substr(e.start, e.end - e.start);
-        bool hit = false;
-        if (plain_lowercase && is_ascii(raw)) {
-            lower.assign(raw);
-            for (char& c : lower) c = (c >= 'A' && c <= 'Z') ? static_cast<char>(c + ('a' - 'A')) : c;
-            hit = rules.may_mark(lower) || (table && rules.has_stem(stems, table->stem(analyzer, lower)));
-        } else {
-            const std::vector<Token> one = analyzer.tokenize(raw, p.lang);
-            if (one.size() != 1) return false;
-            const Token& t = one[0];
-            for (const std::string* form : {&t.text, &t.folded, &t.base}) hit = hit || (!form->empty() && rules.may_mark(*form));
-            hit = hit || (table && rules.has_stem(stems, table->stem(analyzer, t.text)));
-        }
-        if (hit) out.push_back(offsets.first + static_cast<Xapian::termpos>(i));
+        MarkRules::Verdict& v = rules.verdict(p.lang, raw);
+        if (v == MarkRules::Verdict::kUnknown) v = judge(analyzer, raw, p.lang, rules, stems);
+        if (v == MarkRules::Verdict::kNotOneWord) return false;
+        if (v == MarkRules::Verdict::kMarkable) out.push_back(offsets.first + static_cast<Xapian::termpos>(i));
     }
     return true;
 }

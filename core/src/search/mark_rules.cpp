@@ -1,6 +1,7 @@
 #include "search/mark_rules.h"
 
 #include <algorithm>
+#include <atomic>
 #include <set>
 
 namespace strata {
@@ -16,6 +17,8 @@ bool has_form(const std::vector<std::string>& forms, const Token& t) {
 }  // namespace
 
 MarkRules::MarkRules(const Highlight& highlight) : h_(highlight) {
+    static std::atomic<std::uint64_t> made{0};
+    id_ = ++made;
     empty_ = highlight.terms.empty() && highlight.phrases.empty();
     terms_.reserve(highlight.terms.size());
     terms_.insert(highlight.terms.begin(), highlight.terms.end());
@@ -46,16 +49,6 @@ bool MarkRules::prefix_match(std::string_view word) const {
 bool MarkRules::has_stem(const Stems& s, std::string_view stem) const {
     s.term.assign(s.prefix).append(stem);
     return has(s.term);
-}
-
-MarkRules::Verdict& MarkRules::verdict(const std::string& lang, std::string_view word) const {
-    if (!last_ || lang != *last_lang_) {
-        const auto it = verdicts_.try_emplace(lang).first;
-        last_lang_ = &it->first;
-        last_ = &it->second;
-    }
-    if (const auto it = last_->find(word); it != last_->end()) return it->second;
-    return last_->emplace(std::string(word), Verdict::kUnknown).first->second;
 }
 
 void MarkRules::mark_word(const Token& t, const Stems& s, std::vector<SnippetMark>& out) const {

@@ -25,15 +25,9 @@ struct SnippetMark {
 };
 
 /// A query's Highlight made ready for many lookups: made once per request, used for every
-/// passage of its page. It also remembers, for the request, what it found of each word it
-/// was asked about (see verdict()), so it belongs to one thread at a time.
+/// passage of its page.
 class MarkRules {
 public:
-    /// What the rules make of a word cut from a stored passage of one language (see
-    /// stored_marks.cpp): not looked at yet, may be marked, cannot be, or does not analyse
-    /// alone as one word.
-    enum class Verdict : std::uint8_t { kUnknown, kMarkable, kPlain, kNotOneWord };
-
     explicit MarkRules(const Highlight& highlight);
 
     /// The stem terms of one language: "Z<lang>:" and whether the highlight has any (only
@@ -64,10 +58,9 @@ public:
     /// The marks of word @p t (a token that is no CJK run; its stem filled when
     /// s.wanted): its first form that is a highlight term, and a wildcard match.
     void mark_word(const Token& t, const Stems& s, std::vector<SnippetMark>& out) const;
-    /// The remembered verdict on @p word in language @p lang, kUnknown until the caller
-    /// sets it: each distinct word of a request is looked up and stemmed once, however many
-    /// passages it stands in.
-    [[nodiscard]] Verdict& verdict(const std::string& lang, std::string_view word) const;
+    /// A number no other MarkRules of this process has: what was found of a word under one
+    /// set of rules is remembered under it (stored_marks.cpp).
+    [[nodiscard]] std::uint64_t id() const { return id_; }
 
     /// The phrases that start at word @p i of @p words, consecutive words (no CJK run).
     void mark_phrases(const std::vector<const Token*>& words, std::size_t i, std::vector<SnippetMark>& out) const;
@@ -79,14 +72,7 @@ private:
     std::vector<std::string_view> prefixes_;
     std::unordered_multimap<std::string_view, std::size_t> by_first_;  // phrases by the forms of their first word
 
-    struct WordHash {
-        using is_transparent = void;
-        std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
-    };
-    using Verdicts = std::unordered_map<std::string, Verdict, WordHash, std::equal_to<>>;
-    mutable std::unordered_map<std::string, Verdicts> verdicts_;  // by language, then word
-    mutable const std::string* last_lang_ = nullptr;              // the language of last_
-    mutable Verdicts* last_ = nullptr;
+    std::uint64_t id_;
 };
 
 /// Sorts marks by start, then end, then weight (a total order, so both ways of finding

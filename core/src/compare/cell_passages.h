@@ -15,7 +15,9 @@
 #include <nlohmann/json.hpp>
 #include <xapian.h>
 
+#include <string>
 #include <unordered_map>
+#include <utility>
 
 namespace strata {
 
@@ -30,12 +32,15 @@ public:
     [[nodiscard]] nlohmann::json best(Xapian::docid id, double weight);
 
 private:
-    [[nodiscard]] nlohmann::json made(Xapian::docid id) const;
+    [[nodiscard]] nlohmann::json made(Xapian::docid id);
+    /// The title and year of document @p doc, read once per comparison.
+    [[nodiscard]] const std::pair<std::string, int>& title_and_year(const std::string& doc);
 
     const Searcher& searcher_;
     Xapian::Database& db_;
     const MarkRules& rules_;
     std::unordered_map<Xapian::docid, nlohmann::json> made_;  // without the score
+    std::unordered_map<std::string, std::pair<std::string, int>> documents_;
 };
 
 }  // namespace strata

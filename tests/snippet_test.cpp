@@ -1,6 +1,6 @@
-// Snippets of stored passages share one MarkRules per request, which remembers what it
-// found of each word (mark_rules.h): what it remembers of a word in one language must
-// never decide the word in another.
+// Snippets of stored passages share one MarkRules per request, and what a word's look-up
+// found is remembered under the rules (stored_marks.cpp): what is remembered of a word in
+// one language must never decide the word in another.
 #include "index/token_offsets.h"
 #include "search/snippet.h"
 #include "strata/schema.h"

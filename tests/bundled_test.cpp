@@ -204,6 +204,28 @@ TEST_F(Bundled, SnippetsFromTheIndexEqualSnippetsFromTheText) {
     EXPECT_GT(marked, 2000u);
 }
 
+// A passage tagged with several themes is the best of several cells; each distinct best
+// passage is made once per comparison (compare/cell_passages.h). Every such cell still
+// gets what a comparison of that cell alone gives it: its passage, score and snippet.
+TEST_F(Bundled, CompareCellsSharingABestPassageGetWhatTheCellAloneGets) {
+    std::size_t shared = 0;
+    for (const char* q : {"ethics", "data protection", "\"machine learning\" health", "regulat*"}) {
+        const nlohmann::json m = searcher_->compare(CompareRequest::from_params({{"q", {q}}}));
+        std::map<std::pair<std::string, int>, int> uses;  // (document, passage) → cells
+        for (const auto& c : m["cells"])
+            if (!c["best"].is_null()) ++uses[{c["best"]["doc"].get<std::string>(), c["best"]["n"].get<int>()}];
+        for (const auto& c : m["cells"]) {
+            if (c["best"].is_null() || uses[{c["best"]["doc"].get<std::string>(), c["best"]["n"].get<int>()}] < 2) continue;
+            ++shared;
+            const nlohmann::json alone = searcher_->compare(CompareRequest::from_params(
+                {{"q", {q}}, {"countries", {c["row"].get<std::string>()}}, {"themes", {c["column"].get<std::string>()}}}));
+            ASSERT_EQ(alone["cells"].size(), 1u);
+            EXPECT_EQ(c["best"], alone["cells"][0]["best"]) << q << " " << c["row"] << " × " << c["column"];
+        }
+    }
+    EXPECT_GT(shared, 50u);  // the comparisons had many cells sharing a passage
+}
+
 // Documents matched from postings (one local index with a facet column) and by Xapian's
 // matcher and match spy (the path of shards and remote servers) give the same answers: the
 // same ranked documents with the same scores, how each matched, the same totals, facets and

@@ -1,5 +1,7 @@
 #include "compare/cell_best.h"
 
+#include "search/country_groups.h"
+
 #include <algorithm>
 #include <cstdint>
 #include <unordered_map>
@@ -44,6 +46,20 @@ private:
 };
 
 }  // namespace
+
+// Country-group rows (income, bloc): each group cell's best is the best of its countries'
+// cells, with the same order as the one pass (higher weight, then lower docid).
+std::map<std::pair<std::string, std::string>, CellBest> group_best(
+    const std::map<std::pair<std::string, std::string>, CellBest>& by_country, const ReferenceData& ref,
+    const std::string& field) {
+    std::map<std::pair<std::string, std::string>, CellBest> out;
+    for (const auto& [key, best] : by_country)
+        for (const std::string& g : groups_of(ref, field, key.first)) {
+            CellBest& b = out[{g, key.second}];
+            if (b.id == 0 || best.weight > b.weight || (best.weight == b.weight && best.id < b.id)) b = best;
+        }
+    return out;
+}
 
 std::map<std::pair<std::string, std::string>, CellBest> best_by_cell(
     Xapian::Database& db, const Xapian::Query& q, const FacetColumn& column, const std::vector<Xapian::docid>& ids,

@@ -10,6 +10,7 @@
 #pragma once
 
 #include "search/facet_table.h"
+#include "strata/reference.h"
 
 #include <xapian.h>
 
@@ -31,5 +32,12 @@ struct CellBest {
 [[nodiscard]] std::map<std::pair<std::string, std::string>, CellBest> best_by_cell(
     Xapian::Database& db, const Xapian::Query& q, const FacetColumn& column, const std::vector<Xapian::docid>& ids,
     FacetField row, FacetField col);
+
+/// Rows of country groups (income, bloc, by @p field) from rows of countries: each group
+/// cell's best is the best of its countries' cells, in the one pass's order (higher
+/// weight, then lower docid).
+[[nodiscard]] std::map<std::pair<std::string, std::string>, CellBest> group_best(
+    const std::map<std::pair<std::string, std::string>, CellBest>& by_country, const ReferenceData& ref,
+    const std::string& field);
 
 }  // namespace strata

@@ -1,5 +1,6 @@
 // GET /v1/compare: country (or region) × theme (or year, or language) matrices.
 #include "compare/cell_best.h"
+#include "compare/cell_passages.h"
 #include "compare/measure.h"
 #include "search/country_groups.h"
 #include "search/facet_table.h"
@@ -222,8 +223,10 @@ struct CompareRun {
     std::map<std::pair<std::string, std::string>, CellBest> best;
     bool has_best = false;
     PerMillionCounts per_million;  ///< filled for measure=per_million only
-    /// What snippets mark, made once for every cell (set when the run has its place).
+    /// What snippets mark, made once for every cell, and the cells' best passages, each
+    /// made once (both set when the run has its place).
     std::unique_ptr<const MarkRules> marks;
+    std::unique_ptr<CellPassages> passages;
 };
 
 namespace {
@@ -288,20 +291,6 @@ Xapian::Query row_query(const CompareRun& run, const std::string& r) {
                                             : schema::term(schema::kRegion, r));
 }
 
-// Country-group rows (income, bloc): each group cell's best is the best of its countries'
-// cells, with the same order as the one pass (higher weight, then lower docid).
-std::map<std::pair<std::string, std::string>, CellBest> group_best(
-    const std::map<std::pair<std::string, std::string>, CellBest>& by_country, const ReferenceData& ref,
-    const std::string& field) {
-    std::map<std::pair<std::string, std::string>, CellBest> out;
-    for (const auto& [key, best] : by_country)
-        for (const std::string& g : groups_of(ref, field, key.first)) {
-            CellBest& b = out[{g, key.second}];
-            if (b.id == 0 || best.weight > b.weight || (best.weight == b.weight && best.id < b.id)) b = best;
-        }
-    return out;
-}
-
 Xapian::Query cell_query(const CompareRun& run, const std::string& r, const std::string& c) {
     const Xapian::Query row = row_query(run, r);
     Xapian::Query col;
@@ -311,13 +300,13 @@ Xapian::Query cell_query(const CompareRun& run, const std::string& r, const std:
     return Xapian::Query(Xapian::Query::OP_AND, row, col);
 }
 
-// The cell's best passage as a document and its weight: from the one pass when there
-// was one, otherwise by a match of its own.
-std::optional<std::pair<Xapian::Document, double>> best_document(const CompareRun& run, const std::string& r, const std::string& c) {
+// The cell's best passage and its weight: from the one pass when there was one, otherwise
+// by a match of its own.
+std::optional<CellBest> best_document(const CompareRun& run, const std::string& r, const std::string& c) {
     if (run.has_best) {
         const auto it = run.best.find({r, c});
         if (it == run.best.end()) return std::nullopt;
-        return std::make_pair(run.db.get_document(it->second.id), it->second.weight);
+        return it->second;
     }
     Xapian::Enquire enq(run.db);
     enq.set_query(Xapian::Query(Xapian::Query::OP_FILTER, run.match.passages, cell_query(run, r, c)));
@@ -329,25 +318,13 @@ std::optional<std::pair<Xapian::Document, double>> best_document(const CompareRu
     }
     const Xapian::MSet m = enq.get_mset(0, 1);
     if (m.empty()) return std::nullopt;
-    return std::make_pair(m.begin().get_document(), m.begin().get_weight());
+    return CellBest{m.begin().get_weight(), *m.begin()};
 }
 
 // The cell's best passage: by relevance, or with no query by the theme's own score.
 nlohmann::json best_passage(const CompareRun& run, const std::string& r, const std::string& c) {
-    const auto best = best_document(run, r, c);
-    if (!best) return nullptr;
-    const nlohmann::json d = nlohmann::json::parse(best->first.get_data(), nullptr, false);
-    if (d.is_discarded()) return nullptr;
-    const nlohmann::json rec = run.searcher.record(run.db, d.value("doc", ""));
-    const std::string text = d.value("text", ""), lang = d.value("lang", "");
-    return {{"doc", d.value("doc", "")},
-            {"title", rec.is_null() ? "" : rec.value("title", "")},
-            {"year", rec.is_null() ? 0 : rec.value("year", 0)},
-            {"n", d.value("n", 0)},
-            {"section", d.value("section", "")},
-            {"page", page_or_null(d, "page")},
-            {"score", std::round(best->second * 1000) / 1000},
-            {"snippet", make_snippet(run.searcher.analyzer(), StoredPassage{best->first, text, lang}, *run.marks)}};
+    const std::optional<CellBest> best = best_document(run, r, c);
+    return best ? run.passages->best(best->id, best->weight) : nlohmann::json(nullptr);
 }
 
 // The cell's value under the request's measure. "documents" divides like "share" does:
@@ -474,6 +451,7 @@ nlohmann::json Searcher::compare(const CompareRequest& req) const {
         if (checked.columns == "lang") check_language_columns(checked.column_values, db);
         CompareRun run = prepare_compare(db, checked);
         run.marks = std::make_unique<const MarkRules>(run.pq.highlight);
+        run.passages = std::make_unique<CellPassages>(*this, db, *run.marks);
         const Xapian::Query filter = run.filters.to_query();
         // The one match set: documents match as wholes, as in search.
         const auto column = facet_column(db);

@@ -1,6 +1,7 @@
 #include "search/mark_rules.h"
 
 #include <algorithm>
+#include <atomic>
 #include <set>
 
 namespace strata {
@@ -16,6 +17,8 @@ bool has_form(const std::vector<std::string>& forms, const Token& t) {
 }  // namespace
 
 MarkRules::MarkRules(const Highlight& highlight) : h_(highlight) {
+    static std::atomic<std::uint64_t> made{0};
+    id_ = ++made;
     empty_ = highlight.terms.empty() && highlight.phrases.empty();
     terms_.reserve(highlight.terms.size());
     terms_.insert(highlight.terms.begin(), highlight.terms.end());

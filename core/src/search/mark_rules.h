@@ -58,6 +58,10 @@ public:
     /// The marks of word @p t (a token that is no CJK run; its stem filled when
     /// s.wanted): its first form that is a highlight term, and a wildcard match.
     void mark_word(const Token& t, const Stems& s, std::vector<SnippetMark>& out) const;
+    /// A number no other MarkRules of this process has: what was found of a word under one
+    /// set of rules is remembered under it (stored_marks.cpp).
+    [[nodiscard]] std::uint64_t id() const { return id_; }
+
     /// The phrases that start at word @p i of @p words, consecutive words (no CJK run).
     void mark_phrases(const std::vector<const Token*>& words, std::size_t i, std::vector<SnippetMark>& out) const;
 
@@ -67,6 +71,8 @@ private:
     std::unordered_set<std::string_view> terms_, typed_, markable_;  // markable_: terms_ and the forms of phrase words
     std::vector<std::string_view> prefixes_;
     std::unordered_multimap<std::string_view, std::size_t> by_first_;  // phrases by the forms of their first word
+
+    std::uint64_t id_;
 };
 
 /// Sorts marks by start, then end, then weight (a total order, so both ways of finding

@@ -48,6 +48,40 @@ StemTable& stem_table(const std::string& lang) {
     return *t;
 }
 
+// What a set of rules makes of a word cut from a passage of one language: may be marked,
+// cannot be, or does not analyse alone as one word.
+enum class Verdict : std::uint8_t { kMarkable, kPlain, kNotOneWord };
+
+// The verdicts on words, per thread, in a direct-mapped table like StemTable's, each under
+// the id of the rules and the language it was found for: a word that recurs in the
+// passages of one request (a compare matrix reads hundreds) is looked up and stemmed once.
+class VerdictTable {
+public:
+    VerdictTable() : slots_(kSlots) {}
+    // The verdict on @p word, or null when this table has none for these rules and language.
+    const Verdict* find(std::uint64_t rules, const std::string& lang, std::string_view word) {
+        last_ = &slots_[(std::hash<std::string_view>{}(word) ^ rules) & (kSlots - 1)];
+        return last_->rules == rules && last_->word == word && last_->lang == lang ? &last_->verdict : nullptr;
+    }
+    // Keeps @p v for the word of the last find().
+    void keep(std::uint64_t rules, const std::string& lang, std::string_view word, Verdict v) {
+        last_->rules = rules;
+        last_->lang = lang;
+        last_->word = word;
+        last_->verdict = v;
+    }
+
+private:
+    static constexpr std::size_t kSlots = 8192;  // about 600 KB per thread
+    struct Slot {
+        std::uint64_t rules = 0;  // no MarkRules has id 0
+        std::string lang, word;
+        Verdict verdict = Verdict::kPlain;
+    };
+    std::vector<Slot> slots_;
+    Slot* last_ = nullptr;
+};
+
 // Turkish and Azeri case folding differs from ASCII's.
 bool turkic(const std::string& lang) {
     const std::string l = Analyzer::stem_language(lang);
@@ -58,33 +92,43 @@ bool is_ascii(std::string_view s) {
     return std::all_of(s.begin(), s.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; });
 }
 
+// Whether a word cut from a passage in @p lang may be marked (see marked_positions()).
+Verdict judge(const Analyzer& analyzer, std::string_view raw, const std::string& lang, const MarkRules& rules,
+                         const MarkRules::Stems& stems) {
+    StemTable* table = stems.wanted ? &stem_table(lang) : nullptr;
+    bool hit = false;
+    if (!turkic(lang) && is_ascii(raw)) {
+        std::string lower(raw);
+        for (char& c : lower) c = (c >= 'A' && c <= 'Z') ? static_cast<char>(c + ('a' - 'A')) : c;
+        hit = rules.may_mark(lower) || (table && rules.has_stem(stems, table->stem(analyzer, lower)));
+    } else {
+        const std::vector<Token> one = analyzer.tokenize(raw, lang);
+        if (one.size() != 1) return Verdict::kNotOneWord;
+        const Token& t = one[0];
+        for (const std::string* form : {&t.text, &t.folded, &t.base}) hit = hit || (!form->empty() && rules.may_mark(*form));
+        hit = hit || (table && rules.has_stem(stems, table->stem(analyzer, t.text)));
+    }
+    return hit ? Verdict::kMarkable : Verdict::kPlain;
+}
+
 // The positions of the passage text where a word stands that the rules may mark, found
 // from the stored offsets alone: one of its forms is a highlight term or a form of a
 // phrase word, begins like a wildcard, or has a highlight stem. A word in ASCII is its own
 // lowercase (as the analyzer has it); any other is analysed alone. False when one does
-// not analyse alone as one token.
+// not analyse alone as one token. A word is judged once per request, give or take the
+// table's collisions (VerdictTable).
 bool marked_positions(const Analyzer& analyzer, const StoredPassage& p, const TokenOffsets& offsets,
                       const MarkRules& rules, const MarkRules::Stems& stems, std::vector<Xapian::termpos>& out) {
-    StemTable* table = stems.wanted ? &stem_table(p.lang) : nullptr;
-    const bool plain_lowercase = !turkic(p.lang);
-    std::string lower;
+    thread_local VerdictTable verdicts;
     for (std::size_t i = 0; i < offsets.entries.size(); ++i) {
         const TokenOffsets::Entry& e = offsets.entries[i];
         if (e.end <= e.start || e.end > p.text.size()) return false;
         const std::string_view raw = std::string_view(p.text).substr(e.start, e.end - e.start);
-        bool hit = false;
-        if (plain_lowercase && is_ascii(raw)) {
-            lower.assign(raw);
-            for (char& c : lower) c = (c >= 'A' && c <= 'Z') ? static_cast<char>(c + ('a' - 'A')) : c;
-            hit = rules.may_mark(lower) || (table && rules.has_stem(stems, table->stem(analyzer, lower)));
-        } else {
-            const std::vector<Token> one = analyzer.tokenize(raw, p.lang);
-            if (one.size() != 1) return false;
-            const Token& t = one[0];
-            for (const std::string* form : {&t.text, &t.folded, &t.base}) hit = hit || (!form->empty() && rules.may_mark(*form));
-            hit = hit || (table && rules.has_stem(stems, table->stem(analyzer, t.text)));
-        }
-        if (hit) out.push_back(offsets.first + static_cast<Xapian::termpos>(i));
+        const Verdict* known = verdicts.find(rules.id(), p.lang, raw);
+        const Verdict v = known ? *known : judge(analyzer, raw, p.lang, rules, stems);
+        if (!known) verdicts.keep(rules.id(), p.lang, raw, v);
+        if (v == Verdict::kNotOneWord) return false;
+        if (v == Verdict::kMarkable) out.push_back(offsets.first + static_cast<Xapian::termpos>(i));
     }
     return true;
 }

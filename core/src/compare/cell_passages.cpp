@@ -1,0 +1,41 @@
+#include "compare/cell_passages.h"
+
+#include "search/response_json.h"
+#include "search/snippet.h"
+
+#include <cmath>
+
+namespace strata {
+
+const std::pair<std::string, int>& CellPassages::title_and_year(const std::string& doc) {
+    auto it = documents_.find(doc);
+    if (it != documents_.end()) return it->second;
+    const nlohmann::json rec = searcher_.record(db_, doc);
+    std::pair<std::string, int> v{rec.is_null() ? "" : rec.value("title", ""), rec.is_null() ? 0 : rec.value("year", 0)};
+    return documents_.emplace(doc, std::move(v)).first->second;
+}
+
+nlohmann::json CellPassages::made(Xapian::docid id) {
+    const Xapian::Document doc = db_.get_document(id);
+    const nlohmann::json d = nlohmann::json::parse(doc.get_data(), nullptr, false);
+    if (d.is_discarded()) return nullptr;
+    const auto& [title, year] = title_and_year(d.value("doc", ""));
+    const std::string text = d.value("text", ""), lang = d.value("lang", "");
+    return {{"doc", d.value("doc", "")},
+            {"title", title},
+            {"year", year},
+            {"n", d.value("n", 0)},
+            {"section", d.value("section", "")},
+            {"page", page_or_null(d, "page")},
+            {"snippet", make_snippet(searcher_.analyzer(), StoredPassage{doc, text, lang}, rules_)}};
+}
+
+nlohmann::json CellPassages::best(Xapian::docid id, double weight) {
+    auto it = made_.find(id);
+    if (it == made_.end()) it = made_.emplace(id, made(id)).first;
+    nlohmann::json out = it->second;
+    if (!out.is_null()) out["score"] = std::round(weight * 1000) / 1000;
+    return out;
+}
+
+}  // namespace strata

@@ -474,6 +474,8 @@ test('the heatmap shows each row\'s size, sorts rows by name, size or a column, 
   assert.match(await page.textContent('table.heatmap tbody tr:first-child .row-size'), /^1 doc · \d+ passages?$/);
   await page.click('table.heatmap thead button:has-text("Ethics")');
   await page.waitForFunction(() => /hsort=col%3Aethics|hsort=col:ethics/.test(location.search));
+  // The address changes before the new matrix is drawn: wait for the drawn header to say it.
+  await page.waitForSelector('table.heatmap thead button.sort-head[aria-pressed="true"]:has-text("Ethics")');
   const values = await page.$$eval('table.heatmap tbody tr', (trs) => trs.map((tr) => {
     const b = tr.querySelector('button[data-col="ethics"]');
     return b && !b.disabled ? parseFloat(b.textContent) : -1;

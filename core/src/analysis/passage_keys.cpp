@@ -1,6 +1,8 @@
 // What the corpus analyses read of a passage besides its text (passage_keys.h).
 #include "analysis/passage_keys.h"
 
+#include "index/token_offsets.h"
+
 #include "search/doc_match.h"
 #include "search/facet_table.h"
 #include "strata/analyzer.h"
@@ -30,24 +32,12 @@ PassageKey key_of_row(const FacetTable& table, const FacetTable::Row& row) {
     return k;
 }
 
-bool get_varint(std::string_view in, std::size_t& i, std::uint64_t& v) {
-    v = 0;
-    for (int shift = 0; shift < 64 && i < in.size(); shift += 7) {
-        const auto b = static_cast<unsigned char>(in[i++]);
-        v |= static_cast<std::uint64_t>(b & 0x7f) << shift;
-        if (!(b & 0x80)) return true;
-    }
-    return false;
-}
-
 }  // namespace
 
 TextSpan text_span(std::string_view value) {
-    std::size_t i = 0;
-    std::uint64_t first = 0, count = 0;
-    // As decode_offsets() checks: about two bytes an entry, never more entries than bytes.
-    if (!get_varint(value, i, first) || !get_varint(value, i, count) || count > value.size()) return {};
-    return {static_cast<Xapian::termpos>(first), static_cast<std::uint32_t>(count)};
+    const OffsetsHead head = offsets_head(value);
+    if (!head.valid) return {};
+    return {head.first, static_cast<std::uint32_t>(head.count)};
 }
 
 PassageKey parse_passage_key(const std::string& key) {

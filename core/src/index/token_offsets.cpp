@@ -69,15 +69,25 @@ std::string encode_offsets(const std::vector<Token>& tokens, std::string_view te
     return out;
 }
 
+OffsetsHead offsets_head(std::string_view value) {
+    OffsetsHead h;
+    std::uint64_t first = 0;
+    if (!get_varint(value, h.entries_at, first) || !get_varint(value, h.entries_at, h.count) || h.count > value.size())
+        return {};
+    h.first = static_cast<Xapian::termpos>(first);
+    h.valid = true;
+    return h;
+}
+
 TokenOffsets decode_offsets(std::string_view value) {
+    const OffsetsHead head = offsets_head(value);
+    if (!head.valid) return {};
     TokenOffsets out;
-    std::size_t i = 0;
-    std::uint64_t first = 0, count = 0;
-    if (!get_varint(value, i, first) || !get_varint(value, i, count) || count > value.size()) return {};
-    out.first = static_cast<Xapian::termpos>(first);
-    out.entries.reserve(count);
+    out.first = head.first;
+    out.entries.reserve(head.count);
+    std::size_t i = head.entries_at;
     std::uint64_t at = 0;
-    for (std::uint64_t k = 0; k < count; ++k) {
+    for (std::uint64_t k = 0; k < head.count; ++k) {
         std::uint64_t gap = 0, len = 0;
         if (!get_varint(value, i, gap) || !get_varint(value, i, len)) return {};
         const std::uint64_t start = at + gap, end = start + (len >> 1);

@@ -41,6 +41,18 @@ struct TokenOffsets {
 /// The encoded offsets of @p tokens (tokenize()d from @p text with their positions).
 [[nodiscard]] std::string encode_offsets(const std::vector<Token>& tokens, std::string_view text);
 
+/// The head of a kSlotOffsets value (its first two varints), read without its entries.
+struct OffsetsHead {
+    Xapian::termpos first = 0;   ///< the position of the first entry
+    std::uint64_t count = 0;     ///< the number of entries
+    std::size_t entries_at = 0;  ///< the byte where the entries start
+    bool valid = false;          ///< false when the value is malformed or absent
+};
+
+/// Reads the head of a kSlotOffsets value. A count above the value's size is invalid
+/// (entries take at least one byte).
+[[nodiscard]] OffsetsHead offsets_head(std::string_view value);
+
 /// Decodes a kSlotOffsets value; empty (first 0, no entries) when malformed or absent.
 [[nodiscard]] TokenOffsets decode_offsets(std::string_view value);
 

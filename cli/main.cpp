@@ -79,9 +79,11 @@ std::unique_ptr<Backend> backend(const Common& c) {
 
 // A query that starts with '-' ('-ethics', "-military ai") reads as an option to CLI11,
 // which leaves it among the extra arguments: it is the query of search or compare when
-// that has none. Any other extra argument is a usage error.
+// that has none. The end-of-options marker "--" (`strata search -- -ethics`) stays among
+// them too, and is no argument. Any other extra argument is a usage error.
 void take_dash_query(CLI::App& app, Subcommands& s) {
     std::vector<std::string> extra = app.remaining(true);
+    std::erase(extra, std::string("--"));
     CLI::App* chosen = *s.search_app ? s.search_app : *s.compare_app ? s.compare_app : nullptr;
     std::string* query = *s.search_app ? &s.search.query : &s.compare.query;
     const bool has_query = chosen && chosen->count("QUERY") > 0;

@@ -301,8 +301,17 @@ TEST_F(ResearchOutput, AQueryStartingWithADashIsAQuery) {
         EXPECT_EQ(cli["total"], api["total"]) << q;
         EXPECT_EQ(cli["query"]["filters"]["country"], nlohmann::json::array({"ES"}));
     }
+    // After the end-of-options marker, as scripts write it (scripts/bench-relevance does).
+    for (const std::string q : {"-ethics", "ethics data"}) {
+        const nlohmann::json api = get_json("/v1/search?facets=none&country=ES&q=" + test::url_encode(q));
+        const int rc = api["total"] > 0 ? 0 : 1;
+        const nlohmann::json cli = nlohmann::json::parse(strata("--format json search --country ES -- '" + q + "'", rc, false, false));
+        EXPECT_EQ(cli["query"]["q"], q);
+        EXPECT_EQ(cli["total"], api["total"]) << q;
+    }
     strata("search ethics --no-such-option", 2);
     strata("search ethics -x", 2);
+    strata("search ethics -- extra", 2);
     const nlohmann::json c = nlohmann::json::parse(strata("--format json compare -ethics --themes data --no-best", 0, false, false));
     EXPECT_EQ(c["query"]["q"], "-ethics");
 }

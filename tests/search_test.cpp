@@ -373,6 +373,46 @@ TEST(SearchRanking, WordsThatFollowEachOtherRankAboveTheSameWordsApart) {
     EXPECT_GT(r["hits"][0]["score"].get<double>(), r["hits"][1]["score"].get<double>());
 }
 
+TEST(SearchRanking, ADocumentMatchesInTheLanguageOfMostOfItsPassagesNotOfOne) {
+    const test::TempDir dir;
+    const auto corpus = test::copy_test_corpus(dir.path());
+    // An English report with one passage in German, which the indexer detects and indexes
+    // as German. A document's language, which fair ranking across languages and the hit's
+    // "matched" go by, was that of one passage: the German one, whose code sorts first.
+    test::write_file(corpus / "docs/gb-2020-quoted.yaml",
+                     "id: \"gb-2020-quoted\"\ncountry: \"GB\"\ntitle: \"Test quoted\"\nyear: 2020\n"
+                     "language: \"en\"\ntype: \"strategy\"\nissuer: \"Office\"\nfile: \"gb-2020-quoted.md\"\ndigest: true\n");
+    test::write_file(corpus / "docs/gb-2020-quoted.md",
+                     "# Test\n\n## Principles\n\nThe office publishes a code of ethics for the public bodies that buy "
+                     "and use automated systems, and reviews it every year with the people it serves.\n\n"
+                     "## Review\n\nAn independent board checks how each body applies the ethics code and reports "
+                     "to parliament on the cases where it was not followed.\n\n"
+                     "## Training\n\nCivil servants who commission automated systems take a course on ethics, "
+                     "fairness and accountability before they sign a contract.\n\n"
+                     "## Quotation\n\nDie Ethik der künstlichen Intelligenz verlangt, dass die Verwaltung jede "
+                     "Entscheidung eines automatischen Systems erklären und von einem Menschen prüfen lassen kann, "
+                     "bevor sie gegenüber den Bürgerinnen und Bürgern wirksam wird. Deshalb sollen alle Behörden "
+                     "offenlegen, welche Daten sie verwenden, wer die Systeme entwickelt hat und wie man gegen eine "
+                     "Entscheidung Widerspruch einlegen kann.\n");
+    test::build_index(corpus, dir / "idx");
+    const Searcher s(SearcherOptions{{(dir / "idx").string()}, {}}, load_reference(corpus));
+    // The German passage is indexed as German, and carries the clause too.
+    const auto de = s.search(SearchRequest::from_params({{"q", {"ética"}}, {"lang", {"de"}}, {"group", {"passage"}}}));
+    bool german_passage = false;
+    for (const auto& h : de["hits"]) german_passage = german_passage || h["id"] == "gb-2020-quoted";
+    ASSERT_TRUE(german_passage) << de.dump();
+    const auto r = s.search(SearchRequest::from_params({{"q", {"ética"}}, {"group", {"document"}}, {"per_page", {"100"}}}));
+    bool found = false;
+    for (const auto& h : r["hits"]) {
+        if (h["id"] != "gb-2020-quoted") continue;
+        found = true;
+        ASSERT_EQ(h["matched"].size(), 1u) << h.dump();
+        EXPECT_EQ(h["matched"][0]["via"], "translation") << h.dump();
+        EXPECT_EQ(h["matched"][0]["language"], "en") << h.dump();
+    }
+    EXPECT_TRUE(found) << r.dump();
+}
+
 TEST_F(Search, FindsSimilarDocuments) {
     const auto s = searcher_->similar("es-2020-test-estrategia", 3);
     ASSERT_FALSE(s["similar"].empty());

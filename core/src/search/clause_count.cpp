@@ -6,6 +6,7 @@
 #include <bit>
 #include <chrono>
 #include <iterator>
+#include <unordered_map>
 
 namespace strata {
 
@@ -35,21 +36,60 @@ private:
     std::chrono::steady_clock::time_point end_;
 };
 
+// The language of most of each document's passages that carry a clause (ties: the smaller
+// code), tallied passage by passage or row by row, with the same answer in any order. A
+// document holds one language or two (a quotation detected apart), so the first is kept
+// per document and the others aside.
+class LanguageTally {
+public:
+    LanguageTally(const FacetTable& table) : table_(table), lang_(table.docs(), FacetTable::kNone), n_(table.docs(), 0) {}
+
+    void add(std::uint32_t doc, std::uint32_t lang, std::uint32_t n) {
+        if (!n_[doc] || lang_[doc] == lang) {
+            lang_[doc] = lang;
+            n_[doc] += n;
+        } else {
+            others_[(std::uint64_t{doc} << 32) | lang] += n;
+        }
+    }
+    // Settles the documents with a second language; call once, after the last add().
+    void settle() {
+        for (const auto& [key, n] : others_) {
+            const auto doc = static_cast<std::uint32_t>(key >> 32), lang = static_cast<std::uint32_t>(key);
+            if (n > n_[doc] || (n == n_[doc] && name(lang) < name(lang_[doc]))) {
+                lang_[doc] = lang;
+                n_[doc] = n;
+            }
+        }
+    }
+    [[nodiscard]] const std::string& of(std::uint32_t doc) const { return name(lang_[doc]); }
+
+private:
+    [[nodiscard]] const std::string& name(std::uint32_t lang) const {
+        static const std::string none;
+        return lang == FacetTable::kNone ? none : table_.value(kLangField, lang);
+    }
+    const FacetTable& table_;
+    std::vector<std::uint32_t> lang_, n_;
+    std::unordered_map<std::uint64_t, std::uint32_t> others_;
+};
+
 // Passages per document that a counter has counted, row by row (no column: the counter's
 // own table holds only the rows it saw).
 ClauseCounts clause_counts(FacetCounter& counter) {
     ClauseCounts out;
     const FacetTable& table = counter.table();
     const std::vector<std::uint32_t>& counts = counter.counts();
+    LanguageTally langs(table);
     for (std::size_t r = 0; r < table.rows().size(); ++r) {
         if (!counts[r]) continue;
         const FacetTable::Row& row = table.rows()[r];
-        const std::string& id = table.doc(row.doc);
-        out.passages[id] += counts[r];
-        const std::string& lang = row.value[kLangField] == FacetTable::kNone ? std::string() : table.value(kLangField, row.value[kLangField]);
-        out.lang.emplace(id, lang);
+        out.passages[table.doc(row.doc)] += counts[r];
+        langs.add(row.doc, row.value[kLangField], counts[r]);
         out.total += counts[r];
     }
+    langs.settle();
+    for (const auto& [id, n] : out.passages) out.lang.emplace(id, langs.of(table.find_doc(id)));
     out.ids = counter.take_docids();
     return out;
 }
@@ -238,10 +278,11 @@ const ClauseCounter::Bits* ClauseCounter::filter_bits() {
 
 // Passages per document from docids in increasing order, through the column: work in
 // proportion to the passages, not to the rows of the table. A document's language is
-// that of its first row, as a count over the rows in order gives it.
+// that of most of its passages here, as a count over the rows gives it.
 ClauseCounts ClauseCounter::from_ids(std::vector<Xapian::docid> ids) const {
     const FacetTable& table = column_->table();
-    std::vector<std::uint32_t> passages(table.docs(), 0), first_row(table.docs(), FacetTable::kNone), touched;
+    std::vector<std::uint32_t> passages(table.docs(), 0), touched;
+    LanguageTally langs(table);
     std::size_t kept = 0;
     for (Xapian::docid id : ids) {
         const std::uint32_t row = column_->row(id);
@@ -249,17 +290,17 @@ ClauseCounts ClauseCounter::from_ids(std::vector<Xapian::docid> ids) const {
         ids[kept++] = id;
         const std::uint32_t doc = table.rows()[row].doc;
         if (!passages[doc]++) touched.push_back(doc);
-        first_row[doc] = std::min(first_row[doc], row);
+        langs.add(doc, table.rows()[row].value[kLangField], 1);
     }
     ids.resize(kept);
+    langs.settle();
     // Documents in table order, as the rows give them (the maps then iterate alike).
     std::sort(touched.begin(), touched.end());
     ClauseCounts out;
     for (std::uint32_t doc : touched) {
         const std::string& id = table.doc(doc);
         out.passages.emplace(id, passages[doc]);
-        const std::uint32_t lang = table.rows()[first_row[doc]].value[kLangField];
-        out.lang.emplace(id, lang == FacetTable::kNone ? std::string() : table.value(kLangField, lang));
+        out.lang.emplace(id, langs.of(doc));
     }
     out.total = static_cast<std::uint32_t>(kept);
     out.ids = std::move(ids);

@@ -30,7 +30,7 @@ class FacetColumn;
 
 struct ClauseCounts {
     std::unordered_map<std::string, std::uint32_t> passages;  ///< document id → passages carrying the clause
-    std::unordered_map<std::string, std::string> lang;        ///< document id → language of those passages
+    std::unordered_map<std::string, std::string> lang;        ///< document id → language of most of those passages
     std::uint32_t total = 0;                                  ///< passages carrying the clause
     std::vector<Xapian::docid> ids;  ///< the passages, in docid order (with a column only)
 };

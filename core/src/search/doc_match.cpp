@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cmath>
 #include <iterator>
+#include <map>
 #include <unordered_map>
 
 namespace strata {
@@ -94,6 +95,13 @@ double clause_weight(Xapian::Database& db, const ClauseCounts& cc, const std::st
     return idf * tf * (kK1 + 1) / (tf + kK1 * (1 - kB + kB * len / avg_passages));
 }
 
+// The language of most of a document's passages that carry the query (ties: the smaller
+// code), not that of one passage detected apart.
+std::string main_language(const std::map<std::string, std::uint32_t>& langs) {
+    const auto most = std::max_element(langs.begin(), langs.end(), [](const auto& a, const auto& b) { return a.second < b.second; });
+    return most == langs.end() ? std::string() : most->first;
+}
+
 // Fair ranking across languages: a document is also scored against the best document of
 // its own language (times the share of the query it covers, its clauses weighed by idf:
 // carrying only "AI" of "AI Villani report" covers little), so the best match in each
@@ -149,9 +157,10 @@ std::vector<RankedDocument> rank(Xapian::Database& db, const std::vector<const C
         // The document's passages: from the column when there is one (no term look-up).
         const double len = static_cast<double>(column ? column->document_passages(id) : db.get_termfreq(std::string(schema::kDocId) + id));
         doc.how.assign(clauses.size(), std::string());
+        std::map<std::string, std::uint32_t> langs;  // passages carrying a clause, per language
         for (std::size_t c = 0; c < clauses.size(); ++c) {
             if (clauses[c]->role == Clause::Role::kExcluded || !counts[c].passages.count(id)) continue;
-            if (doc.language.empty()) doc.language = counts[c].lang.at(id);
+            langs[counts[c].lang.at(id)] += counts[c].passages.at(id);
             doc.how[c] = clauses[c]->direct.empty() || direct[c].passages.count(id) ? "words" : "translation";
             // The typed words on their own statistics, or through translation at a discount.
             const double all = clause_weight(db, counts[c], id, len, avg_passages);
@@ -160,6 +169,7 @@ std::vector<RankedDocument> rank(Xapian::Database& db, const std::vector<const C
             ++doc.clauses;
             doc.coverage += total_idf > 0 ? idf[c] / total_idf : 0;
         }
+        doc.language = main_language(langs);
         // Closer together ranks higher: neighbouring clauses that meet in one passage.
         for (const ClauseCounts& pair : pairs) doc.score += kNear * clause_weight(db, pair, id, len, avg_passages);
         for (const ClauseCounts& pair : adjacent) doc.score += kNear * clause_weight(db, pair, id, len, avg_passages);

@@ -37,7 +37,7 @@ struct RankedDocument {
     double score = 0;
     std::size_t clauses = 0;  ///< positive clauses the document carries
     double coverage = 0;      ///< their share of the query's positive clauses, each weighed by its idf
-    std::string language;     ///< the language of its matching passages
+    std::string language;     ///< the language of most of its matching passages (not of one detected apart)
     /// How it matched, per clause of the query: "words" (the typed words),
     /// "translation" (only through a translation), or "" (not at all, or excluded).
     std::vector<std::string> how;

@@ -59,6 +59,7 @@ private:
     std::vector<Entry> entries_;
     std::unordered_map<std::string, Table> tables_;                            // lower-case lang → table
     std::unordered_map<std::string, std::vector<std::size_t>> concept_keys_;  // query key → concepts
+    std::vector<std::string> concept_stem_langs_;  // stem languages of the concepts' terms that have a stemmer
 };
 
 /// The key a token is matched on (see file comment).

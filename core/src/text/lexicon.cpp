@@ -53,6 +53,11 @@ LexiconMatcher::LexiconMatcher(const Analyzer& analyzer, const ReferenceData& re
             }
         }
     }
+    std::set<std::string> langs;
+    for (const Concept& c : ref_.concepts)
+        for (const auto& kv : c.terms) langs.insert(Analyzer::stem_language(kv.first));
+    for (const std::string& lang : langs)
+        if (Analyzer::has_stemmer(lang)) concept_stem_langs_.push_back(lang);
 }
 
 void LexiconMatcher::add(const std::string& lang, const std::string& term, bool theme, std::size_t index) {
@@ -146,11 +151,7 @@ std::vector<std::size_t> LexiconMatcher::concepts_for_query(const std::vector<To
     std::string folded_key("=");
     folded_key.append(joined_keys(tokens, false));
     take(folded_key);
-    std::set<std::string> langs;
-    for (const Concept& c : ref_.concepts)
-        for (const auto& kv : c.terms) langs.insert(Analyzer::stem_language(kv.first));
-    for (const std::string& lang : langs) {
-        if (!Analyzer::has_stemmer(lang)) continue;
+    for (const std::string& lang : concept_stem_langs_) {
         std::vector<Token> t = tokens;
         analyzer_.stem_tokens(t, lang);
         std::string key = lang;

@@ -10,6 +10,7 @@ Run it through scripts/bench-relevance, which installs omindex and quest first.
 """
 import argparse
 import csv
+import dataclasses
 import glob
 import json
 import math
@@ -558,6 +559,9 @@ def parse_args(argv):
     ap.add_argument("--queries", help="queries TSV (default tests/relevance/real/queries.tsv, else parts/*.queries.tsv)")
     ap.add_argument("--qrels", help="judgments TSV (default tests/relevance/real/qrels.tsv, else parts/*.qrels.tsv)")
     ap.add_argument("--judge-check", action="store_true", help="only validate the judged set; exit 1 on problems")
+    ap.add_argument("--as-questions", action="store_true",
+                    help="search each English query's need statement instead of its words: the research question "
+                         "as a sentence (13 to 30 words), judged by the same grades")
     ap.add_argument("--per-query", metavar="FILE", help="write per-query metrics and rankings as JSON")
     ap.add_argument("--strata-variant", action="append", default=[], metavar="NAME=ARGS",
                     help="one more Strata row with these strata search arguments (repeatable)")
@@ -623,6 +627,8 @@ def main(argv):
     check_judged(ctx.judged, ctx.docs)
     if args.judge_check:
         return judge_check(ctx.judged)
+    if args.as_questions:
+        ctx.judged.queries = [dataclasses.replace(q, text=q.need) for q in ctx.judged.queries if q.lang == "en" and q.need]
     if ctx.judged.problems:
         say(f"the judged set has {len(ctx.judged.problems)} problems (--judge-check lists them); scoring anyway")
     ctx.built = "(Strata not run)"

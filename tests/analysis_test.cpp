@@ -307,7 +307,9 @@ TEST(TokenOffsets, MapEveryTextPositionToItsBytes) {
         ASSERT_TRUE(o.covers(t.pos));
         EXPECT_EQ(o.at(t.pos).start, t.start);
         EXPECT_FALSE(o.at(t.pos).continues);
-        if (t.kind != TokenKind::kCjk) EXPECT_EQ(o.at(t.pos).end, t.end);
+        if (t.kind != TokenKind::kCjk) {
+            EXPECT_EQ(o.at(t.pos).end, t.end);
+        }
     }
     EXPECT_EQ(text.substr(o.at(17).start, o.at(17).end - o.at(17).start), "éthique");
     // Each Han character has its own position; later ones continue their word.

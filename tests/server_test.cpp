@@ -89,9 +89,9 @@ TEST_F(Server, ServesEveryReadRoute) {
 // The document route takes the matching options of search, and its matching passages are
 // those the search counts for that document.
 TEST_F(Server, DocumentsMatchTheirPassagesAsTheSearchDoes) {
-    for (const std::string& options : {"q=ethics", "q=ethics&crosslingual=false", "q=ethics&crosslingual=off&country=GB,ES",
+    for (const char* options : {"q=ethics", "q=ethics&crosslingual=false", "q=ethics&crosslingual=off&country=GB,ES",
                                        "q=ethics&country=ES", "theme=ethics", "q=data&lang=es", "q=trust+AND+theme:ethics"}) {
-        const auto found = get_json("/v1/search?facets=none&per_page=100&" + options);
+        const auto found = get_json(std::string("/v1/search?facets=none&per_page=100&") + options);
         ASSERT_FALSE(found["hits"].empty()) << options;
         for (const auto& hit : found["hits"]) {
             const auto d = get_json("/v1/documents/" + hit["id"].get<std::string>() + "?" + options);

@@ -15,7 +15,7 @@ namespace {
 // The columns of a batch export: the query, its total, warnings and error, then its hits.
 std::vector<std::string> batch_columns(bool full_text) {
     std::vector<std::string> cols = {"query_id", "query", "total", "warnings", "error"};
-    const std::vector<std::string> hits = hit_columns(full_text);
+    const std::vector<std::string> hits = search_hit_columns(full_text);
     cols.insert(cols.end(), hits.begin(), hits.end());
     return cols;
 }
@@ -35,7 +35,7 @@ std::vector<nlohmann::json> batch_records(const nlohmann::json& line, const nloh
         const nlohmann::json& res = line["result"];
         head["total"] = res.value("total", 0);
         head["warnings"] = res.value("warnings", nlohmann::json::array());
-        hits = hit_records(res, full_text);
+        hits = search_hit_records(res, full_text);
         if (hits.empty()) {
             hits.push_back(provenance_fields(res));
         }
@@ -44,7 +44,7 @@ std::vector<nlohmann::json> batch_records(const nlohmann::json& line, const nloh
     std::vector<nlohmann::json> out;
     for (nlohmann::json& h : hits) {
         nlohmann::json rec = head;
-        for (const std::string& c : hit_columns(full_text)) rec[c] = h.contains(c) ? h[c] : nlohmann::json();
+        for (const std::string& c : search_hit_columns(full_text)) rec[c] = h.contains(c) ? h[c] : nlohmann::json();
         out.push_back(std::move(rec));
     }
     return out;

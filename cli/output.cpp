@@ -59,67 +59,14 @@ Format parse_format(const std::string& s) {
 }
 
 std::string plain_text(const std::string& html, bool ansi) {
-    std::string out;
-    for (std::size_t i = 0; i < html.size();) {
-        if (html.compare(i, 6, "<mark>") == 0) {
-            if (ansi) out += "\x1b[1m";
-            i += 6;
-        } else if (html.compare(i, 7, "</mark>") == 0) {
-            if (ansi) out += "\x1b[0m";
-            i += 7;
-        } else if (html[i] == '&') {
-            static const std::pair<const char*, const char*> entities[] = {
-                {"&amp;", "&"}, {"&lt;", "<"}, {"&gt;", ">"}, {"&quot;", "\""}, {"&#39;", "'"}};
-            bool done = false;
-            for (const auto& [e, c] : entities) {
-                if (html.compare(i, std::char_traits<char>::length(e), e) == 0) {
-                    out += c;
-                    i += std::char_traits<char>::length(e);
-                    done = true;
-                    break;
-                }
-            }
-            if (!done) out += html[i++];
-        } else {
-            out += html[i] == '\n' ? ' ' : html[i];
-            ++i;
-        }
-    }
-    return out;
+    return ansi ? snippet_text(html, "\x1b[1m", "\x1b[0m") : snippet_text(html);
 }
 
 std::string counted(long long n, const std::string& noun) {
     return std::to_string(n) + " " + noun + (n == 1 ? "" : "s");
 }
 
-std::vector<std::string> hit_columns(bool full_text) {
-    std::vector<std::string> cols = {"rank",       "doc_id",  "country", "year",    "type", "language", "title",    "title_en",
-                                     "issuer",     "source_url", "passage", "section", "page", "page_end", "score", "snippet"};
-    if (full_text) cols.push_back("text");
-    cols.insert(cols.end(), provenance_columns().begin(), provenance_columns().end());
-    return cols;
-}
-
 nlohmann::json provenance_fields(const nlohmann::json& r) { return provenance_record(r); }
-
-std::vector<nlohmann::json> hit_records(const nlohmann::json& r, bool full_text) {
-    auto get = [](const nlohmann::json& j, const char* key) { return j.contains(key) ? j[key] : nlohmann::json(nullptr); };
-    const nlohmann::json prov = provenance_fields(r);
-    std::vector<nlohmann::json> out;
-    for (const auto& hit : r.value("hits", nlohmann::json::array())) {
-        const nlohmann::json p = hit.contains("passages") && !hit["passages"].empty() ? hit["passages"][0] : nlohmann::json::object();
-        nlohmann::json rec = {{"rank", get(hit, "rank")},         {"doc_id", get(hit, "id")},       {"country", get(hit, "country")},
-                              {"year", get(hit, "year")},         {"type", get(hit, "type")},       {"language", get(hit, "language")},
-                              {"title", get(hit, "title")},       {"title_en", get(hit, "title_en")}, {"issuer", get(hit, "issuer")},
-                              {"source_url", get(hit, "source_url")}, {"passage", get(p, "n")},     {"section", get(p, "section")},
-                              {"page", get(p, "page")},           {"page_end", get(p, "page_end")}, {"score", get(p, "score")},
-                              {"snippet", p.contains("snippet") ? nlohmann::json(plain_text(str(p, "snippet"))) : nlohmann::json()}};
-        if (full_text) rec["text"] = get(p, "text");
-        rec.update(prov);
-        out.push_back(std::move(rec));
-    }
-    return out;
-}
 
 void write_csv_row(std::ostream& out, const std::vector<std::string>& fields) { out << csv_row(fields); }
 
@@ -185,11 +132,11 @@ void print_search(std::ostream& out, const nlohmann::json& r, Format format, boo
         case Format::kJson:
             out << r.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
             return;
-        case Format::kJsonl: write_jsonl(out, hit_records(r, full_text)); return;
+        case Format::kJsonl: write_jsonl(out, search_hit_records(r, full_text)); return;
         case Format::kCsv:
             out << kCsvByteOrderMark;
-            write_csv_row(out, hit_columns(full_text));
-            write_csv_records(out, hit_columns(full_text), hit_records(r, full_text));
+            write_csv_row(out, search_hit_columns(full_text));
+            write_csv_records(out, search_hit_columns(full_text), search_hit_records(r, full_text));
             return;
         case Format::kTable: print_search_table(out, r, ansi); return;
         case Format::kBibtex:

@@ -31,12 +31,6 @@ enum class Format { kTable, kJson, kJsonl, kCsv, kBibtex, kRis };
 /// "1 document", "2 documents".
 [[nodiscard]] std::string counted(long long n, const std::string& noun);
 
-/// The columns of a search export: one record per hit with its best passage; with
-/// @p full_text, the passage's whole text as well as its snippet.
-[[nodiscard]] std::vector<std::string> hit_columns(bool full_text);
-/// The records of a search response, keyed by hit_columns() (provenance included).
-[[nodiscard]] std::vector<nlohmann::json> hit_records(const nlohmann::json& response, bool full_text);
-
 /// The provenance fields of a response for a tidy record: request (text), generation
 /// (a number) and retrieved_at.
 [[nodiscard]] nlohmann::json provenance_fields(const nlohmann::json& response);

@@ -5,6 +5,7 @@
 #include "strata/citation.h"
 #include "strata/concordance.h"
 #include "strata/errors.h"
+#include "strata/export.h"
 #include "strata/index_store.h"
 #include "strata/trends.h"
 #include "strata/keyness.h"
@@ -82,6 +83,23 @@ Response compare(const Searcher& s, const Request& req) {
     r.content_type = "text/csv; charset=utf-8";
     r.headers["Content-Disposition"] = "attachment; filename=\"strata-compare.csv\"";
     r.body = compare_csv(result);
+    return r;
+}
+
+// GET /v1/search: JSON, or with format=csv one row per hit (its best passage) as a download.
+Response search(const Searcher& s, const Request& req) {
+    ParamMap params = req.params;
+    const auto format = params.find("format");
+    const std::string f = format == params.end() || format->second.empty() ? std::string() : format->second.front();
+    if ((!f.empty() && f != "json" && f != "csv") || (format != params.end() && format->second.size() > 1))
+        throw InvalidRequest("invalid_parameter", "parameter 'format' must be json or csv, given once");
+    if (format != params.end()) params.erase(format);
+    const nlohmann::json result = s.search(SearchRequest::from_params(params));
+    if (f != "csv") return Response::json(result);
+    Response r;
+    r.content_type = "text/csv; charset=utf-8";
+    r.headers["Content-Disposition"] = "attachment; filename=\"strata-search.csv\"";
+    r.body = search_csv(result);
     return r;
 }
 
@@ -185,8 +203,7 @@ Response metrics(const Searcher& s, const Metrics& m, int inflight) {
 std::vector<Route> Server::routes() {
     Searcher& s = *searcher_;
     return {
-        {"GET", "/v1/search", "search",
-         [&s](const Request& req) { return Response::json(s.search(SearchRequest::from_params(req.params))); }},
+        {"GET", "/v1/search", "search", [&s](const Request& req) { return search(s, req); }},
         {"GET", "/v1/compare", "compare", [&s](const Request& req) { return compare(s, req); }},
         {"GET", "/v1/concordance", "concordance",
          [&s](const Request& req) {

@@ -165,6 +165,30 @@ TEST_F(AnalysisExport, CliAnalysesWriteTheApisCsvAndTypedJsonLines) {
     EXPECT_TRUE(point["per_million"].is_number() && point["tokens"].is_number_integer()) << point;
 }
 
+TEST_F(AnalysisExport, SearchCsvIsTheClisCsvWithOneRowPerHit) {
+    const std::string path = "/v1/search?q=ethics&per_page=5";
+    const nlohmann::json j = get_json(path);
+    ASSERT_EQ(j["hits"].size(), 5u) << j;
+    const std::string body = get(path + "&format=csv");
+    EXPECT_EQ(body.rfind(kBom, 0), 0u);
+    const auto csv = columns(body);
+    ASSERT_EQ(csv.at("doc_id").size(), 5u);
+    for (std::size_t i = 0; i < 5; ++i) {
+        EXPECT_EQ(csv.at("doc_id")[i], j["hits"][i]["id"]) << i;
+        EXPECT_EQ(csv.at("rank")[i], std::to_string(i + 1));
+        EXPECT_EQ(csv.at("snippet")[i].find("<mark>"), std::string::npos) << csv.at("snippet")[i];
+        EXPECT_FALSE(csv.at("snippet")[i].empty()) << i;
+    }
+    EXPECT_EQ(csv.count("text"), 0u);
+    EXPECT_NE(csv.at("request")[0].find("q=ethics"), std::string::npos) << csv.at("request")[0];
+    // The CLI writes the same file; with passage_text the passage's text is a column.
+    EXPECT_EQ(without_time(strata("--format csv search ethics --per-page 5")), without_time(body));
+    EXPECT_FALSE(columns(get(path + "&passage_text=true&format=csv")).at("text")[0].empty());
+    const test::HttpResult bad = test::http(server_->port(), "GET", path + "&format=xml");
+    EXPECT_EQ(bad.status, 400);
+    EXPECT_EQ(nlohmann::json::parse(bad.body)["error"]["code"], "invalid_parameter") << bad.body;
+}
+
 TEST_F(AnalysisExport, CompareCsvCarriesTheMeasureAndEachRowsTokens) {
     const std::string path = "/v1/compare?q=datos&countries=ES,MX&themes=data,ethics&measure=per_million&best=false";
     const nlohmann::json j = get_json(path);

@@ -127,6 +127,9 @@ async function renderSearch(s) {
   }
   const what = res.total === 1 ? 'document' : 'documents';
   summary.textContent = `${res.total} ${what}, ${res.total_passages} passage${res.total_passages === 1 ? '' : 's'}` + (s.q ? ` for “${s.q}”` : '');
+  const csv = new URLSearchParams(params);
+  csv.set('format', 'csv');
+  $('#search-csv').setAttribute('href', '/v1/search?' + csv.toString());
   renderNotices(res);
   renderFacets(res, s, countries);
   renderHits(res, s);

@@ -72,6 +72,13 @@ test('a shared link opens the search with its query and shows highlighted result
   assert.match(await page.innerHTML('.hit .snippet'), /<mark>ethics<\/mark>/i);
   assert.match(await page.textContent('.hit .where'), /Ethics and trust/);
   assert.match(await page.textContent('#summary'), /1 document/);
+  // The page of hits downloads as CSV, with the same query.
+  const href = await page.getAttribute('#search-csv', 'href');
+  assert.match(href, /q=ethics/);
+  assert.match(href, /crosslingual=false/);
+  const csv = await page.evaluate(async (u) => (await (await fetch(u)).text()), href);
+  assert.match(csv, /^rank,doc_id,country/);  // text() drops the byte-order mark
+  assert.match(csv, /Test strategy on trustworthy AI/);
   await shot(page, 'search');
   assert.deepEqual(errors, []);
   await context.close();

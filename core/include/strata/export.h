@@ -44,4 +44,18 @@ inline constexpr const char* kCsvByteOrderMark = "\xEF\xBB\xBF";
 /// records keep their types, so the two formats carry the same values.
 [[nodiscard]] std::string records_csv(const std::vector<std::string>& columns, const std::vector<nlohmann::json>& records);
 
+/// A snippet's HTML as plain text: entities decoded, line breaks as spaces, and each
+/// <mark> … </mark> replaced by @p mark_on … @p mark_off (nothing by default).
+[[nodiscard]] std::string snippet_text(const std::string& html, const char* mark_on = "", const char* mark_off = "");
+
+/// The columns of a search export: one row per hit with its best passage (rank, doc_id,
+/// country, year, type, language, title, title_en, issuer, source_url, passage, section,
+/// page, page_end, score, snippet; text with @p full_text), then the provenance.
+[[nodiscard]] std::vector<std::string> search_hit_columns(bool full_text);
+/// The records of a search response, keyed by search_hit_columns() (provenance included).
+[[nodiscard]] std::vector<nlohmann::json> search_hit_records(const nlohmann::json& response, bool full_text);
+/// A search response as a CSV file of search_hit_records(), with the passages' text when
+/// the request asked for it (passage_text=true).
+[[nodiscard]] std::string search_csv(const nlohmann::json& response);
+
 }  // namespace strata

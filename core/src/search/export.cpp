@@ -1,6 +1,9 @@
 // Tidy CSV exports shared by the daemon and the CLI.
 #include "strata/export.h"
 
+#include <string_view>
+#include <utility>
+
 namespace strata {
 
 std::string csv_field(const std::string& s) {
@@ -112,6 +115,72 @@ std::string records_csv(const std::vector<std::string>& columns, const std::vect
         out += csv_row(fields);
     }
     return out;
+}
+
+std::string snippet_text(const std::string& html, const char* mark_on, const char* mark_off) {
+    static const std::pair<std::string_view, char> entities[] = {
+        {"&amp;", '&'}, {"&lt;", '<'}, {"&gt;", '>'}, {"&quot;", '"'}, {"&#39;", '\''}};
+    std::string out;
+    const std::string_view h(html);
+    for (std::size_t i = 0; i < h.size();) {
+        if (h.substr(i, 6) == "<mark>") {
+            out += mark_on;
+            i += 6;
+            continue;
+        }
+        if (h.substr(i, 7) == "</mark>") {
+            out += mark_off;
+            i += 7;
+            continue;
+        }
+        bool entity = false;
+        for (const auto& [e, c] : entities) {
+            if (h[i] == '&' && h.substr(i, e.size()) == e) {
+                out += c;
+                i += e.size();
+                entity = true;
+                break;
+            }
+        }
+        if (!entity) {
+            out += h[i] == '\n' ? ' ' : h[i];
+            ++i;
+        }
+    }
+    return out;
+}
+
+std::vector<std::string> search_hit_columns(bool full_text) {
+    std::vector<std::string> cols = {"rank",   "doc_id",     "country", "year",    "type", "language", "title", "title_en",
+                                     "issuer", "source_url", "passage", "section", "page", "page_end", "score", "snippet"};
+    if (full_text) cols.push_back("text");
+    cols.insert(cols.end(), provenance_columns().begin(), provenance_columns().end());
+    return cols;
+}
+
+std::vector<nlohmann::json> search_hit_records(const nlohmann::json& r, bool full_text) {
+    auto get = [](const nlohmann::json& j, const char* key) { return j.contains(key) ? j[key] : nlohmann::json(nullptr); };
+    const nlohmann::json prov = provenance_record(r);
+    std::vector<nlohmann::json> out;
+    for (const auto& hit : r.value("hits", nlohmann::json::array())) {
+        const nlohmann::json p = hit.contains("passages") && !hit["passages"].empty() ? hit["passages"][0] : nlohmann::json::object();
+        const nlohmann::json snippet = p.contains("snippet") && p["snippet"].is_string() ? nlohmann::json(snippet_text(p["snippet"].get<std::string>())) : nlohmann::json();
+        nlohmann::json rec = {{"rank", get(hit, "rank")},         {"doc_id", get(hit, "id")},         {"country", get(hit, "country")},
+                              {"year", get(hit, "year")},         {"type", get(hit, "type")},         {"language", get(hit, "language")},
+                              {"title", get(hit, "title")},       {"title_en", get(hit, "title_en")}, {"issuer", get(hit, "issuer")},
+                              {"source_url", get(hit, "source_url")}, {"passage", get(p, "n")},       {"section", get(p, "section")},
+                              {"page", get(p, "page")},           {"page_end", get(p, "page_end")},   {"score", get(p, "score")},
+                              {"snippet", snippet}};
+        if (full_text) rec["text"] = get(p, "text");
+        rec.update(prov);
+        out.push_back(std::move(rec));
+    }
+    return out;
+}
+
+std::string search_csv(const nlohmann::json& r) {
+    const bool full_text = r.contains("query") && r["query"].value("passage_text", false);
+    return records_csv(search_hit_columns(full_text), search_hit_records(r, full_text));
 }
 
 }  // namespace strata

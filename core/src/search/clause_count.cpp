@@ -35,25 +35,6 @@ private:
     std::chrono::steady_clock::time_point end_;
 };
 
-// Passages per document that a counter has counted, row by row (no column: the counter's
-// own table holds only the rows it saw).
-ClauseCounts clause_counts(FacetCounter& counter) {
-    ClauseCounts out;
-    const FacetTable& table = counter.table();
-    const std::vector<std::uint32_t>& counts = counter.counts();
-    for (std::size_t r = 0; r < table.rows().size(); ++r) {
-        if (!counts[r]) continue;
-        const FacetTable::Row& row = table.rows()[r];
-        const std::string& id = table.doc(row.doc);
-        out.passages[id] += counts[r];
-        const std::string& lang = row.value[kLangField] == FacetTable::kNone ? std::string() : table.value(kLangField, row.value[kLangField]);
-        out.lang.emplace(id, lang);
-        out.total += counts[r];
-    }
-    out.ids = counter.take_docids();
-    return out;
-}
-
 bool has(const std::vector<std::string>& sorted, const std::string& term) {
     return std::binary_search(sorted.begin(), sorted.end(), term);
 }
@@ -238,40 +219,77 @@ const ClauseCounter::Bits* ClauseCounter::filter_bits() {
 
 // Passages per document from docids in increasing order, through the column: work in
 // proportion to the passages, not to the rows of the table. A document's language is
-// that of its first row, as a count over the rows in order gives it.
+// that of its first row, as a count over the rows in order gives it. Documents and
+// languages are numbered as the column's table numbers them.
 ClauseCounts ClauseCounter::from_ids(std::vector<Xapian::docid> ids) const {
     const FacetTable& table = column_->table();
-    std::vector<std::uint32_t> passages(table.docs(), 0), first_row(table.docs(), FacetTable::kNone), touched;
+    ClauseCounts out;
+    out.passages.assign(table.docs(), 0);
+    out.lang.assign(table.docs(), FacetTable::kNone);
+    std::vector<std::uint32_t> first_row(table.docs(), FacetTable::kNone);
     std::size_t kept = 0;
     for (Xapian::docid id : ids) {
         const std::uint32_t row = column_->row(id);
         if (row == FacetTable::kNone) continue;  // a passage without a facet key counts nowhere
         ids[kept++] = id;
         const std::uint32_t doc = table.rows()[row].doc;
-        if (!passages[doc]++) touched.push_back(doc);
+        if (!out.passages[doc]++) out.docs.push_back(doc);
         first_row[doc] = std::min(first_row[doc], row);
     }
     ids.resize(kept);
-    // Documents in table order, as the rows give them (the maps then iterate alike).
-    std::sort(touched.begin(), touched.end());
-    ClauseCounts out;
-    for (std::uint32_t doc : touched) {
-        const std::string& id = table.doc(doc);
-        out.passages.emplace(id, passages[doc]);
-        const std::uint32_t lang = table.rows()[first_row[doc]].value[kLangField];
-        out.lang.emplace(id, lang == FacetTable::kNone ? std::string() : table.value(kLangField, lang));
-    }
+    for (std::uint32_t doc : out.docs) out.lang[doc] = table.rows()[first_row[doc]].value[kLangField];
     out.total = static_cast<std::uint32_t>(kept);
     out.ids = std::move(ids);
     return out;
 }
 
-// One unweighted match of @p q under the filter, counted by Xapian's match spy (no column).
+// One unweighted match of @p q under the filter, counted by Xapian's match spy (no column):
+// passages per document row by row, the counter's own table holding only the rows it saw.
 ClauseCounts ClauseCounter::by_match(const Xapian::Query& q) {
     FacetCounter counter(column_);
     counter.keep_docids();
     counter.count(db_, filtered(q, filter_), max_seconds_);
-    return clause_counts(counter);
+    ClauseCounts out;
+    const FacetTable& table = counter.table();
+    const std::vector<std::uint32_t>& counts = counter.counts();
+    for (std::size_t r = 0; r < table.rows().size(); ++r) {
+        if (!counts[r]) continue;
+        const FacetTable::Row& row = table.rows()[r];
+        const std::uint32_t doc = docs_.number(table.doc(row.doc));
+        if (doc >= out.passages.size()) {
+            out.passages.resize(doc + 1, 0);
+            out.lang.resize(doc + 1, FacetTable::kNone);
+        }
+        if (!out.passages[doc]) {
+            out.docs.push_back(doc);
+            const std::uint32_t lang = row.value[kLangField];
+            out.lang[doc] = langs_.number(lang == FacetTable::kNone ? std::string() : table.value(kLangField, lang));
+        }
+        out.passages[doc] += counts[r];
+        out.total += counts[r];
+    }
+    out.ids = counter.take_docids();
+    return out;
+}
+
+std::uint32_t ClauseCounter::Names::number(const std::string& name) {
+    const auto [it, added] = numbers.try_emplace(name, static_cast<std::uint32_t>(names.size()));
+    if (added) names.push_back(name);
+    return it->second;
+}
+
+std::uint32_t ClauseCounter::documents() const {
+    return static_cast<std::uint32_t>(column_ ? column_->table().docs() : docs_.names.size());
+}
+
+const std::string& ClauseCounter::document(std::uint32_t doc) const {
+    return column_ ? column_->table().doc(doc) : docs_.names[doc];
+}
+
+const std::string& ClauseCounter::language(std::uint32_t lang) const {
+    static const std::string none;
+    if (!column_) return langs_.names[lang];
+    return lang == FacetTable::kNone ? none : column_->table().value(kLangField, lang);
 }
 
 }  // namespace strata

@@ -48,13 +48,18 @@ std::vector<Xapian::docid> match_ids(const FacetColumn& column, const std::vecto
     std::vector<char> matching(table.docs(), 0);  // by the table's document number
     for (const RankedDocument& d : ranked)
         if (const std::uint32_t n = table.find_doc(d.id); n != FacetTable::kNone) matching[n] = 1;
-    std::vector<Xapian::docid> ids;
+    // Each clause's passages are in docid order already: merge them rather than sort.
+    std::vector<Xapian::docid> ids, run, merged;
     for (std::size_t c = 0; c < clauses.size(); ++c) {
         if (clauses[c]->role == Clause::Role::kExcluded) continue;
+        run.clear();
         for (Xapian::docid id : counts[c].ids)
-            if (const std::uint32_t row = column.row(id); row != FacetTable::kNone && matching[table.rows()[row].doc]) ids.push_back(id);
+            if (const std::uint32_t row = column.row(id); row != FacetTable::kNone && matching[table.rows()[row].doc]) run.push_back(id);
+        if (!std::is_sorted(run.begin(), run.end())) std::sort(run.begin(), run.end());
+        merged.clear();
+        std::set_union(ids.begin(), ids.end(), run.begin(), run.end(), std::back_inserter(merged));
+        ids.swap(merged);
     }
-    std::sort(ids.begin(), ids.end());
     ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
     return ids;
 }
@@ -62,10 +67,10 @@ std::vector<Xapian::docid> match_ids(const FacetColumn& column, const std::vecto
 // Whether document @p id carries every required clause, no excluded one and, when no
 // clause is required, at least @p needed optional ones.
 bool qualifies(const std::vector<const Clause*>& clauses, const std::vector<ClauseCounts>& counts,
-               const std::string& id, std::size_t needed) {
+               std::uint32_t doc, std::size_t needed) {
     std::size_t required = 0, optional_hits = 0;
     for (std::size_t c = 0; c < clauses.size(); ++c) {
-        const bool has = counts[c].passages.count(id) > 0;
+        const bool has = counts[c].of(doc) > 0;
         switch (clauses[c]->role) {
             case Clause::Role::kExcluded: if (has) return false; break;
             case Clause::Role::kRequired: if (!has) return false; ++required; break;
@@ -86,11 +91,10 @@ double idf_of(Xapian::Database& db, const ClauseCounts& cc) {
     return std::log(1 + (n - df + 0.5) / (df + 0.5));
 }
 
-double clause_weight(Xapian::Database& db, const ClauseCounts& cc, const std::string& id, double len, double avg_passages) {
-    const auto it = cc.passages.find(id);
-    if (it == cc.passages.end()) return 0;
+double clause_weight(Xapian::Database& db, const ClauseCounts& cc, std::uint32_t doc, double len, double avg_passages) {
+    if (!cc.of(doc)) return 0;
     const double idf = idf_of(db, cc);
-    const double tf = it->second;
+    const double tf = cc.of(doc);
     return idf * tf * (kK1 + 1) / (tf + kK1 * (1 - kB + kB * len / avg_passages));
 }
 
@@ -128,7 +132,17 @@ std::vector<ClauseCounts> adjacent_pairs(ClauseCounter& counter, const std::vect
     return out;
 }
 
-std::vector<RankedDocument> rank(Xapian::Database& db, const std::vector<const Clause*>& clauses,
+// The documents that carry any clause, each once.
+std::vector<std::uint32_t> candidates(const ClauseCounter& counter, const std::vector<ClauseCounts>& counts) {
+    std::vector<char> seen(counter.documents(), 0);
+    std::vector<std::uint32_t> out;
+    for (const ClauseCounts& cc : counts)
+        for (const std::uint32_t doc : cc.docs)
+            if (!seen[doc]) seen[doc] = 1, out.push_back(doc);
+    return out;
+}
+
+std::vector<RankedDocument> rank(Xapian::Database& db, const ClauseCounter& counter, const std::vector<const Clause*>& clauses,
                                  const std::vector<ClauseCounts>& counts, const std::vector<ClauseCounts>& direct,
                                  const std::vector<ClauseCounts>& pairs, const std::vector<ClauseCounts>& adjacent,
                                  const std::shared_ptr<const FacetColumn>& column) {
@@ -140,29 +154,28 @@ std::vector<RankedDocument> rank(Xapian::Database& db, const std::vector<const C
     double total_idf = 0;
     for (std::size_t c = 0; c < clauses.size(); ++c)
         if (clauses[c]->role != Clause::Role::kExcluded) total_idf += idf[c] = idf_of(db, counts[c]);
-    std::unordered_map<std::string, RankedDocument> docs;
-    for (const ClauseCounts& cc : counts)
-        for (const auto& [id, n] : cc.passages) docs[id].id = id;
     std::vector<RankedDocument> out;
-    for (auto& [id, doc] : docs) {
-        if (!qualifies(clauses, counts, id, needed)) continue;
+    for (const std::uint32_t d : candidates(counter, counts)) {
+        if (!qualifies(clauses, counts, d, needed)) continue;
+        RankedDocument doc;
+        doc.id = counter.document(d);
         // The document's passages: from the column when there is one (no term look-up).
-        const double len = static_cast<double>(column ? column->document_passages(id) : db.get_termfreq(std::string(schema::kDocId) + id));
+        const double len = static_cast<double>(column ? column->passages_of_document(d) : db.get_termfreq(std::string(schema::kDocId) + doc.id));
         doc.how.assign(clauses.size(), std::string());
         for (std::size_t c = 0; c < clauses.size(); ++c) {
-            if (clauses[c]->role == Clause::Role::kExcluded || !counts[c].passages.count(id)) continue;
-            if (doc.language.empty()) doc.language = counts[c].lang.at(id);
-            doc.how[c] = clauses[c]->direct.empty() || direct[c].passages.count(id) ? "words" : "translation";
+            if (clauses[c]->role == Clause::Role::kExcluded || !counts[c].of(d)) continue;
+            if (doc.language.empty()) doc.language = counter.language(counts[c].lang[d]);
+            doc.how[c] = clauses[c]->direct.empty() || direct[c].of(d) ? "words" : "translation";
             // The typed words on their own statistics, or through translation at a discount.
-            const double all = clause_weight(db, counts[c], id, len, avg_passages);
-            const double typed = clauses[c]->direct.empty() ? all : clause_weight(db, direct[c], id, len, avg_passages);
+            const double all = clause_weight(db, counts[c], d, len, avg_passages);
+            const double typed = clauses[c]->direct.empty() ? all : clause_weight(db, direct[c], d, len, avg_passages);
             doc.score += std::max(typed, kTranslated * all);
             ++doc.clauses;
             doc.coverage += total_idf > 0 ? idf[c] / total_idf : 0;
         }
         // Closer together ranks higher: neighbouring clauses that meet in one passage.
-        for (const ClauseCounts& pair : pairs) doc.score += kNear * clause_weight(db, pair, id, len, avg_passages);
-        for (const ClauseCounts& pair : adjacent) doc.score += kNear * clause_weight(db, pair, id, len, avg_passages);
+        for (const ClauseCounts& pair : pairs) doc.score += kNear * clause_weight(db, pair, d, len, avg_passages);
+        for (const ClauseCounts& pair : adjacent) doc.score += kNear * clause_weight(db, pair, d, len, avg_passages);
         out.push_back(std::move(doc));
     }
     share_across_languages(out);
@@ -209,13 +222,13 @@ DocumentMatch match_documents(Xapian::Database& db, const ParsedQuery& pq, const
             pairs.push_back(counter.both(clauses[previous]->query, counts[previous], clauses[c]->query, counts[c]));
         previous = c;
     }
-    m.ranked = rank(db, clauses, counts, direct, pairs, adjacent_pairs(counter, clauses), column);
+    m.ranked = rank(db, counter, clauses, counts, direct, pairs, adjacent_pairs(counter, clauses), column);
     const bool positive = std::any_of(clauses.begin(), clauses.end(), [](const Clause* c) { return c->role != Clause::Role::kExcluded; });
     if (!positive) {
         // Only exclusions: every document without them matches, ranked by Xapian.
         std::vector<Xapian::Query> excluded;
         for (const ClauseCounts& cc : counts)
-            for (const auto& [id, n] : cc.passages) excluded.emplace_back(std::string(schema::kDocId) + id);
+            for (const std::uint32_t doc : cc.docs) excluded.emplace_back(std::string(schema::kDocId) + counter.document(doc));
         m.passages = filtered(pq.query, filter);
         if (!excluded.empty())
             m.passages = Xapian::Query(Xapian::Query::OP_AND_NOT, m.passages, Xapian::Query(Xapian::Query::OP_OR, excluded.begin(), excluded.end()));

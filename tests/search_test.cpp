@@ -10,6 +10,7 @@
 #include <atomic>
 #include <fstream>
 #include <functional>
+#include <optional>
 #include <set>
 #include <thread>
 
@@ -603,6 +604,35 @@ TEST_F(Compare, UnknownFilterValuesAreRefusedWithTheNearestKnownOnes) {
     std::size_t passages = 0;
     for (const auto& c : upper["cells"]) passages += c["passages"].get<std::size_t>();
     EXPECT_GT(passages, 0u);
+}
+
+}  // namespace
+}  // namespace strata
+
+namespace strata {
+namespace {
+
+// A thread keeps its open databases and the records it read per IndexHandle and per
+// Searcher. They were kept under the object's address: a Searcher made where a destroyed
+// one stood then read the destroyed one's index (and, after 200 ms, its own).
+TEST(SearchHandles, ASearcherMadeWhereAnotherStoodReadsItsOwnIndex) {
+    const test::TempDir dir;
+    const auto corpus = test::copy_test_corpus(dir.path());
+    test::build_index(corpus, dir / "a");
+    test::write_file(corpus / "docs/gb-2020-test-lantern.yaml",
+                     "id: \"gb-2020-test-lantern\"\ncountry: \"GB\"\ntitle: \"Lantern\"\nyear: 2020\nlanguage: \"en\"\n"
+                     "type: \"strategy\"\nissuer: \"Office\"\nfile: \"gb-2020-test-lantern.md\"\ndigest: true\n");
+    test::write_file(corpus / "docs/gb-2020-test-lantern.md", "# Lantern\n\n## Plan\n\nThe lantern registry lists models.\n");
+    test::build_index(corpus, dir / "b");
+    const ParamMap p{{"q", {"lantern"}}, {"crosslingual", {"false"}}};
+    std::optional<Searcher> s;  // the second Searcher is made in the storage of the first
+    s.emplace(SearcherOptions{{(dir / "a").string()}, {}}, load_reference(corpus));
+    EXPECT_EQ(s->search(SearchRequest::from_params(p))["total"], 0);
+    s.reset();
+    s.emplace(SearcherOptions{{(dir / "b").string()}, {}}, load_reference(corpus));
+    const auto r = s->search(SearchRequest::from_params(p));
+    ASSERT_EQ(r["total"], 1) << r.dump();
+    EXPECT_EQ(r["hits"][0]["title"], "Lantern");
 }
 
 }  // namespace

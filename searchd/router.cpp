@@ -24,14 +24,16 @@ std::string json_text(const nlohmann::json& j) {
     const std::string raw = j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
     std::string out;
     out.reserve(raw.size() + 64);
-    for (char c : raw) {
-        switch (c) {
-            case '<': out += "\\u003c"; break;
-            case '>': out += "\\u003e"; break;
-            case '&': out += "\\u0026"; break;
-            default: out += c;
-        }
+    // Copy the stretches between those characters whole, not one character at a time.
+    std::size_t from = 0;
+    for (std::size_t at = 0; at < raw.size(); ++at) {
+        const char c = raw[at];
+        if (c != '<' && c != '>' && c != '&') continue;
+        out.append(raw, from, at - from);
+        out += c == '<' ? "\\u003c" : c == '>' ? "\\u003e" : "\\u0026";
+        from = at + 1;
     }
+    out.append(raw, from, std::string::npos);
     return out;
 }
 

@@ -10,6 +10,7 @@
 #include <atomic>
 #include <fstream>
 #include <functional>
+#include <optional>
 #include <set>
 #include <thread>
 
@@ -643,6 +644,68 @@ TEST_F(Compare, UnknownFilterValuesAreRefusedWithTheNearestKnownOnes) {
     std::size_t passages = 0;
     for (const auto& c : upper["cells"]) passages += c["passages"].get<std::size_t>();
     EXPECT_GT(passages, 0u);
+}
+
+}  // namespace
+}  // namespace strata
+
+namespace strata {
+namespace {
+
+bool expands_into(const nlohmann::json& r, const std::string& lang) {
+    for (const auto& e : r["expansions"])
+        if (e["terms"].contains(lang)) return true;
+    return false;
+}
+
+// A thread keeps its parses of queries per Searcher and index version (the query cache).
+// Cross-language expansion reaches the index's languages: once a new generation brings
+// French, a parse kept from before would miss it.
+TEST(SearchQueryCache, AParseIsNotReusedOnceTheIndexChanges) {
+    const test::TempDir dir;
+    const auto corpus = test::copy_test_corpus(dir.path());
+    test::build_index(corpus, dir / "idx");
+    const Searcher s(SearcherOptions{{(dir / "idx").string()}, {}}, load_reference(corpus));
+    const ParamMap p{{"q", {"salud"}}, {"per_page", {"50"}}};
+    const auto before = s.search(SearchRequest::from_params(p));
+    ASSERT_FALSE(expands_into(before, "fr")) << before["expansions"].dump();
+    (void)s.search(SearchRequest::from_params(p));  // answered from the thread's cache
+    test::write_file(corpus / "docs/fr-2019-test-donnees.yaml",
+                     "id: \"fr-2019-test-donnees\"\ncountry: \"FR\"\ntitle: \"Données\"\nyear: 2019\nlanguage: \"fr\"\n"
+                     "type: \"strategy\"\nissuer: \"Ministère\"\nfile: \"fr-2019-test-donnees.md\"\ndigest: true\n");
+    test::write_file(corpus / "docs/fr-2019-test-donnees.md", "# Santé\n\n## Données\n\nLes données publiques de santé sont ouvertes.\n");
+    test::build_index(corpus, dir / "idx");
+    // The Searcher looks for a new index every 200 ms: wait until it has the new document.
+    for (int i = 0; i < 500 && s.search(SearchRequest::from_params({{"q", {"publiques"}}, {"crosslingual", {"false"}}}))["total"] != 1; ++i)
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    const auto after = s.search(SearchRequest::from_params(p));
+    EXPECT_TRUE(expands_into(after, "fr")) << after["expansions"].dump();
+    bool found = false;
+    for (const auto& h : after["hits"]) found = found || h["id"] == "fr-2019-test-donnees";
+    EXPECT_TRUE(found) << after.dump();
+}
+
+// A thread keeps its open databases and the records it read per IndexHandle and per
+// Searcher. They were kept under the object's address: a Searcher made where a destroyed
+// one stood then read the destroyed one's index (and, after 200 ms, its own).
+TEST(SearchHandles, ASearcherMadeWhereAnotherStoodReadsItsOwnIndex) {
+    const test::TempDir dir;
+    const auto corpus = test::copy_test_corpus(dir.path());
+    test::build_index(corpus, dir / "a");
+    test::write_file(corpus / "docs/gb-2020-test-lantern.yaml",
+                     "id: \"gb-2020-test-lantern\"\ncountry: \"GB\"\ntitle: \"Lantern\"\nyear: 2020\nlanguage: \"en\"\n"
+                     "type: \"strategy\"\nissuer: \"Office\"\nfile: \"gb-2020-test-lantern.md\"\ndigest: true\n");
+    test::write_file(corpus / "docs/gb-2020-test-lantern.md", "# Lantern\n\n## Plan\n\nThe lantern registry lists models.\n");
+    test::build_index(corpus, dir / "b");
+    const ParamMap p{{"q", {"lantern"}}, {"crosslingual", {"false"}}};
+    std::optional<Searcher> s;  // the second Searcher is made in the storage of the first
+    s.emplace(SearcherOptions{{(dir / "a").string()}, {}}, load_reference(corpus));
+    EXPECT_EQ(s->search(SearchRequest::from_params(p))["total"], 0);
+    s.reset();
+    s.emplace(SearcherOptions{{(dir / "b").string()}, {}}, load_reference(corpus));
+    const auto r = s->search(SearchRequest::from_params(p));
+    ASSERT_EQ(r["total"], 1) << r.dump();
+    EXPECT_EQ(r["hits"][0]["title"], "Lantern");
 }
 
 }  // namespace

@@ -184,6 +184,39 @@ TEST_F(Server, ReloadsTheIndexWhileQueriesRun) {
     EXPECT_EQ(j["generation"], 3);
 }
 
+// Every worker thread keeps its parses of queries (analysis and cross-language expansion)
+// until the index changes: once a new generation brings French, "salud" reaches it.
+TEST_F(Server, AReloadedIndexGetsFreshQueryExpansions) {
+    const std::string path = "/v1/search?q=salud&per_page=50";
+    for (int i = 0; i < 16; ++i) {  // more requests than worker threads: each keeps a parse
+        const auto j = get_json(path);
+        ASSERT_EQ(j["expansions"].dump().find("\"fr\""), std::string::npos) << j["expansions"].dump();
+    }
+    test::write_file(corpus_ / "docs/fr-2019-test-sante.yaml",
+                     "id: \"fr-2019-test-sante\"\ncountry: \"FR\"\ntitle: \"Santé\"\nyear: 2019\nlanguage: \"fr\"\n"
+                     "type: \"strategy\"\nissuer: \"Ministère\"\nfile: \"fr-2019-test-sante.md\"\ndigest: true\n");
+    test::write_file(corpus_ / "docs/fr-2019-test-sante.md", "# Santé\n\n## Données\n\nLes données publiques de santé sont ouvertes.\n");
+    IndexOptions opt;
+    opt.corpus_dir = corpus_;
+    opt.index_dir = dir_ / "idx";
+    opt.rebuild = true;
+    (void)run_indexer(opt);
+    // Each thread looks for a new generation every 200 ms: wait until every one has it.
+    for (int i = 0; i < 500; ++i) {
+        bool all = true;
+        for (int k = 0; k < 8 && all; ++k) all = get_json("/v1/search?q=publiques&crosslingual=false")["total"] == 1;
+        if (all) break;
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    for (int i = 0; i < 16; ++i) {
+        const auto j = get_json(path);
+        EXPECT_NE(j["expansions"].dump().find("\"fr\""), std::string::npos) << j["expansions"].dump();
+        bool found = false;
+        for (const auto& h : j["hits"]) found = found || h["id"] == "fr-2019-test-sante";
+        EXPECT_TRUE(found);
+    }
+}
+
 class ServerWithToken : public Server {
     void configure(searchd::ServerConfig& c) override {
         c.token = "s3cret";

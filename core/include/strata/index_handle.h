@@ -54,6 +54,9 @@ private:
 
     std::vector<std::string> shards_;
     std::chrono::milliseconds check_every_;
+    // Names this handle's databases in each thread: a number no other handle of the process
+    // has, not its address, which a later handle may reuse.
+    std::uint64_t id_;
 };
 
 }  // namespace strata

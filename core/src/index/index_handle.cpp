@@ -2,6 +2,7 @@
 
 #include "strata/index_store.h"
 
+#include <atomic>
 #include <filesystem>
 #include <map>
 #include <memory>
@@ -26,12 +27,20 @@ bool is_remote(const std::string& shard) {
     return shard.find_first_not_of("0123456789", colon + 1) == std::string::npos;
 }
 
+std::uint64_t next_handle_id() {
+    static std::atomic<std::uint64_t> next{1};
+    return next++;
+}
+
+// Handles come and go (tests, tools): a thread keeps the databases of the newest few.
+constexpr std::size_t kHandlesPerThread = 8;
+
 }  // namespace
 
 bool IndexHandle::single_local() const { return shards_.size() == 1 && !is_remote(shards_[0]); }
 
 IndexHandle::IndexHandle(std::vector<std::string> shards, std::chrono::milliseconds check_every)
-    : shards_(std::move(shards)), check_every_(check_every) {
+    : shards_(std::move(shards)), check_every_(check_every), id_(next_handle_id()) {
     if (shards_.empty()) throw ConfigError("no index configured");
 }
 
@@ -50,8 +59,10 @@ std::string IndexHandle::live_key() const {
 }
 
 Xapian::Database& IndexHandle::database(bool force_reopen) const {
-    thread_local std::map<const IndexHandle*, ThreadDb> dbs;
-    ThreadDb& t = dbs[this];
+    thread_local std::map<std::uint64_t, ThreadDb> dbs;
+    if (!dbs.count(id_))
+        while (dbs.size() >= kHandlesPerThread) dbs.erase(dbs.begin());
+    ThreadDb& t = dbs[id_];
     const auto now = std::chrono::steady_clock::now();
     if (!t.db || force_reopen || now - t.checked >= check_every_) {
         t.checked = now;

@@ -36,64 +36,6 @@ private:
     std::chrono::steady_clock::time_point end_;
 };
 
-// The language of most of each document's passages that carry a clause (ties: the smaller
-// code), tallied passage by passage or row by row, with the same answer in any order. A
-// document holds one language or two (a quotation detected apart), so the first is kept
-// per document and the others aside.
-class LanguageTally {
-public:
-    LanguageTally(const FacetTable& table) : table_(table), lang_(table.docs(), FacetTable::kNone), n_(table.docs(), 0) {}
-
-    void add(std::uint32_t doc, std::uint32_t lang, std::uint32_t n) {
-        if (!n_[doc] || lang_[doc] == lang) {
-            lang_[doc] = lang;
-            n_[doc] += n;
-        } else {
-            others_[(std::uint64_t{doc} << 32) | lang] += n;
-        }
-    }
-    // Settles the documents with a second language; call once, after the last add().
-    void settle() {
-        for (const auto& [key, n] : others_) {
-            const auto doc = static_cast<std::uint32_t>(key >> 32), lang = static_cast<std::uint32_t>(key);
-            if (n > n_[doc] || (n == n_[doc] && name(lang) < name(lang_[doc]))) {
-                lang_[doc] = lang;
-                n_[doc] = n;
-            }
-        }
-    }
-    [[nodiscard]] const std::string& of(std::uint32_t doc) const { return name(lang_[doc]); }
-
-private:
-    [[nodiscard]] const std::string& name(std::uint32_t lang) const {
-        static const std::string none;
-        return lang == FacetTable::kNone ? none : table_.value(kLangField, lang);
-    }
-    const FacetTable& table_;
-    std::vector<std::uint32_t> lang_, n_;
-    std::unordered_map<std::uint64_t, std::uint32_t> others_;
-};
-
-// Passages per document that a counter has counted, row by row (no column: the counter's
-// own table holds only the rows it saw).
-ClauseCounts clause_counts(FacetCounter& counter) {
-    ClauseCounts out;
-    const FacetTable& table = counter.table();
-    const std::vector<std::uint32_t>& counts = counter.counts();
-    LanguageTally langs(table);
-    for (std::size_t r = 0; r < table.rows().size(); ++r) {
-        if (!counts[r]) continue;
-        const FacetTable::Row& row = table.rows()[r];
-        out.passages[table.doc(row.doc)] += counts[r];
-        langs.add(row.doc, row.value[kLangField], counts[r]);
-        out.total += counts[r];
-    }
-    langs.settle();
-    for (const auto& [id, n] : out.passages) out.lang.emplace(id, langs.of(table.find_doc(id)));
-    out.ids = counter.take_docids();
-    return out;
-}
-
 bool has(const std::vector<std::string>& sorted, const std::string& term) {
     return std::binary_search(sorted.begin(), sorted.end(), term);
 }
@@ -276,43 +218,127 @@ const ClauseCounter::Bits* ClauseCounter::filter_bits() {
     return filter_bits_.get();
 }
 
+namespace {
+
+// The language of most of each document's passages that carry a clause (ties: the smaller
+// code), tallied passage by passage or row by row, with the same answer in any order. A
+// document holds one language or two (a quotation detected apart), so the first is kept
+// per document and the others aside.
+class LanguageTally {
+public:
+    void add(std::uint32_t doc, std::uint32_t lang, std::uint32_t n) {
+        if (doc >= n_.size()) {
+            lang_.resize(doc + 1, FacetTable::kNone);
+            n_.resize(doc + 1, 0);
+        }
+        if (!n_[doc] || lang_[doc] == lang) {
+            lang_[doc] = lang;
+            n_[doc] += n;
+        } else {
+            others_[(std::uint64_t{doc} << 32) | lang] += n;
+        }
+    }
+    // Settles the documents with a second language, naming languages with @p name; call
+    // once, after the last add().
+    template <class Name>
+    void settle(Name&& name) {
+        for (const auto& [key, n] : others_) {
+            const auto doc = static_cast<std::uint32_t>(key >> 32), lang = static_cast<std::uint32_t>(key);
+            if (n > n_[doc] || (n == n_[doc] && name(lang) < name(lang_[doc]))) {
+                lang_[doc] = lang;
+                n_[doc] = n;
+            }
+        }
+    }
+    [[nodiscard]] std::uint32_t of(std::uint32_t doc) const { return lang_[doc]; }
+
+private:
+    std::vector<std::uint32_t> lang_, n_;
+    std::unordered_map<std::uint64_t, std::uint32_t> others_;
+};
+
+// The name of language @p lang of @p table ("" for none).
+const std::string& language_name(const FacetTable& table, std::uint32_t lang) {
+    static const std::string none;
+    return lang == FacetTable::kNone ? none : table.value(kLangField, lang);
+}
+
+}  // namespace
+
 // Passages per document from docids in increasing order, through the column: work in
 // proportion to the passages, not to the rows of the table. A document's language is
-// that of most of its passages here, as a count over the rows gives it.
+// that of most of its passages here. Documents and languages are numbered as the
+// column's table numbers them.
 ClauseCounts ClauseCounter::from_ids(std::vector<Xapian::docid> ids) const {
     const FacetTable& table = column_->table();
-    std::vector<std::uint32_t> passages(table.docs(), 0), touched;
-    LanguageTally langs(table);
+    ClauseCounts out;
+    out.passages.assign(table.docs(), 0);
+    out.lang.assign(table.docs(), FacetTable::kNone);
+    LanguageTally langs;
     std::size_t kept = 0;
     for (Xapian::docid id : ids) {
         const std::uint32_t row = column_->row(id);
         if (row == FacetTable::kNone) continue;  // a passage without a facet key counts nowhere
         ids[kept++] = id;
         const std::uint32_t doc = table.rows()[row].doc;
-        if (!passages[doc]++) touched.push_back(doc);
+        if (!out.passages[doc]++) out.docs.push_back(doc);
         langs.add(doc, table.rows()[row].value[kLangField], 1);
     }
     ids.resize(kept);
-    langs.settle();
-    // Documents in table order, as the rows give them (the maps then iterate alike).
-    std::sort(touched.begin(), touched.end());
-    ClauseCounts out;
-    for (std::uint32_t doc : touched) {
-        const std::string& id = table.doc(doc);
-        out.passages.emplace(id, passages[doc]);
-        out.lang.emplace(id, langs.of(doc));
-    }
+    langs.settle([&](std::uint32_t lang) -> const std::string& { return language_name(table, lang); });
+    for (std::uint32_t doc : out.docs) out.lang[doc] = langs.of(doc);
     out.total = static_cast<std::uint32_t>(kept);
     out.ids = std::move(ids);
     return out;
 }
 
-// One unweighted match of @p q under the filter, counted by Xapian's match spy (no column).
+// One unweighted match of @p q under the filter, counted by Xapian's match spy (no column):
+// passages per document row by row, the counter's own table holding only the rows it saw.
 ClauseCounts ClauseCounter::by_match(const Xapian::Query& q) {
     FacetCounter counter(column_);
     counter.keep_docids();
     counter.count(db_, filtered(q, filter_), max_seconds_);
-    return clause_counts(counter);
+    ClauseCounts out;
+    const FacetTable& table = counter.table();
+    const std::vector<std::uint32_t>& counts = counter.counts();
+    LanguageTally langs;  // by the counter's own language numbers
+    for (std::size_t r = 0; r < table.rows().size(); ++r) {
+        if (!counts[r]) continue;
+        const FacetTable::Row& row = table.rows()[r];
+        const std::uint32_t doc = docs_.number(table.doc(row.doc));
+        if (doc >= out.passages.size()) {
+            out.passages.resize(doc + 1, 0);
+            out.lang.resize(doc + 1, FacetTable::kNone);
+        }
+        if (!out.passages[doc]) out.docs.push_back(doc);
+        langs.add(doc, row.value[kLangField], counts[r]);
+        out.passages[doc] += counts[r];
+        out.total += counts[r];
+    }
+    langs.settle([&](std::uint32_t lang) -> const std::string& { return language_name(table, lang); });
+    for (std::uint32_t doc : out.docs) out.lang[doc] = langs_.number(language_name(table, langs.of(doc)));
+    out.ids = counter.take_docids();
+    return out;
+}
+
+std::uint32_t ClauseCounter::Names::number(const std::string& name) {
+    const auto [it, added] = numbers.try_emplace(name, static_cast<std::uint32_t>(names.size()));
+    if (added) names.push_back(name);
+    return it->second;
+}
+
+std::uint32_t ClauseCounter::documents() const {
+    return static_cast<std::uint32_t>(column_ ? column_->table().docs() : docs_.names.size());
+}
+
+const std::string& ClauseCounter::document(std::uint32_t doc) const {
+    return column_ ? column_->table().doc(doc) : docs_.names[doc];
+}
+
+const std::string& ClauseCounter::language(std::uint32_t lang) const {
+    static const std::string none;
+    if (!column_) return langs_.names[lang];
+    return lang == FacetTable::kNone ? none : column_->table().value(kLangField, lang);
 }
 
 }  // namespace strata

@@ -28,11 +28,18 @@ namespace strata {
 
 class FacetColumn;
 
+/// The passages per document that carry one clause. Documents and languages are numbers
+/// that the ClauseCounter names (document(), language()): counting and ranking then look
+/// up arrays instead of hashing document ids.
 struct ClauseCounts {
-    std::unordered_map<std::string, std::uint32_t> passages;  ///< document id → passages carrying the clause
-    std::unordered_map<std::string, std::string> lang;        ///< document id → language of most of those passages
-    std::uint32_t total = 0;                                  ///< passages carrying the clause
+    std::vector<std::uint32_t> docs;      ///< the documents carrying the clause, each once
+    std::vector<std::uint32_t> passages;  ///< by document number: passages carrying the clause
+    std::vector<std::uint32_t> lang;      ///< by document number: the language of most of those passages
+    std::uint32_t total = 0;              ///< passages carrying the clause
     std::vector<Xapian::docid> ids;  ///< the passages, in docid order (with a column only)
+
+    /// The passages of document @p doc that carry the clause (0: the document lacks it).
+    [[nodiscard]] std::uint32_t of(std::uint32_t doc) const { return doc < passages.size() ? passages[doc] : 0; }
 };
 
 /// @p q under @p filter (which may be empty).
@@ -54,6 +61,13 @@ public:
     [[nodiscard]] ClauseCounts both(const Xapian::Query& qa, const ClauseCounts& a, const Xapian::Query& qb,
                                     const ClauseCounts& b);
 
+    /// The number of documents numbered so far: every number in a ClauseCounts is below it.
+    [[nodiscard]] std::uint32_t documents() const;
+    /// The id of document number @p doc.
+    [[nodiscard]] const std::string& document(std::uint32_t doc) const;
+    /// The language of language number @p lang ("" for none).
+    [[nodiscard]] const std::string& language(std::uint32_t lang) const;
+
 private:
     class Bits;
     struct Split;
@@ -64,7 +78,15 @@ private:
     ClauseCounts from_ids(std::vector<Xapian::docid> ids) const;
     ClauseCounts by_match(const Xapian::Query& q);
 
+    // Numbers of documents and languages without a column (each count has a table of its own).
+    struct Names {
+        std::vector<std::string> names;
+        std::unordered_map<std::string, std::uint32_t> numbers;
+        std::uint32_t number(const std::string& name);
+    };
+
     Xapian::Database& db_;
+    Names docs_, langs_;
     Xapian::Query filter_;
     std::shared_ptr<const FacetColumn> column_;
     double max_seconds_;

@@ -7,8 +7,8 @@
 #include <algorithm>
 #include <cmath>
 #include <iterator>
-#include <map>
 #include <unordered_map>
+#include <utility>
 
 namespace strata {
 
@@ -49,13 +49,18 @@ std::vector<Xapian::docid> match_ids(const FacetColumn& column, const std::vecto
     std::vector<char> matching(table.docs(), 0);  // by the table's document number
     for (const RankedDocument& d : ranked)
         if (const std::uint32_t n = table.find_doc(d.id); n != FacetTable::kNone) matching[n] = 1;
-    std::vector<Xapian::docid> ids;
+    // Each clause's passages are in docid order already: merge them rather than sort.
+    std::vector<Xapian::docid> ids, run, merged;
     for (std::size_t c = 0; c < clauses.size(); ++c) {
         if (clauses[c]->role == Clause::Role::kExcluded) continue;
+        run.clear();
         for (Xapian::docid id : counts[c].ids)
-            if (const std::uint32_t row = column.row(id); row != FacetTable::kNone && matching[table.rows()[row].doc]) ids.push_back(id);
+            if (const std::uint32_t row = column.row(id); row != FacetTable::kNone && matching[table.rows()[row].doc]) run.push_back(id);
+        if (!std::is_sorted(run.begin(), run.end())) std::sort(run.begin(), run.end());
+        merged.clear();
+        std::set_union(ids.begin(), ids.end(), run.begin(), run.end(), std::back_inserter(merged));
+        ids.swap(merged);
     }
-    std::sort(ids.begin(), ids.end());
     ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
     return ids;
 }
@@ -63,10 +68,10 @@ std::vector<Xapian::docid> match_ids(const FacetColumn& column, const std::vecto
 // Whether document @p id carries every required clause, no excluded one and, when no
 // clause is required, at least @p needed optional ones.
 bool qualifies(const std::vector<const Clause*>& clauses, const std::vector<ClauseCounts>& counts,
-               const std::string& id, std::size_t needed) {
+               std::uint32_t doc, std::size_t needed) {
     std::size_t required = 0, optional_hits = 0;
     for (std::size_t c = 0; c < clauses.size(); ++c) {
-        const bool has = counts[c].passages.count(id) > 0;
+        const bool has = counts[c].of(doc) > 0;
         switch (clauses[c]->role) {
             case Clause::Role::kExcluded: if (has) return false; break;
             case Clause::Role::kRequired: if (!has) return false; ++required; break;
@@ -87,20 +92,36 @@ double idf_of(Xapian::Database& db, const ClauseCounts& cc) {
     return std::log(1 + (n - df + 0.5) / (df + 0.5));
 }
 
-double clause_weight(Xapian::Database& db, const ClauseCounts& cc, const std::string& id, double len, double avg_passages) {
-    const auto it = cc.passages.find(id);
-    if (it == cc.passages.end()) return 0;
+double clause_weight(Xapian::Database& db, const ClauseCounts& cc, std::uint32_t doc, double len, double avg_passages) {
+    if (!cc.of(doc)) return 0;
     const double idf = idf_of(db, cc);
-    const double tf = it->second;
+    const double tf = cc.of(doc);
     return idf * tf * (kK1 + 1) / (tf + kK1 * (1 - kB + kB * len / avg_passages));
 }
 
 // The language of most of a document's passages that carry the query (ties: the smaller
 // code), not that of one passage detected apart.
-std::string main_language(const std::map<std::string, std::uint32_t>& langs) {
-    const auto most = std::max_element(langs.begin(), langs.end(), [](const auto& a, const auto& b) { return a.second < b.second; });
-    return most == langs.end() ? std::string() : most->first;
-}
+class LanguageCounts {
+public:
+    void add(std::uint32_t lang, std::uint32_t n) {
+        for (auto& [l, m] : counts_)
+            if (l == lang) {
+                m += n;
+                return;
+            }
+        counts_.emplace_back(lang, n);
+    }
+    [[nodiscard]] std::string most(const ClauseCounter& counter) const {
+        const std::pair<std::uint32_t, std::uint32_t>* best = nullptr;
+        for (const auto& c : counts_)
+            if (!best || c.second > best->second || (c.second == best->second && counter.language(c.first) < counter.language(best->first)))
+                best = &c;
+        return best ? counter.language(best->first) : std::string();
+    }
+
+private:
+    std::vector<std::pair<std::uint32_t, std::uint32_t>> counts_;
+};
 
 // Fair ranking across languages: a document is also scored against the best document of
 // its own language (times the share of the query it covers, its clauses weighed by idf:
@@ -136,7 +157,17 @@ std::vector<ClauseCounts> adjacent_pairs(ClauseCounter& counter, const std::vect
     return out;
 }
 
-std::vector<RankedDocument> rank(Xapian::Database& db, const std::vector<const Clause*>& clauses,
+// The documents that carry any clause, each once.
+std::vector<std::uint32_t> candidates(const ClauseCounter& counter, const std::vector<ClauseCounts>& counts) {
+    std::vector<char> seen(counter.documents(), 0);
+    std::vector<std::uint32_t> out;
+    for (const ClauseCounts& cc : counts)
+        for (const std::uint32_t doc : cc.docs)
+            if (!seen[doc]) seen[doc] = 1, out.push_back(doc);
+    return out;
+}
+
+std::vector<RankedDocument> rank(Xapian::Database& db, const ClauseCounter& counter, const std::vector<const Clause*>& clauses,
                                  const std::vector<ClauseCounts>& counts, const std::vector<ClauseCounts>& direct,
                                  const std::vector<ClauseCounts>& pairs, const std::vector<ClauseCounts>& adjacent,
                                  const std::shared_ptr<const FacetColumn>& column) {
@@ -148,31 +179,30 @@ std::vector<RankedDocument> rank(Xapian::Database& db, const std::vector<const C
     double total_idf = 0;
     for (std::size_t c = 0; c < clauses.size(); ++c)
         if (clauses[c]->role != Clause::Role::kExcluded) total_idf += idf[c] = idf_of(db, counts[c]);
-    std::unordered_map<std::string, RankedDocument> docs;
-    for (const ClauseCounts& cc : counts)
-        for (const auto& [id, n] : cc.passages) docs[id].id = id;
     std::vector<RankedDocument> out;
-    for (auto& [id, doc] : docs) {
-        if (!qualifies(clauses, counts, id, needed)) continue;
+    for (const std::uint32_t d : candidates(counter, counts)) {
+        if (!qualifies(clauses, counts, d, needed)) continue;
+        RankedDocument doc;
+        doc.id = counter.document(d);
         // The document's passages: from the column when there is one (no term look-up).
-        const double len = static_cast<double>(column ? column->document_passages(id) : db.get_termfreq(std::string(schema::kDocId) + id));
+        const double len = static_cast<double>(column ? column->passages_of_document(d) : db.get_termfreq(std::string(schema::kDocId) + doc.id));
         doc.how.assign(clauses.size(), std::string());
-        std::map<std::string, std::uint32_t> langs;  // passages carrying a clause, per language
+        LanguageCounts langs;  // passages carrying a clause, per language
         for (std::size_t c = 0; c < clauses.size(); ++c) {
-            if (clauses[c]->role == Clause::Role::kExcluded || !counts[c].passages.count(id)) continue;
-            langs[counts[c].lang.at(id)] += counts[c].passages.at(id);
-            doc.how[c] = clauses[c]->direct.empty() || direct[c].passages.count(id) ? "words" : "translation";
+            if (clauses[c]->role == Clause::Role::kExcluded || !counts[c].of(d)) continue;
+            langs.add(counts[c].lang[d], counts[c].of(d));
+            doc.how[c] = clauses[c]->direct.empty() || direct[c].of(d) ? "words" : "translation";
             // The typed words on their own statistics, or through translation at a discount.
-            const double all = clause_weight(db, counts[c], id, len, avg_passages);
-            const double typed = clauses[c]->direct.empty() ? all : clause_weight(db, direct[c], id, len, avg_passages);
+            const double all = clause_weight(db, counts[c], d, len, avg_passages);
+            const double typed = clauses[c]->direct.empty() ? all : clause_weight(db, direct[c], d, len, avg_passages);
             doc.score += std::max(typed, kTranslated * all);
             ++doc.clauses;
             doc.coverage += total_idf > 0 ? idf[c] / total_idf : 0;
         }
-        doc.language = main_language(langs);
+        doc.language = langs.most(counter);
         // Closer together ranks higher: neighbouring clauses that meet in one passage.
-        for (const ClauseCounts& pair : pairs) doc.score += kNear * clause_weight(db, pair, id, len, avg_passages);
-        for (const ClauseCounts& pair : adjacent) doc.score += kNear * clause_weight(db, pair, id, len, avg_passages);
+        for (const ClauseCounts& pair : pairs) doc.score += kNear * clause_weight(db, pair, d, len, avg_passages);
+        for (const ClauseCounts& pair : adjacent) doc.score += kNear * clause_weight(db, pair, d, len, avg_passages);
         out.push_back(std::move(doc));
     }
     share_across_languages(out);
@@ -219,13 +249,13 @@ DocumentMatch match_documents(Xapian::Database& db, const ParsedQuery& pq, const
             pairs.push_back(counter.both(clauses[previous]->query, counts[previous], clauses[c]->query, counts[c]));
         previous = c;
     }
-    m.ranked = rank(db, clauses, counts, direct, pairs, adjacent_pairs(counter, clauses), column);
+    m.ranked = rank(db, counter, clauses, counts, direct, pairs, adjacent_pairs(counter, clauses), column);
     const bool positive = std::any_of(clauses.begin(), clauses.end(), [](const Clause* c) { return c->role != Clause::Role::kExcluded; });
     if (!positive) {
         // Only exclusions: every document without them matches, ranked by Xapian.
         std::vector<Xapian::Query> excluded;
         for (const ClauseCounts& cc : counts)
-            for (const auto& [id, n] : cc.passages) excluded.emplace_back(std::string(schema::kDocId) + id);
+            for (const std::uint32_t doc : cc.docs) excluded.emplace_back(std::string(schema::kDocId) + counter.document(doc));
         m.passages = filtered(pq.query, filter);
         if (!excluded.empty())
             m.passages = Xapian::Query(Xapian::Query::OP_AND_NOT, m.passages, Xapian::Query(Xapian::Query::OP_OR, excluded.begin(), excluded.end()));

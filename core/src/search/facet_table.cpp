@@ -89,11 +89,6 @@ FacetColumn::FacetColumn(const Xapian::Database& db) {
     for (auto it = db.allterms_begin(prefix); it != db.allterms_end(prefix); ++it) ++documents_;
 }
 
-std::uint32_t FacetColumn::document_passages(std::string_view id) const {
-    const std::uint32_t n = table_.find_doc(id);
-    return n == FacetTable::kNone ? 0 : doc_passages_[n];
-}
-
 class FacetCounter::ColumnSpy : public Xapian::MatchSpy {
 public:
     explicit ColumnSpy(const FacetColumn& column) : column_(column), counts_(column.table().rows().size()) {}

@@ -101,9 +101,9 @@ public:
     [[nodiscard]] std::size_t documents() const { return documents_; }
     /// The passages of every row (all passages of the index, counted once per revision).
     [[nodiscard]] const std::vector<std::uint32_t>& row_passages() const { return row_passages_; }
-    /// The passages of document @p id (every passage carries its document's kDocId term and
-    /// a facet key, so this is that term's frequency), or 0 when unknown.
-    [[nodiscard]] std::uint32_t document_passages(std::string_view id) const;
+    /// The passages of the table's document number @p doc (every passage carries its
+    /// document's kDocId term and a facet key, so this is that term's frequency).
+    [[nodiscard]] std::uint32_t passages_of_document(std::uint32_t doc) const { return doc_passages_[doc]; }
 
 private:
     FacetTable table_;

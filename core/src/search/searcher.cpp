@@ -111,8 +111,12 @@ nlohmann::json Searcher::record(Xapian::Database& db, const std::string& id) con
         std::string version;
         std::unordered_map<std::string, nlohmann::json> records;
     };
-    thread_local std::map<const Searcher*, RecordCache> caches;
-    RecordCache& cache = caches[this];
+    // Under the Searcher's number, not its address, which a later Searcher may reuse; the
+    // newest few Searchers of the thread keep theirs.
+    thread_local std::map<std::uint64_t, RecordCache> caches;
+    if (!caches.count(cache_id_))
+        while (caches.size() >= 4) caches.erase(caches.begin());
+    RecordCache& cache = caches[cache_id_];
     std::string version = db.get_metadata("strata:generation");
     version += '/';
     version += std::to_string(db.get_doccount());

@@ -92,12 +92,23 @@ bool is_ascii(std::string_view s) {
     return std::all_of(s.begin(), s.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; });
 }
 
-// Whether a word cut from a passage in @p lang may be marked (see marked_positions()).
-Verdict judge(const Analyzer& analyzer, std::string_view raw, const std::string& lang, const MarkRules& rules,
-                         const MarkRules::Stems& stems) {
-    StemTable* table = stems.wanted ? &stem_table(lang) : nullptr;
+// What judging the words of one passage needs of its language, found once per passage.
+struct PassageLanguage {
+    const std::string& lang;
+    StemTable* stems;  // null when the rules have no stems in this language
+    bool turkic;
+
+    PassageLanguage(const std::string& l, const MarkRules::Stems& s)
+        : lang(l), stems(s.wanted ? &stem_table(l) : nullptr), turkic(strata::turkic(l)) {}
+};
+
+// Whether a word cut from a passage in @p pl's language may be marked (see marked_positions()).
+Verdict judge(const Analyzer& analyzer, std::string_view raw, const PassageLanguage& pl, const MarkRules& rules,
+              const MarkRules::Stems& stems) {
+    const std::string& lang = pl.lang;
+    StemTable* table = pl.stems;
     bool hit = false;
-    if (!turkic(lang) && is_ascii(raw)) {
+    if (!pl.turkic && is_ascii(raw)) {
         std::string lower(raw);
         for (char& c : lower) c = (c >= 'A' && c <= 'Z') ? static_cast<char>(c + ('a' - 'A')) : c;
         hit = rules.may_mark(lower) || (table && rules.has_stem(stems, table->stem(analyzer, lower)));
@@ -120,12 +131,13 @@ Verdict judge(const Analyzer& analyzer, std::string_view raw, const std::string&
 bool marked_positions(const Analyzer& analyzer, const StoredPassage& p, const TokenOffsets& offsets,
                       const MarkRules& rules, const MarkRules::Stems& stems, std::vector<Xapian::termpos>& out) {
     thread_local VerdictTable verdicts;
+    const PassageLanguage pl(p.lang, stems);
     for (std::size_t i = 0; i < offsets.entries.size(); ++i) {
         const TokenOffsets::Entry& e = offsets.entries[i];
         if (e.end <= e.start || e.end > p.text.size()) return false;
         const std::string_view raw = std::string_view(p.text).substr(e.start, e.end - e.start);
         const Verdict* known = verdicts.find(rules.id(), p.lang, raw);
-        const Verdict v = known ? *known : judge(analyzer, raw, p.lang, rules, stems);
+        const Verdict v = known ? *known : judge(analyzer, raw, pl, rules, stems);
         if (!known) verdicts.keep(rules.id(), p.lang, raw, v);
         if (v == Verdict::kNotOneWord) return false;
         if (v == Verdict::kMarkable) out.push_back(offsets.first + static_cast<Xapian::termpos>(i));

@@ -8,9 +8,28 @@
 #include <CLI/CLI.hpp>
 
 #include <csignal>
+#include <cstdlib>
 #include <iostream>
+#include <thread>
+
+#include <malloc.h>
+
+namespace {
+
+// glibc gives threads up to 8 malloc arenas per core, and each arena keeps the high-water
+// mark of the requests its threads served: at 1 GB of corpus, bench-search's load left the
+// daemon at 369 MB with the default and at 290 MB with one arena per core, with the same
+// throughput. MALLOC_ARENA_MAX, when set, still decides.
+void limit_malloc_arenas() {
+    if (std::getenv("MALLOC_ARENA_MAX")) return;
+    const unsigned cores = std::thread::hardware_concurrency();
+    mallopt(M_ARENA_MAX, static_cast<int>(cores > 0 ? cores : 1));
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
+    limit_malloc_arenas();  // before any thread starts
     CLI::App app{"strata-searchd: the Strata search daemon"};
     std::string config_file, listen, corpus, token;
     std::vector<std::string> index;

@@ -6,6 +6,78 @@
 
 namespace strata {
 
+namespace {
+
+// A facet key as the numbers of its seven fields, each in its field's dictionary of raw
+// strings (the empty string included): 28 bytes a distinct key while the column is read.
+using KeyParts = std::array<std::uint32_t, 7>;
+
+struct KeyPartsHash {
+    std::size_t operator()(const KeyParts& k) const noexcept {
+        std::size_t h = 0;
+        for (std::uint32_t v : k) h = h * 0x9e3779b97f4a7c15ULL + v;
+        return h;
+    }
+};
+
+struct TransparentHash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view s) const noexcept { return std::hash<std::string_view>{}(s); }
+};
+
+// Orders two different fields of keys as the whole keys' strings order: the first differing
+// byte decides; where one field is a prefix of the other, the shorter one's separator
+// ('\x1f', or the key's end after the last field) meets the longer one's next byte.
+int compare_field(std::string_view a, std::string_view b, bool last) {
+    const std::size_t n = std::min(a.size(), b.size());
+    if (const int c = a.substr(0, n).compare(b.substr(0, n)); c != 0) return c;
+    if (a.size() == b.size()) return 0;
+    const bool a_shorter = a.size() < b.size();
+    const auto next = static_cast<unsigned char>(a_shorter ? b[n] : a[n]);
+    const bool shorter_first = last || next > 0x1f;  // a field never holds '\x1f'
+    return a_shorter == shorter_first ? -1 : 1;
+}
+
+class KeyDictionary {
+public:
+    // The parts of @p key, or nullopt for a malformed key (not seven fields).
+    std::optional<KeyParts> parts(std::string_view key) {
+        const std::optional<FacetTable::KeyFields> fields = FacetTable::split(key);
+        if (!fields) return std::nullopt;
+        KeyParts out;
+        for (std::size_t f = 0; f < out.size(); ++f) {
+            auto& ids = ids_[f];
+            auto it = ids.find((*fields)[f]);
+            if (it == ids.end()) {
+                it = ids.emplace(std::string((*fields)[f]), static_cast<std::uint32_t>(text_[f].size())).first;
+                text_[f].push_back(&it->first);
+            }
+            out[f] = it->second;
+        }
+        return out;
+    }
+    // Whether @p a's key sorts before @p b's as strings.
+    bool less(const KeyParts& a, const KeyParts& b) const {
+        for (std::size_t f = 0; f < a.size(); ++f)
+            if (a[f] != b[f]) return compare_field(*text_[f][a[f]], *text_[f][b[f]], f + 1 == a.size()) < 0;
+        return false;
+    }
+    std::string join(const KeyParts& k) const {
+        std::string key;
+        for (std::size_t f = 0; f < k.size(); ++f) {
+            if (f > 0) key += '\x1f';
+            key += *text_[f][k[f]];
+        }
+        return key;
+    }
+
+private:
+    std::array<std::unordered_map<std::string, std::uint32_t, TransparentHash, std::equal_to<>>, 7> ids_;
+    std::array<std::vector<const std::string*>, 7> text_;
+};
+
+}  // namespace
+
 std::optional<FacetField> facet_field(std::string_view name) {
     for (std::size_t f = 0; f < kFacetFields; ++f)
         if (kFacetFieldNames[f] == name) return static_cast<FacetField>(f);
@@ -19,17 +91,24 @@ std::uint32_t FacetTable::Dictionary::id(std::string_view v) {
     return it->second;
 }
 
-std::uint32_t FacetTable::append(std::string_view key) {
-    std::array<std::string_view, 7> f;
+std::optional<FacetTable::KeyFields> FacetTable::split(std::string_view key) {
+    KeyFields f;
     std::size_t n = 0, start = 0;
     for (;;) {
         const std::size_t sep = key.find('\x1f', start);
-        if (n == f.size()) return kNone;  // more fields than a key has
+        if (n == f.size()) return std::nullopt;  // more fields than a key has
         f[n++] = key.substr(start, sep == std::string_view::npos ? std::string_view::npos : sep - start);
         if (sep == std::string_view::npos) break;
         start = sep + 1;
     }
-    if (n < f.size()) return kNone;
+    if (n < f.size()) return std::nullopt;
+    return f;
+}
+
+std::uint32_t FacetTable::append(std::string_view key) {
+    const std::optional<KeyFields> fields = split(key);
+    if (!fields) return kNone;
+    const KeyFields& f = *fields;
     Row row;
     // Keys come in order, so a new document id is either the last one or a new one.
     if (docs_.empty() || docs_.back() != f[0]) docs_.emplace_back(f[0]);
@@ -61,27 +140,38 @@ std::size_t FacetTable::memory_bytes() const {
 }
 
 FacetColumn::FacetColumn(const Xapian::Database& db) {
-    // Distinct keys first, so that rows can be numbered in key order.
-    std::unordered_map<std::string, std::uint32_t> key_ids;
-    std::vector<std::pair<Xapian::docid, std::uint32_t>> postings;
-    postings.reserve(db.get_doccount());
-    for (auto it = db.valuestream_begin(schema::kSlotFacetKey); it != db.valuestream_end(schema::kSlotFacetKey); ++it) {
-        const auto [k, added] = key_ids.try_emplace(*it, static_cast<std::uint32_t>(key_ids.size()));
-        postings.emplace_back(it.get_docid(), k->second);
-    }
-    std::vector<const std::string*> keys(key_ids.size());
-    for (const auto& [key, id] : key_ids) keys[id] = &key;
-    std::vector<std::uint32_t> order(keys.size());
-    for (std::uint32_t i = 0; i < order.size(); ++i) order[i] = i;
-    std::sort(order.begin(), order.end(), [&](std::uint32_t a, std::uint32_t b) { return *keys[a] < *keys[b]; });
-    std::vector<std::uint32_t> row_of_key(keys.size(), FacetTable::kNone);
-    for (std::uint32_t id : order) row_of_key[id] = table_.append(*keys[id]);
+    // Each passage's key is cut into numbered fields as it is read, and only the distinct
+    // keys of the current run of one document's passages are looked up: no map of every
+    // distinct key's text (at 1 GB of corpus that map was the largest part of the daemon's
+    // peak). row_of_ holds a key's number in `distinct` until the rows are numbered.
+    KeyDictionary dict;
+    std::vector<KeyParts> distinct;
+    std::unordered_map<KeyParts, std::uint32_t, KeyPartsHash> in_run;
     row_of_.assign(db.get_lastdocid() + 1, FacetTable::kNone);
+    for (auto it = db.valuestream_begin(schema::kSlotFacetKey); it != db.valuestream_end(schema::kSlotFacetKey); ++it) {
+        const std::optional<KeyParts> parts = dict.parts(*it);
+        if (!parts || it.get_docid() >= row_of_.size()) continue;  // a malformed key has no row
+        if (!in_run.empty() && in_run.begin()->first[0] != (*parts)[0]) in_run.clear();
+        const auto [k, added] = in_run.try_emplace(*parts, static_cast<std::uint32_t>(distinct.size()));
+        if (added) distinct.push_back(*parts);
+        row_of_[it.get_docid()] = k->second;
+    }
+    in_run = {};
+    // Rows in key order; a document whose passages were not adjacent repeats a key.
+    std::vector<std::uint32_t> order(distinct.size());
+    for (std::uint32_t i = 0; i < order.size(); ++i) order[i] = i;
+    std::sort(order.begin(), order.end(),
+              [&](std::uint32_t a, std::uint32_t b) { return dict.less(distinct[a], distinct[b]); });
+    std::vector<std::uint32_t> row_of_key(distinct.size(), FacetTable::kNone);
+    for (std::size_t i = 0; i < order.size(); ++i) {
+        const bool repeat = i > 0 && distinct[order[i]] == distinct[order[i - 1]];
+        row_of_key[order[i]] = repeat ? row_of_key[order[i - 1]] : table_.append(dict.join(distinct[order[i]]));
+    }
     row_passages_.assign(table_.rows().size(), 0);
-    for (const auto& [docid, key] : postings) {
-        if (docid >= row_of_.size()) continue;
-        row_of_[docid] = row_of_key[key];
-        if (row_of_[docid] != FacetTable::kNone) ++row_passages_[row_of_[docid]];
+    for (std::uint32_t& row : row_of_) {
+        if (row == FacetTable::kNone) continue;
+        row = row_of_key[row];
+        if (row != FacetTable::kNone) ++row_passages_[row];
     }
     doc_passages_.assign(table_.docs(), 0);
     for (std::size_t r = 0; r < row_passages_.size(); ++r) doc_passages_[table_.rows()[r].doc] += row_passages_[r];

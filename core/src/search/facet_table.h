@@ -47,8 +47,13 @@ public:
         std::uint32_t themes_begin = 0, themes_end = 0;  ///< range of theme ids in themes()
     };
 
+    /// The seven fields of a key (document id, the FacetField values, the theme list).
+    using KeyFields = std::array<std::string_view, kFacetFields + 1>;
+    /// The fields of @p key, or nullopt for a malformed key (not seven fields).
+    [[nodiscard]] static std::optional<KeyFields> split(std::string_view key);
+
     /// Appends the row of @p key; keys must come in increasing order. Returns kNone for a
-    /// malformed key (fewer than seven fields).
+    /// malformed key (not seven fields).
     std::uint32_t append(std::string_view key);
 
     [[nodiscard]] const std::vector<Row>& rows() const { return rows_; }

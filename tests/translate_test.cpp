@@ -147,38 +147,6 @@ TEST(Translator, MissingFileGivesAnEmptyTranslator) {
     EXPECT_TRUE(t.translate("data", "en", {"es", "de"}).empty());
 }
 
-// A long section is looked up a block of lines at a time: every headword is found, the
-// first line of a repeated headword wins even across blocks, and words between, before
-// and after the headwords, and lines without a headword, give nothing.
-TEST(Translator, FindsEveryHeadwordOfALongSection) {
-    const std::filesystem::path dir = std::filesystem::temp_directory_path() / "strata-translate-long";
-    std::filesystem::create_directories(dir);
-    std::vector<std::string> heads;
-    {
-        std::ofstream out(dir / "t.tsv");
-        out << "\txx\tyy\n";
-        for (int i = 100; i < 400; ++i) {
-            const std::string w = "w" + std::to_string(i);
-            heads.push_back(w);
-            out << w << "\t" << w << "a|" << w << "b\n";
-            if (i % 37 == 0) out << "no headword here\n\n";
-            if (i % 23 == 0) out << w << "\tsecond\n";  // repeated; three begin a block of 32
-        }
-        out << "\tyy\txx\nlast\tone\n";
-    }
-    const Translator t = Translator::load((dir / "t.tsv").string());
-    std::filesystem::remove_all(dir);
-    EXPECT_EQ(t.size(), 300u + 13u + 1u);
-    for (const std::string& w : heads) {
-        const auto r = t.translate(w, "xx", {"yy"});
-        ASSERT_EQ(r.size(), 1u) << w;
-        EXPECT_EQ(r.at("yy"), (std::vector<std::string>{w + "a", w + "b"})) << w;
-    }
-    for (const char* missing : {"w0", "w1000", "w150x", "x", "a", "no headword here", ""})
-        EXPECT_TRUE(t.translate(missing, "xx", {"yy"}).empty()) << missing;
-    EXPECT_EQ(t.translate("last", "yy", {"xx"}).at("xx"), std::vector<std::string>{"one"});
-}
-
 // The build's table; skipped where no FreeDict dictionaries were installed.
 class BuiltinTranslator : public ::testing::Test {
 protected:

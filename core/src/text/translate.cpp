@@ -3,50 +3,49 @@
 #include "strata/analyzer.h"
 
 #include <algorithm>
-#include <optional>
 #include <set>
 
 #include <fcntl.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 namespace strata {
 
-class TableFile {
+class MappedFile {
 public:
-    /// Opens @p path; nullptr when it is missing, unreadable or 4 GB or more (offsets are
-    /// 32-bit).
-    static std::shared_ptr<const TableFile> open(const std::string& path) {
+    /// Maps @p path; nullptr when it is missing, empty, unreadable or 4 GB or more (offsets
+    /// are 32-bit).
+    static std::shared_ptr<const MappedFile> open(const std::string& path) {
         const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
         if (fd < 0) return nullptr;
         struct stat st {};
-        if (::fstat(fd, &st) != 0 || static_cast<std::uint64_t>(st.st_size) >= UINT32_MAX) {
-            ::close(fd);
-            return nullptr;
-        }
-        return std::shared_ptr<const TableFile>(new TableFile(fd, static_cast<std::size_t>(st.st_size)));
+        void* p = MAP_FAILED;
+        if (::fstat(fd, &st) == 0 && st.st_size > 0 && static_cast<std::uint64_t>(st.st_size) < UINT32_MAX)
+            p = ::mmap(nullptr, static_cast<std::size_t>(st.st_size), PROT_READ, MAP_SHARED, fd, 0);
+        ::close(fd);
+        if (p == MAP_FAILED) return nullptr;
+        return std::shared_ptr<const MappedFile>(new MappedFile(static_cast<const char*>(p), static_cast<std::size_t>(st.st_size)));
     }
-    ~TableFile() { ::close(fd_); }
-    TableFile(const TableFile&) = delete;
-    TableFile& operator=(const TableFile&) = delete;
+    ~MappedFile() { ::munmap(const_cast<char*>(data_), size_); }
+    MappedFile(const MappedFile&) = delete;
+    MappedFile& operator=(const MappedFile&) = delete;
 
-    [[nodiscard]] std::size_t size() const { return size_; }
-    /// Up to @p n bytes from @p offset (fewer at the end of the file or on an error).
-    [[nodiscard]] std::string read(std::size_t offset, std::size_t n) const {
-        std::string out(n, '\0');
-        std::size_t got = 0;
-        while (got < n) {
-            const ssize_t r = ::pread(fd_, out.data() + got, n - got, static_cast<off_t>(offset + got));
-            if (r <= 0) break;
-            got += static_cast<std::size_t>(r);
-        }
-        out.resize(got);
-        return out;
+    std::string_view view() const { return {data_, size_}; }
+
+    /// Lets the kernel drop the pages of [@p from, @p to) from this process (they are read
+    /// again from the file if touched): a scan of the whole table then keeps a window of it
+    /// resident, not all of it.
+    void release(std::size_t from, std::size_t to) const {
+        const std::size_t page = static_cast<std::size_t>(::sysconf(_SC_PAGESIZE));
+        from = (from + page - 1) / page * page;  // whole pages inside the range only
+        to = to / page * page;
+        if (to > from) ::madvise(const_cast<char*>(data_) + from, to - from, MADV_DONTNEED);
     }
 
 private:
-    TableFile(int fd, std::size_t size) : fd_(fd), size_(size) {}
-    int fd_;
+    MappedFile(const char* data, std::size_t size) : data_(data), size_(size) {}
+    const char* data_;
     std::size_t size_;
 };
 
@@ -95,104 +94,57 @@ const Translator& Translator::builtin() {
     return t;
 }
 
-namespace {
-
-// Calls @p fn with every line of @p file and its offset, reading a chunk at a time.
-template <class Fn>
-void for_each_line(const TableFile& file, Fn&& fn) {
-    constexpr std::size_t kChunk = 1u << 20;
-    std::string buf;
-    std::size_t base = 0;  // file offset of buf[0]
-    for (std::size_t at = 0; at < file.size();) {
-        const std::string more = file.read(at, kChunk);
-        if (more.empty()) break;
-        at += more.size();
-        buf += more;
-        std::size_t from = 0;
-        for (std::size_t nl; (nl = buf.find('\n', from)) != std::string::npos; from = nl + 1)
-            fn(std::string_view(buf).substr(from, nl - from), base + from);
-        buf.erase(0, from);
-        base += from;
-    }
-    if (!buf.empty()) fn(std::string_view(buf), base);
-}
-
-// The headword of a line of a section, or "" when the loader skips the line (no tab, or
-// a tab first).
-std::string_view headword(std::string_view line) {
-    const std::size_t tab = line.find('\t');
-    return tab == std::string_view::npos || tab == 0 ? std::string_view() : line.substr(0, tab);
-}
-
-}  // namespace
-
 Translator Translator::load(const std::string& path) {
     Translator t;
-    t.file_ = TableFile::open(path);
+    t.file_ = MappedFile::open(path);
     if (!t.file_) return t;
-    Section* current = nullptr;
-    std::size_t in_block = 0;
-    for_each_line(*t.file_, [&](std::string_view line, std::size_t at) {
+    t.data_ = t.file_->view();
+    const std::string_view d = t.data_;
+    constexpr std::size_t kWindow = 4u << 20;  // resident at most while scanning
+    std::size_t released = 0;
+    std::vector<std::uint32_t>* current = nullptr;
+    for (std::size_t at = 0; at < d.size();) {
+        if (at - released >= kWindow) {
+            t.file_->release(released, at);
+            released = at;
+        }
+        std::size_t nl = d.find('\n', at);
+        if (nl == std::string_view::npos) nl = d.size();
+        const std::string_view line = d.substr(at, nl - at);
         const std::size_t tab = line.find('\t', 1);
         if (!line.empty() && line.front() == '\t' && tab != std::string_view::npos) {
             // "TAB from TAB to" opens a direction's section.
             current = &t.lines_[{std::string(line.substr(1, tab - 1)), std::string(line.substr(tab + 1))}];
-            in_block = 0;
-        } else if (current && !headword(line).empty()) {
-            if (in_block++ % kBlockLines == 0) {
-                current->blocks.push_back({static_cast<std::uint32_t>(at), 0});
-                current->firsts.emplace_back(headword(line));
-            }
-            current->blocks.back().end = static_cast<std::uint32_t>(at + line.size());
+        } else if (current && tab != std::string_view::npos && tab > 0) {
+            current->push_back(static_cast<std::uint32_t>(at));
             ++t.size_;
         }
-    });
-    for (auto& [dir, section] : t.lines_) {
-        section.blocks.shrink_to_fit();
-        section.firsts.shrink_to_fit();
+        at = nl + 1;
     }
+    t.file_->release(0, d.size());
+    for (auto& [dir, offs] : t.lines_) offs.shrink_to_fit();
     return t;
 }
 
-std::optional<std::string> Translator::line_of(std::string_view word, const Direction& dir) const {
-    const auto it = lines_.find(dir);
-    if (it == lines_.end() || word.empty()) return std::nullopt;
-    const Section& sec = it->second;
-    // Block b is the first that begins at or after @p word: its first line is @p word's
-    // first line unless the block before it holds one too.
-    const auto first = std::lower_bound(sec.firsts.begin(), sec.firsts.end(), word,
-                                        [](const std::string& f, std::string_view w) { return f < w; });
-    const std::size_t b = static_cast<std::size_t>(first - sec.firsts.begin());
-    if (b > 0)
-        if (std::optional<std::string> line = scan(sec.blocks[b - 1], word)) return line;
-    if (b < sec.blocks.size() && sec.firsts[b] == word) return scan(sec.blocks[b], word);
-    return std::nullopt;
-}
-
-std::optional<std::string> Translator::scan(const Block& block, std::string_view word) const {
-    const std::string text = file_->read(block.begin, block.end - block.begin);
-    for (std::size_t at = 0; at < text.size();) {
-        std::size_t nl = text.find('\n', at);
-        if (nl == std::string::npos) nl = text.size();
-        const std::string_view line = std::string_view(text).substr(at, nl - at);
-        const std::string_view head = headword(line);
-        if (head == word) return std::string(line.substr(head.size() + 1));
-        if (!head.empty() && head > word) break;
-        at = nl + 1;
-    }
-    return std::nullopt;
-}
-
 std::vector<std::string> Translator::lookup_exact(std::string_view word, const Direction& dir, bool alias) const {
-    const std::optional<std::string> line = line_of(word, dir);
-    if (!line) return {};
-    const std::string_view d = *line;
+    const auto it = lines_.find(dir);
+    if (it == lines_.end() || word.empty()) return {};
+    const std::string_view d = data_;
+    auto head = [&](std::uint32_t off) { return d.substr(off, d.find('\t', off) - off); };
+    const auto& offs = it->second;
+    const auto hit = std::lower_bound(offs.begin(), offs.end(), word,
+                                      [&](std::uint32_t off, std::string_view w) { return head(off) < w; });
+    if (hit == offs.end() || head(*hit) != word) return {};
+    const std::size_t start = *hit + word.size() + 1;
+    std::size_t end = d.find('\n', start);
+    if (end == std::string_view::npos) end = d.size();
     // An accent-folded alias: "=ética" stands for the line of "ética".
-    if (!d.empty() && d[0] == '=' && !alias) return lookup_exact(d.substr(1), dir, true);
+    if (start < end && d[start] == '=' && !alias)
+        return lookup_exact(d.substr(start + 1, end - start - 1), dir, true);
     std::vector<std::string> out;
-    for (std::size_t at = 0; at <= d.size();) {
+    for (std::size_t at = start; at <= end;) {
         std::size_t bar = d.find('|', at);
-        if (bar == std::string_view::npos) bar = d.size();
+        if (bar == std::string_view::npos || bar > end) bar = end;
         if (bar > at) out.emplace_back(d.substr(at, bar - at));
         at = bar + 1;
     }
@@ -271,7 +223,7 @@ std::map<std::string, std::vector<std::string>> Translator::translate(std::strin
 
 std::vector<std::string> Translator::languages() const {
     std::set<std::string> langs;
-    for (const auto& [dir, section] : lines_) {
+    for (const auto& [dir, offs] : lines_) {
         if (dir.first == "en") langs.insert(dir.second);
         if (dir.second == "en") langs.insert(dir.first);
     }

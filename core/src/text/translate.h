@@ -18,14 +18,13 @@
 #include <string>
 #include <string_view>
 #include <memory>
-#include <optional>
 #include <utility>
 #include <vector>
 
 namespace strata {
 
-/// The table's file, open for reading at offsets, closed with its last owner.
-class TableFile;
+/// A file mapped read-only into memory, unmapped with its last owner.
+class MappedFile;
 
 class Translator {
 public:
@@ -61,27 +60,12 @@ private:
     [[nodiscard]] std::vector<std::string> via(std::string_view word, const std::string& from,
                                                const std::string& pivot, const std::string& to) const;
 
-    /// The lines of one direction, sorted by headword, read from the file when looked up
-    /// (the build writes it by renaming a new file, so an open file never changes): in
-    /// memory only the offset and first headword of every block of kBlockLines lines. Read
-    /// rather than mapped, lookups leave the table in the page cache, not in the daemon's
-    /// resident memory (a mapping kept every page a lookup touched, 30 MB and more).
-    struct Block {
-        std::uint32_t begin, end;  ///< from the first line's start to the last line's end
-    };
-    struct Section {
-        std::vector<Block> blocks;
-        std::vector<std::string> firsts;  ///< each block's first headword
-    };
-    static constexpr std::size_t kBlockLines = 32;
-
-    /// The text after the tab of the first line of @p dir whose headword is @p word.
-    [[nodiscard]] std::optional<std::string> line_of(std::string_view word, const Direction& dir) const;
-    /// The same within one block, read from the file.
-    [[nodiscard]] std::optional<std::string> scan(const Block& block, std::string_view word) const;
-
-    std::shared_ptr<const TableFile> file_;
-    std::map<Direction, Section> lines_;
+    /// The file, mapped read-only (the build writes it by renaming a new file, so a mapping
+    /// never sees it change): per direction a section of lines sorted by headword. Only the
+    /// pages lookups touch stay resident, not the whole table (about 70 MB).
+    std::shared_ptr<const MappedFile> file_;
+    std::string_view data_;
+    std::map<Direction, std::vector<std::uint32_t>> lines_;  ///< offsets of the lines in data_
     std::size_t size_ = 0;
 };
 

@@ -72,38 +72,7 @@ Response static_file(const std::string& root, const std::string& name) {
     return r;
 }
 
-// GET /v1/compare: JSON, or with format=csv the tidy CSV as a download.
-Response compare(const Searcher& s, const Request& req) {
-    const std::string format = req.param("format");
-    if (!format.empty() && format != "json" && format != "csv")
-        throw InvalidRequest("invalid_parameter", "parameter 'format' must be json or csv");
-    const nlohmann::json result = s.compare(CompareRequest::from_params(req.params));
-    if (format != "csv") return Response::json(result);
-    Response r;
-    r.content_type = "text/csv; charset=utf-8";
-    r.headers["Content-Disposition"] = "attachment; filename=\"strata-compare.csv\"";
-    r.body = compare_csv(result);
-    return r;
-}
-
-// GET /v1/search: JSON, or with format=csv one row per hit (its best passage) as a download.
-Response search(const Searcher& s, const Request& req) {
-    ParamMap params = req.params;
-    const auto format = params.find("format");
-    const std::string f = format == params.end() || format->second.empty() ? std::string() : format->second.front();
-    if ((!f.empty() && f != "json" && f != "csv") || (format != params.end() && format->second.size() > 1))
-        throw InvalidRequest("invalid_parameter", "parameter 'format' must be json or csv, given once");
-    if (format != params.end()) params.erase(format);
-    const nlohmann::json result = s.search(SearchRequest::from_params(params));
-    if (f != "csv") return Response::json(result);
-    Response r;
-    r.content_type = "text/csv; charset=utf-8";
-    r.headers["Content-Disposition"] = "attachment; filename=\"strata-search.csv\"";
-    r.body = search_csv(result);
-    return r;
-}
-
-// An analysis answer as JSON, or with format=csv as a CSV download named @p name.
+// An answer as JSON, or with format=csv as a CSV download named @p name.
 Response json_or_csv(const Request& req, const nlohmann::json& result, std::string (*to_csv)(const nlohmann::json&),
                      const std::string& name) {
     if (req.param("format") != "csv") return Response::json(result);
@@ -114,18 +83,36 @@ Response json_or_csv(const Request& req, const nlohmann::json& result, std::stri
     return r;
 }
 
-// GET /v1/keyness: JSON, or with format=csv the rows as a download.
-Response keyness(const Searcher& s, const Request& req) {
+// Throws unless format= is absent, json or csv (the routes whose request parsing does not
+// check it).
+void check_format(const Request& req) {
     const std::string format = req.param("format");
     if (!format.empty() && format != "json" && format != "csv")
         throw InvalidRequest("invalid_parameter", "parameter 'format' must be json or csv");
-    const nlohmann::json result = strata::keyness(s, KeynessRequest::from_params(req.params));
-    if (format != "csv") return Response::json(result);
-    Response r;
-    r.content_type = "text/csv; charset=utf-8";
-    r.headers["Content-Disposition"] = "attachment; filename=\"strata-keyness.csv\"";
-    r.body = keyness_csv(result);
-    return r;
+}
+
+// GET /v1/compare: JSON, or with format=csv the tidy CSV as a download.
+Response compare(const Searcher& s, const Request& req) {
+    check_format(req);
+    return json_or_csv(req, s.compare(CompareRequest::from_params(req.params)), compare_csv, "strata-compare.csv");
+}
+
+// GET /v1/search: JSON, or with format=csv one row per hit (its best passage) as a download.
+// format= is the route's, not the search request's: it is checked and taken out here.
+Response search(const Searcher& s, const Request& req) {
+    check_format(req);
+    ParamMap params = req.params;
+    if (const auto format = params.find("format"); format != params.end()) {
+        if (format->second.size() > 1) throw InvalidRequest("invalid_parameter", "parameter 'format' must be json or csv, given once");
+        params.erase(format);
+    }
+    return json_or_csv(req, s.search(SearchRequest::from_params(params)), search_csv, "strata-search.csv");
+}
+
+// GET /v1/keyness: JSON, or with format=csv the rows as a download.
+Response keyness(const Searcher& s, const Request& req) {
+    check_format(req);
+    return json_or_csv(req, strata::keyness(s, KeynessRequest::from_params(req.params)), keyness_csv, "strata-keyness.csv");
 }
 
 // GET /v1/documents/{id}: JSON, or with format=bibtex|ris its citation (of one passage

@@ -62,6 +62,24 @@ TEST_F(Bundled, EveryDocumentIsFoundByItsTitleInItsOwnLanguage) {
     EXPECT_GE(languages.size(), 16u);
 }
 
+TEST_F(Bundled, AStopWordCapitalisedAfterALowercaseWordIsAWord) {
+    // "estado" is in Spanish's stop list (a form of "estar"); "el Estado" is the State. It
+    // was dropped, and the query searched "transformación digital" alone.
+    const auto matched_words = [&](const std::string& q) {
+        const auto r = searcher_->search(SearchRequest::from_params({{"q", {q}}, {"group", {"document"}}, {"crosslingual", {"false"}}}));
+        std::set<std::string> words;
+        for (const auto& h : r["hits"])
+            for (const auto& m : h["matched"]) words.insert(m["query"].get<std::string>());
+        return words;
+    };
+    const auto capital = matched_words("transformación digital del Estado");
+    EXPECT_TRUE(capital.count("Estado")) << testing::PrintToString(capital);
+    EXPECT_FALSE(capital.count("del"));
+    // Lowercase, or after a capitalised word (title case), it stays a stop word.
+    EXPECT_FALSE(matched_words("transformación digital del estado").count("estado"));
+    EXPECT_FALSE(matched_words("Transformación Digital Del Estado").count("Del"));
+}
+
 TEST_F(Bundled, CrossLingualEthicsReachesManyLanguages) {
     const auto direct = searcher_->search(
         SearchRequest::from_params({{"q", {"ethics"}}, {"crosslingual", {"false"}}, {"per_page", {"100"}}}));

@@ -12,6 +12,7 @@
 #include <map>
 #include <unicode/uchar.h>
 #include <unicode/uscript.h>
+#include <unicode/utf8.h>
 
 namespace strata {
 
@@ -63,7 +64,7 @@ public:
         std::vector<Clause> parts;
         for (std::size_t i = 0; i < words.size();) {
             const std::size_t used = concept_run(words, i, parts);
-            if (!used && !is_stop_word(words[i])) {
+            if (!used && (!is_stop_word(words[i]) || names_something(words, i))) {
                 last_direct_ = Xapian::Query();
                 Xapian::Query w = word(words[i], true);
                 if (!w.empty()) parts.push_back({w, Clause::Role::kOptional, last_direct_, words[i], exact_word(words[i])});
@@ -147,6 +148,19 @@ private:
             digit = digit || (c >= '0' && c <= '9');
         }
         return upper >= 2 || (digit && upper >= 1);
+    }
+
+    /// Whether word @p i starts with a capital where the word before it does not: a stop word
+    /// capitalised inside lowercase text names something ("transformación digital del Estado").
+    static bool names_something(const std::vector<std::string>& words, std::size_t i) {
+        const auto starts_upper = [](const std::string& w) {
+            if (w.empty()) return false;
+            UChar32 c;
+            int32_t at = 0;
+            U8_NEXT(w.data(), at, static_cast<int32_t>(w.size()), c);
+            return c > 0 && u_isupper(c);
+        };
+        return i > 0 && starts_upper(words[i]) && !starts_upper(words[i - 1]);
     }
 
     std::string single_lang() const { return ctx_.lang_filter.size() == 1 ? ctx_.lang_filter[0] : std::string(); }
@@ -398,7 +412,7 @@ private:
             if (toks.empty() || ctx_.lexicon->concepts_for_query(toks).empty()) continue;
             std::vector<Xapian::Query> direct;
             for (std::size_t k = i; k < i + len; ++k) {
-                if (is_stop_word(words[k])) continue;
+                if (is_stop_word(words[k]) && !names_something(words, k)) continue;
                 Xapian::Query w = word(words[k], true, false);
                 if (!w.empty()) direct.push_back(w);
             }

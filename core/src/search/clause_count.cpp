@@ -220,8 +220,8 @@ const ClauseCounter::Bits* ClauseCounter::filter_bits() {
 
 namespace {
 
-// The language of most of each document's passages that carry a clause (ties: the smaller
-// code), tallied passage by passage or row by row, with the same answer in any order. A
+// The language of most of each document's passages that carry a clause (more_passages),
+// tallied passage by passage or row by row, with the same answer in any order. A
 // document holds one language or two (a quotation detected apart), so the first is kept
 // per document and the others aside.
 class LanguageTally {
@@ -244,7 +244,7 @@ public:
     void settle(Name&& name) {
         for (const auto& [key, n] : others_) {
             const auto doc = static_cast<std::uint32_t>(key >> 32), lang = static_cast<std::uint32_t>(key);
-            if (n > n_[doc] || (n == n_[doc] && name(lang) < name(lang_[doc]))) {
+            if (more_passages(n, name(lang), n_[doc], name(lang_[doc]))) {
                 lang_[doc] = lang;
                 n_[doc] = n;
             }

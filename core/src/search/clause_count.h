@@ -46,6 +46,13 @@ struct ClauseCounts {
 [[nodiscard]] Xapian::Query filtered(const Xapian::Query& q, const Xapian::Query& filter);
 
 /// Counts the clauses of one request, all under the same filter.
+/// The rule that gives a document its language: the language of most of its passages that
+/// carry the query, ties going to the smaller code. Whether @p n passages in @p lang beat
+/// @p best_n in @p best_lang.
+inline bool more_passages(std::uint32_t n, const std::string& lang, std::uint32_t best_n, const std::string& best_lang) {
+    return n > best_n || (n == best_n && lang < best_lang);
+}
+
 class ClauseCounter {
 public:
     /// @p filter may be empty; @p column is null over shards. Each count stops after

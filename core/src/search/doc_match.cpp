@@ -14,9 +14,6 @@ namespace strata {
 
 namespace {
 
-// BM25 over clauses, with passages as the unit of frequency (chosen on the judged set,
-// scripts/bench-relevance): k1 saturates repeated passages, b normalises by the number of
-// passages a document has.
 // Chosen on the judged set (scripts/bench-relevance; see the README's relevance table).
 // BM25 over clauses with passages as the unit of frequency: k1 saturates repeated
 // passages, b normalises by the number of passages a document has.
@@ -85,22 +82,29 @@ std::size_t count_role(const std::vector<const Clause*>& clauses, bool (*pick)(C
     return static_cast<std::size_t>(std::count_if(clauses.begin(), clauses.end(), [&](const Clause* c) { return pick(c->role); }));
 }
 
-// BM25 of one clause in one document of @p len passages, or 0 when it lacks the clause.
 // idf over passages: how specific the clause is, whatever the length of the documents.
 double idf_of(Xapian::Database& db, const ClauseCounts& cc) {
     const double n = db.get_doccount(), df = cc.total;
     return std::log(1 + (n - df + 0.5) / (df + 0.5));
 }
 
-double clause_weight(Xapian::Database& db, const ClauseCounts& cc, std::uint32_t doc, double len, double avg_passages) {
+std::vector<double> idfs_of(Xapian::Database& db, const std::vector<ClauseCounts>& counts) {
+    std::vector<double> out;
+    out.reserve(counts.size());
+    for (const ClauseCounts& cc : counts) out.push_back(idf_of(db, cc));
+    return out;
+}
+
+// BM25 of a clause of idf @p idf (idf_of) in document @p doc of @p len passages, or 0 when
+// the document lacks the clause.
+double clause_weight(double idf, const ClauseCounts& cc, std::uint32_t doc, double len, double avg_passages) {
     if (!cc.of(doc)) return 0;
-    const double idf = idf_of(db, cc);
     const double tf = cc.of(doc);
     return idf * tf * (kK1 + 1) / (tf + kK1 * (1 - kB + kB * len / avg_passages));
 }
 
-// The language of most of a document's passages that carry the query (ties: the smaller
-// code), not that of one passage detected apart.
+// The language of most of a document's passages that carry the query (more_passages), not
+// that of one passage detected apart: the same rule as each clause's count, over all clauses.
 class LanguageCounts {
 public:
     void add(std::uint32_t lang, std::uint32_t n) {
@@ -114,7 +118,7 @@ public:
     [[nodiscard]] std::string most(const ClauseCounter& counter) const {
         const std::pair<std::uint32_t, std::uint32_t>* best = nullptr;
         for (const auto& c : counts_)
-            if (!best || c.second > best->second || (c.second == best->second && counter.language(c.first) < counter.language(best->first)))
+            if (!best || more_passages(c.second, counter.language(c.first), best->second, counter.language(best->first)))
                 best = &c;
         return best ? counter.language(best->first) : std::string();
     }
@@ -179,6 +183,7 @@ std::vector<RankedDocument> rank(Xapian::Database& db, const ClauseCounter& coun
     double total_idf = 0;
     for (std::size_t c = 0; c < clauses.size(); ++c)
         if (clauses[c]->role != Clause::Role::kExcluded) total_idf += idf[c] = idf_of(db, counts[c]);
+    const std::vector<double> direct_idf = idfs_of(db, direct), pair_idf = idfs_of(db, pairs), adjacent_idf = idfs_of(db, adjacent);
     std::vector<RankedDocument> out;
     for (const std::uint32_t d : candidates(counter, counts)) {
         if (!qualifies(clauses, counts, d, needed)) continue;
@@ -193,16 +198,16 @@ std::vector<RankedDocument> rank(Xapian::Database& db, const ClauseCounter& coun
             langs.add(counts[c].lang[d], counts[c].of(d));
             doc.how[c] = clauses[c]->direct.empty() || direct[c].of(d) ? "words" : "translation";
             // The typed words on their own statistics, or through translation at a discount.
-            const double all = clause_weight(db, counts[c], d, len, avg_passages);
-            const double typed = clauses[c]->direct.empty() ? all : clause_weight(db, direct[c], d, len, avg_passages);
+            const double all = clause_weight(idf[c], counts[c], d, len, avg_passages);
+            const double typed = clauses[c]->direct.empty() ? all : clause_weight(direct_idf[c], direct[c], d, len, avg_passages);
             doc.score += std::max(typed, kTranslated * all);
             ++doc.clauses;
             doc.coverage += total_idf > 0 ? idf[c] / total_idf : 0;
         }
         doc.language = langs.most(counter);
         // Closer together ranks higher: neighbouring clauses that meet in one passage.
-        for (const ClauseCounts& pair : pairs) doc.score += kNear * clause_weight(db, pair, d, len, avg_passages);
-        for (const ClauseCounts& pair : adjacent) doc.score += kNear * clause_weight(db, pair, d, len, avg_passages);
+        for (std::size_t p = 0; p < pairs.size(); ++p) doc.score += kNear * clause_weight(pair_idf[p], pairs[p], d, len, avg_passages);
+        for (std::size_t p = 0; p < adjacent.size(); ++p) doc.score += kNear * clause_weight(adjacent_idf[p], adjacent[p], d, len, avg_passages);
         out.push_back(std::move(doc));
     }
     share_across_languages(out);

@@ -343,6 +343,21 @@ TEST_F(Search, DocumentsMatchAsWholesAndMostWordsSuffice) {
     EXPECT_EQ(r["total_passages"], 2);
 }
 
+TEST_F(Search, ParenthesesAroundPlainWordsAreProse) {
+    // In a question, "(board, zzqxv)" is an aside: its words count one by one, and most of
+    // the query's words suffice. As a group they had to meet in one passage, which none does.
+    const ParamMap words{{"q", {"ethics board zzqxv"}}, {"crosslingual", {"false"}}};
+    const auto aside = run({{"q", {"ethics (board, zzqxv)"}}, {"crosslingual", {"false"}}});
+    ASSERT_FALSE(aside["hits"].empty()) << aside.dump();
+    EXPECT_EQ(ids(aside), ids(run(words)));
+    EXPECT_EQ(aside["total"], run(words)["total"]);
+    // Parentheses that group an operator, or that a sign or an operator applies to, keep
+    // their meaning: excluding "board and zzqxv together" excludes nothing here.
+    const ParamMap ethics{{"q", {"ethics"}}, {"crosslingual", {"false"}}};
+    EXPECT_EQ(run({{"q", {"ethics -(board zzqxv)"}}, {"crosslingual", {"false"}}})["total"], run(ethics)["total"]);
+    EXPECT_EQ(run({{"q", {"ethics AND (board zzqxv)"}}, {"crosslingual", {"false"}}})["total"], 0);
+}
+
 TEST_F(Search, AnAcronymIsNeverAStopWord) {
     // "ai" is an Italian and a French stop word; typed as "AI" it names something, so it
     // stays a word of the query (it was dropped, and "AI ethics" searched "ethics" alone).

@@ -627,6 +627,7 @@ ParsedQuery parse_query(std::string_view q, const QueryContext& ctx) {
     try {
         std::vector<Lexeme> lexemes = query_syntax::lex(q, out.warnings);
         query_syntax::drop_dangling_operators(lexemes, out.warnings);
+        query_syntax::unwrap_plain_groups(lexemes);
         const std::vector<const Lexeme*> lowercase_ops = query_syntax::lowercase_operators(lexemes);
         for (const Lexeme* w : lowercase_ops) out.operator_words.push_back(w->text);
         if (!lowercase_ops.empty()) out.as_operators = query_syntax::as_operators(q, lowercase_ops);

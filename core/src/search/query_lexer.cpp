@@ -122,6 +122,25 @@ void drop_dangling_operators(std::vector<Lexeme>& lx, std::vector<std::string>& 
     }
 }
 
+void unwrap_plain_groups(std::vector<Lexeme>& lx) {
+    const auto signed_or_operator = [](Tok t) { return is_binary(t) || t == Tok::kNot || t == Tok::kMinus || t == Tok::kPlus; };
+    // Innermost first: a group made plain by unwrapping the one inside it is unwrapped next.
+    for (bool again = true; again;) {
+        again = false;
+        for (std::size_t open = 0; open < lx.size() && !again; ++open) {
+            if (lx[open].type != Tok::kLParen) continue;
+            std::size_t close = open + 1;
+            while (close < lx.size() && (lx[close].type == Tok::kWord || lx[close].type == Tok::kPhrase)) ++close;
+            if (close >= lx.size() || lx[close].type != Tok::kRParen || close == open + 1) continue;
+            if (open > 0 && signed_or_operator(lx[open - 1].type)) continue;
+            if (close + 1 < lx.size() && is_binary(lx[close + 1].type)) continue;
+            lx.erase(lx.begin() + static_cast<std::ptrdiff_t>(close));
+            lx.erase(lx.begin() + static_cast<std::ptrdiff_t>(open));
+            again = true;
+        }
+    }
+}
+
 std::vector<const Lexeme*> lowercase_operators(const std::vector<Lexeme>& lx) {
     std::vector<const Lexeme*> out;
     for (std::size_t i = 1; i + 1 < lx.size(); ++i) {

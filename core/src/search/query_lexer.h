@@ -34,6 +34,12 @@ struct SyntaxError {
 /// "AND"), with a warning each, so that they are neither an error nor searched as words.
 void drop_dangling_operators(std::vector<Lexeme>& lx, std::vector<std::string>& warnings);
 
+/// Removes the parentheses around words and phrases alone (no operator, sign or field
+/// inside, none next to them): "(consultations, workshops)" in a question is prose, and its
+/// words count one by one like the others. Parentheses that group operators keep their
+/// meaning.
+void unwrap_plain_groups(std::vector<Lexeme>& lx);
+
 /// The lowercase words "or", "and" and "not" that stand between two items, where the upper
 /// case would be an operator ("ethics or privacy").
 [[nodiscard]] std::vector<const Lexeme*> lowercase_operators(const std::vector<Lexeme>& lx);

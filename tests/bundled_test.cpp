@@ -80,6 +80,23 @@ TEST_F(Bundled, AStopWordCapitalisedAfterALowercaseWordIsAWord) {
     EXPECT_FALSE(matched_words("Transformación Digital Del Estado").count("Del"));
 }
 
+TEST_F(Bundled, PolishFunctionWordsAreStopWords) {
+    // Snowball has no Polish list; FreeDict's Polish dictionary marks "dla" (for), "oraz"
+    // (and), "w" (in) as a preposition or a conjunction. Similar documents were chosen on
+    // "dla" and "oraz".
+    const auto s = searcher_->similar("pl-2020-polityka-rozwoju-si", 3);
+    ASSERT_FALSE(s["terms"].empty()) << s.dump();
+    for (const auto& t : s["terms"]) {
+        EXPECT_NE(t, "dla") << s["terms"].dump();
+        EXPECT_NE(t, "oraz") << s["terms"].dump();
+    }
+    // A Polish query drops them too: "w" is neither required nor counted.
+    const auto r = searcher_->search(SearchRequest::from_params(
+        {{"q", {"ochrona danych w administracji"}}, {"group", {"document"}}, {"crosslingual", {"false"}}}));
+    ASSERT_FALSE(r["hits"].empty()) << r.dump();
+    for (const auto& m : r["hits"][0]["matched"]) EXPECT_NE(m["query"], "w") << r["hits"][0]["matched"].dump();
+}
+
 TEST_F(Bundled, CrossLingualEthicsReachesManyLanguages) {
     const auto direct = searcher_->search(
         SearchRequest::from_params({{"q", {"ethics"}}, {"crosslingual", {"false"}}, {"per_page", {"100"}}}));

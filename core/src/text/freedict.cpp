@@ -6,6 +6,7 @@
 #include <cctype>
 #include <fstream>
 #include <map>
+#include <set>
 #include <stdexcept>
 
 namespace strata::freedict {
@@ -232,6 +233,41 @@ std::vector<std::string> parse_article(std::string_view article, Layout layout) 
     return out;
 }
 
+std::vector<std::string> parts_of_speech(std::string_view article) {
+    const std::string_view head = article.substr(0, article.find('\n'));
+    std::vector<std::string> out;
+    for (std::size_t open = head.find('<'); open != std::string_view::npos; open = head.find('<', open + 1)) {
+        const std::size_t close = head.find('>', open);
+        if (close == std::string_view::npos) break;
+        std::string tag;
+        for (char c : head.substr(open + 1, close - open - 1)) {
+            if (c == ',' || c == ' ') {
+                if (!tag.empty()) out.push_back(std::move(tag));
+                tag.clear();
+            } else {
+                tag += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+            }
+        }
+        if (!tag.empty()) out.push_back(std::move(tag));
+    }
+    return out;
+}
+
+bool is_function_word(std::string_view headword, const std::vector<std::string>& parts) {
+    static const std::set<std::string, std::less<>> closed = {"preposition", "prep", "conjunction", "conj", "pronoun", "pron",
+                                                              "article", "art", "determiner", "det", "particle", "postposition"};
+    static const std::set<std::string, std::less<>> open = {"n", "noun", "v", "verb", "adj", "adjective", "adv", "adverb",
+                                                            "pn", "num", "numeral"};
+    const auto code_points = std::count_if(headword.begin(), headword.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; });
+    const bool letter = code_points == 1;
+    bool function = false;
+    for (const std::string& p : parts) {
+        if (closed.count(p)) function = true;
+        else if (open.count(p) && !(letter && (p == "n" || p == "noun"))) return false;
+    }
+    return function;
+}
+
 std::vector<Entry> read_dictionary(const std::string& prefix) {
     std::ifstream index(prefix + ".index", std::ios::binary);
     if (!index) throw std::runtime_error("cannot open " + prefix + ".index");
@@ -252,7 +288,8 @@ std::vector<Entry> read_dictionary(const std::string& prefix) {
         auto it = parsed.find(off);
         if (it == parsed.end())
             it = parsed.emplace(off, parse_article(std::string_view(dict).substr(off, len), layout)).first;
-        if (!it->second.empty()) out.push_back(Entry{std::move(key), it->second});
+        if (!it->second.empty())
+            out.push_back(Entry{std::move(key), it->second, parts_of_speech(std::string_view(dict).substr(off, len))});
     }
     return out;
 }

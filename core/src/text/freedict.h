@@ -24,6 +24,7 @@ enum class Layout {
 struct Entry {
     std::string headword;                   ///< the index key (lower-cased by dictfmt)
     std::vector<std::string> translations;  ///< in article order, cleaned, not yet case-folded
+    std::vector<std::string> parts_of_speech;  ///< the headword line's <tags>, lower-cased ("preposition", "n")
 };
 
 /// The layout named by a dictionary's header text.
@@ -35,6 +36,15 @@ struct Entry {
 /// Splits one line of translations into cleaned items: drops sense numbers, <grammar>,
 /// [labels], (remarks) and {references}; splits on ',' and ';'.
 [[nodiscard]] std::vector<std::string> split_translations(std::string_view line);
+
+/// The <tags> of an article's headword line ("dla /dla/ <preposition>" → {"preposition"}).
+[[nodiscard]] std::vector<std::string> parts_of_speech(std::string_view article);
+
+/// Whether a headword with these parts of speech (of all its articles) is a function word: a
+/// preposition, conjunction, pronoun, article, determiner or particle, and never a noun,
+/// verb, adjective, adverb or numeral. A one-letter headword's noun sense (the letter's
+/// name) does not count.
+[[nodiscard]] bool is_function_word(std::string_view headword, const std::vector<std::string>& parts);
 
 /// Reads <prefix>.index and <prefix>.dict.dz. Throws std::runtime_error when unreadable.
 [[nodiscard]] std::vector<Entry> read_dictionary(const std::string& prefix);

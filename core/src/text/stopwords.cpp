@@ -1,6 +1,8 @@
 #include "text/stopwords.h"
 
+#include <algorithm>
 #include <fstream>
+#include <set>
 
 #ifndef STRATA_DATA_DIR
 #define STRATA_DATA_DIR ""
@@ -9,8 +11,23 @@
 namespace strata {
 
 const StopWords& StopWords::builtin() {
-    static const StopWords words = load(std::string(STRATA_DATA_DIR) + "/stopwords.tsv");
+    static const StopWords words = [] {
+        StopWords sw = load(std::string(STRATA_DATA_DIR) + "/stopwords.tsv");
+        sw.add_missing_languages(load(std::string(STRATA_DATA_DIR) + "/stopwords-freedict.tsv"));
+        return sw;
+    }();
     return words;
+}
+
+void StopWords::add_missing_languages(const StopWords& other) {
+    std::set<std::string> have;
+    for (const auto& [word, langs] : langs_) have.insert(langs.begin(), langs.end());
+    for (const auto& [word, langs] : other.langs_)
+        for (const std::string& l : langs)
+            if (!have.count(l)) {
+                auto& mine = langs_[word];
+                if (std::find(mine.begin(), mine.end(), l) == mine.end()) mine.push_back(l);
+            }
 }
 
 StopWords StopWords::load(const std::string& path) {

@@ -1,6 +1,8 @@
 /** @file stopwords.h
  *  @brief Stop words per language, from Snowball's lists as Debian's Lingua::StopWords ships
- *  them (compiled into the build's data directory by scripts/dump-stopwords).
+ *  them (compiled into the build's data directory by scripts/dump-stopwords), and for the
+ *  languages Snowball has no list for, the function words FreeDict's dictionaries mark by
+ *  part of speech (tools/dictionary_stopwords.cpp: Polish, among the corpus languages).
  *
  *  A stop word is neither required nor counted toward a query's coordination; it still
  *  matches inside a quoted phrase. Languages without a list have no stop words.
@@ -20,6 +22,8 @@ public:
     [[nodiscard]] static const StopWords& builtin();
     /// Reads "lang<TAB>word" lines; a missing file gives no stop words.
     [[nodiscard]] static StopWords load(const std::string& path);
+    /// Adds @p other's words of the languages this list has none of.
+    void add_missing_languages(const StopWords& other);
 
     /// The languages in whose list the case-folded @p word is (empty when none).
     [[nodiscard]] const std::vector<std::string>& languages_of(std::string_view word) const;

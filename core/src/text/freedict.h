@@ -2,8 +2,9 @@
  *  @brief Reading FreeDict dictionaries in dictd form (.index + dictzip .dict.dz): the
  *         translations of each headword, without grammar, pronunciation or examples.
  *
- *  Used at build time only, by tools/compile_dictionaries.cpp; the daemon reads the
- *  compiled table through translate.h.
+ *  Used at build time only, by tools/compile_dictionaries.cpp (the translation table the
+ *  daemon reads through translate.h) and tools/dictionary_stopwords.cpp (function words by
+ *  part of speech, which stopwords.h reads).
  */
 #pragma once
 

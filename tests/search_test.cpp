@@ -2,6 +2,10 @@
 #include "strata/errors.h"
 #include "strata/reference.h"
 #include "index/passage_data.h"
+#include "search/doc_match.h"
+#include "search/facet_table.h"
+#include "strata/lexicon.h"
+#include "strata/query.h"
 #include "strata/search.h"
 #include "support.h"
 
@@ -341,6 +345,36 @@ TEST_F(Search, DocumentsMatchAsWholesAndMostWordsSuffice) {
     // Totals and facets count the one match set: the matching documents' passages.
     const auto r = run({{"q", {"supercomputer ethics"}}, {"crosslingual", {"false"}}});
     EXPECT_EQ(r["total_passages"], 2);
+}
+
+// The lowercase-operator warning counts the documents of the query read with operators
+// without ranking them: as many as matching them finds, with a facet column or without.
+TEST_F(Search, CountingDocumentsFindsAsManyAsMatchingThemDoes) {
+    Xapian::Database db((*dir_ / "idx").string());
+    const ReferenceData ref = load_reference(test::test_corpus());
+    const Analyzer analyzer;
+    const LexiconMatcher lexicon(analyzer, ref);
+    QueryContext ctx{analyzer, &lexicon, &ref, {"de", "en", "es", "fr"}, {}, true, {}};
+    const auto column = std::make_shared<const FacetColumn>(db);
+    Filters spain;
+    spain.add("country", "ES");
+    std::size_t some = 0;
+    for (const char* q : {"data", "open data", "ethics trust data privacy", "ethics AND data", "ethics OR zzyzxq",
+                          "ethics zzyzxq", "data -ethics", "-ethics", "+data ethics", "ethics NOT privacy",
+                          "\"open data\" supercomputer", "(ethics OR privacy) AND research", "inteligencia artificial",
+                          "research AND innovation AND ethics AND data", "zzzznothing", "country:ES"}) {
+        for (const bool crosslingual : {true, false}) {
+            ctx.crosslingual = crosslingual;
+            const ParsedQuery pq = parse_query(q, ctx);
+            for (const Xapian::Query& filter : {Xapian::Query(), spain.to_query()})
+                for (const std::shared_ptr<const FacetColumn>& col : {column, std::shared_ptr<const FacetColumn>()}) {
+                    const std::size_t n = match_documents(db, pq, filter, col, 0).ranked.size();
+                    EXPECT_EQ(count_documents(db, pq, filter, col, 0), n) << q << " crosslingual=" << crosslingual;
+                    some += n > 0 && n < column->documents() ? 1 : 0;
+                }
+        }
+    }
+    EXPECT_GT(some, 20u);  // most queries match some documents, not all
 }
 
 TEST_F(Search, AnAcronymIsNeverAStopWord) {

@@ -615,6 +615,26 @@ TEST_F(Search, ARepeatedQueryIsAnsweredFromTheQueryCacheAsTheFirstTime) {
     EXPECT_EQ(run(xling)["expansions"].size(), 1u);
 }
 
+TEST_F(Search, AQueryParsedInOneThreadIsAnsweredInAnotherAsInTheFirst) {
+    // The daemon hands each request to any of its threads: a parse made in one thread is
+    // rebuilt in another from its serialised queries (SharedParses), with the same answer.
+    const Searcher fresh(SearcherOptions{{(*dir_ / "idx").string()}, {}}, load_reference(test::test_corpus()));
+    for (const char* q : {"inteligencia artificial", "open data ethics", "\"open data\" supercomputer -ethics",
+                          "+data ethics country:GB", "ethics OR privacy", "data protection AND research", "regulat*"}) {
+        for (const char* group : {"document", "passage"}) {
+            const SearchRequest r = SearchRequest::from_params(
+                {{"q", {q}}, {"group", {group}}, {"per_page", {"50"}}, {"facets", {"country,theme,lang"}}});
+            nlohmann::json here = fresh.search(r), there;
+            std::thread([&] { there = fresh.search(r); }).join();
+            for (nlohmann::json* j : {&here, &there}) {
+                j->erase("took_ms");
+                j->erase("retrieved_at");
+            }
+            EXPECT_EQ(here, there) << q << " group=" << group;
+        }
+    }
+}
+
 }  // namespace
 }  // namespace strata
 

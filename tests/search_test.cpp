@@ -739,6 +739,29 @@ TEST(SearchQueryCache, AParseIsNotReusedOnceTheIndexChanges) {
     EXPECT_TRUE(found) << after.dump();
 }
 
+// A thread keeps the passages its recent matches of phrases found (clause_count.cpp); they
+// are kept under the index's identity and revision, never reused once the index changes.
+TEST(SearchMatchMemo, APhraseIsMatchedAgainOnceTheIndexChanges) {
+    const test::TempDir dir;
+    const auto corpus = test::copy_test_corpus(dir.path());
+    test::build_index(corpus, dir / "idx");
+    const Searcher s(SearcherOptions{{(dir / "idx").string()}, {}}, load_reference(corpus));
+    const ParamMap p{{"q", {"\"lantern registry\""}}, {"crosslingual", {"false"}}};
+    EXPECT_EQ(s.search(SearchRequest::from_params(p))["total"], 0);
+    EXPECT_EQ(s.search(SearchRequest::from_params(p))["total"], 0);  // the phrase's match from the memo
+    test::write_file(corpus / "docs/gb-2020-test-lantern.yaml",
+                     "id: \"gb-2020-test-lantern\"\ncountry: \"GB\"\ntitle: \"Lantern\"\nyear: 2020\nlanguage: \"en\"\n"
+                     "type: \"strategy\"\nissuer: \"Office\"\nfile: \"gb-2020-test-lantern.md\"\ndigest: true\n");
+    test::write_file(corpus / "docs/gb-2020-test-lantern.md", "# Lantern\n\n## Plan\n\nThe lantern registry lists models.\n");
+    test::build_index(corpus, dir / "idx");
+    // The Searcher looks for a new index every 200 ms: wait until it has the new document.
+    for (int i = 0; i < 500 && s.search(SearchRequest::from_params({{"q", {"lantern"}}, {"crosslingual", {"false"}}}))["total"] == 0; ++i)
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    const auto after = s.search(SearchRequest::from_params(p));
+    ASSERT_EQ(after["total"], 1) << after.dump();
+    EXPECT_EQ(after["hits"][0]["id"], "gb-2020-test-lantern");
+}
+
 // A thread keeps its open databases and the records it read per IndexHandle and per
 // Searcher. They were kept under the object's address: a Searcher made where a destroyed
 // one stood then read the destroyed one's index (and, after 200 ms, its own).

@@ -288,7 +288,8 @@ std::size_t count_documents(Xapian::Database& db, const ParsedQuery& pq, const X
     std::vector<ClauseCounts> counts;
     for (const Clause& c : pq.clauses) {
         clauses.push_back(&c);
-        counts.push_back(counter.count(c.query));
+        // As match_documents() counts it, so that its matches of phrases are met again.
+        counts.push_back(c.direct.empty() ? counter.count(c.query) : counter.count_with_part(c.query, c.direct).first);
     }
     const std::size_t needed =
         minimum_should_match(count_role(clauses, [](Clause::Role r) { return r == Clause::Role::kOptional; }));

@@ -199,8 +199,8 @@ namespace {
 // terms, under the index's identity and revision and the query's description (filter
 // included): a request matches the same subqueries more than once (two clauses naming one
 // concept; the lowercase-operator warning counts the query again), and a repeated request
-// (the next page, another grouping) all of them. Bounded by passages kept, least recently
-// used dropped first.
+// (the next page, another grouping) all of them. Bounded by the bytes of keys and docids
+// kept, least recently used dropped first.
 class MatchMemo {
 public:
     const std::vector<Xapian::docid>* find(const std::string& key) {
@@ -210,20 +210,23 @@ public:
         return &it->second->second;
     }
     void keep(const std::string& key, const std::vector<Xapian::docid>& ids) {
-        if (ids.size() > kMaxPassages / 4 || by_key_.count(key)) return;
+        if (bytes(key, ids) > kMaxBytes / 8 || by_key_.count(key)) return;
         order_.emplace_front(key, ids);
         by_key_.emplace(key, order_.begin());
-        kept_ += ids.size() + 1;
-        while (kept_ > kMaxPassages || order_.size() > kMaxEntries) {
-            kept_ -= order_.back().second.size() + 1;
+        kept_ += bytes(key, ids);
+        while (kept_ > kMaxBytes || order_.size() > kMaxEntries) {
+            kept_ -= bytes(order_.back().first, order_.back().second);
             by_key_.erase(order_.back().first);
             order_.pop_back();
         }
     }
 
 private:
-    static constexpr std::size_t kMaxPassages = 1 << 20;  // 4 MB of docids per thread
-    static constexpr std::size_t kMaxEntries = 256;
+    static constexpr std::size_t kMaxBytes = std::size_t{1} << 20;  // per thread: 16 MB over the daemon's 16
+    static constexpr std::size_t kMaxEntries = 128;
+    static std::size_t bytes(const std::string& key, const std::vector<Xapian::docid>& ids) {
+        return key.size() + ids.size() * sizeof(Xapian::docid);
+    }
     using Item = std::pair<std::string, std::vector<Xapian::docid>>;
     std::list<Item> order_;  // most recent first
     std::unordered_map<std::string, std::list<Item>::iterator> by_key_;

@@ -2,6 +2,10 @@
 #include "strata/errors.h"
 #include "strata/reference.h"
 #include "index/passage_data.h"
+#include "search/doc_match.h"
+#include "search/facet_table.h"
+#include "strata/lexicon.h"
+#include "strata/query.h"
 #include "strata/search.h"
 #include "support.h"
 
@@ -358,6 +362,36 @@ TEST_F(Search, ParenthesesAroundPlainWordsAreProse) {
     EXPECT_EQ(run({{"q", {"ethics AND (board zzqxv)"}}, {"crosslingual", {"false"}}})["total"], 0);
 }
 
+// The lowercase-operator warning counts the documents of the query read with operators
+// without ranking them: as many as matching them finds, with a facet column or without.
+TEST_F(Search, CountingDocumentsFindsAsManyAsMatchingThemDoes) {
+    Xapian::Database db((*dir_ / "idx").string());
+    const ReferenceData ref = load_reference(test::test_corpus());
+    const Analyzer analyzer;
+    const LexiconMatcher lexicon(analyzer, ref);
+    QueryContext ctx{analyzer, &lexicon, &ref, {"de", "en", "es", "fr"}, {}, true, {}};
+    const auto column = std::make_shared<const FacetColumn>(db);
+    Filters spain;
+    spain.add("country", "ES");
+    std::size_t some = 0;
+    for (const char* q : {"data", "open data", "ethics trust data privacy", "ethics AND data", "ethics OR zzyzxq",
+                          "ethics zzyzxq", "data -ethics", "-ethics", "+data ethics", "ethics NOT privacy",
+                          "\"open data\" supercomputer", "(ethics OR privacy) AND research", "inteligencia artificial",
+                          "research AND innovation AND ethics AND data", "zzzznothing", "country:ES"}) {
+        for (const bool crosslingual : {true, false}) {
+            ctx.crosslingual = crosslingual;
+            const ParsedQuery pq = parse_query(q, ctx);
+            for (const Xapian::Query& filter : {Xapian::Query(), spain.to_query()})
+                for (const std::shared_ptr<const FacetColumn>& col : {column, std::shared_ptr<const FacetColumn>()}) {
+                    const std::size_t n = match_documents(db, pq, filter, col, 0).ranked.size();
+                    EXPECT_EQ(count_documents(db, pq, filter, col, 0), n) << q << " crosslingual=" << crosslingual;
+                    some += n > 0 && n < column->documents() ? 1 : 0;
+                }
+        }
+    }
+    EXPECT_GT(some, 20u);  // most queries match some documents, not all
+}
+
 TEST_F(Search, AnAcronymIsNeverAStopWord) {
     // "ai" is an Italian and a French stop word; typed as "AI" it names something, so it
     // stays a word of the query (it was dropped, and "AI ethics" searched "ethics" alone).
@@ -596,6 +630,26 @@ TEST_F(Search, ARepeatedQueryIsAnsweredFromTheQueryCacheAsTheFirstTime) {
     EXPECT_EQ(run(xling)["expansions"].size(), 1u);
 }
 
+TEST_F(Search, AQueryParsedInOneThreadIsAnsweredInAnotherAsInTheFirst) {
+    // The daemon hands each request to any of its threads: a parse made in one thread is
+    // rebuilt in another from its serialised queries (SharedParses), with the same answer.
+    const Searcher fresh(SearcherOptions{{(*dir_ / "idx").string()}, {}}, load_reference(test::test_corpus()));
+    for (const char* q : {"inteligencia artificial", "open data ethics", "\"open data\" supercomputer -ethics",
+                          "+data ethics country:GB", "ethics OR privacy", "data protection AND research", "regulat*"}) {
+        for (const char* group : {"document", "passage"}) {
+            const SearchRequest r = SearchRequest::from_params(
+                {{"q", {q}}, {"group", {group}}, {"per_page", {"50"}}, {"facets", {"country,theme,lang"}}});
+            nlohmann::json here = fresh.search(r), there;
+            std::thread([&] { there = fresh.search(r); }).join();
+            for (nlohmann::json* j : {&here, &there}) {
+                j->erase("took_ms");
+                j->erase("retrieved_at");
+            }
+            EXPECT_EQ(here, there) << q << " group=" << group;
+        }
+    }
+}
+
 }  // namespace
 }  // namespace strata
 
@@ -698,6 +752,29 @@ TEST(SearchQueryCache, AParseIsNotReusedOnceTheIndexChanges) {
     bool found = false;
     for (const auto& h : after["hits"]) found = found || h["id"] == "fr-2019-test-donnees";
     EXPECT_TRUE(found) << after.dump();
+}
+
+// A thread keeps the passages its recent matches of phrases found (clause_count.cpp); they
+// are kept under the index's identity and revision, never reused once the index changes.
+TEST(SearchMatchMemo, APhraseIsMatchedAgainOnceTheIndexChanges) {
+    const test::TempDir dir;
+    const auto corpus = test::copy_test_corpus(dir.path());
+    test::build_index(corpus, dir / "idx");
+    const Searcher s(SearcherOptions{{(dir / "idx").string()}, {}}, load_reference(corpus));
+    const ParamMap p{{"q", {"\"lantern registry\""}}, {"crosslingual", {"false"}}};
+    EXPECT_EQ(s.search(SearchRequest::from_params(p))["total"], 0);
+    EXPECT_EQ(s.search(SearchRequest::from_params(p))["total"], 0);  // the phrase's match from the memo
+    test::write_file(corpus / "docs/gb-2020-test-lantern.yaml",
+                     "id: \"gb-2020-test-lantern\"\ncountry: \"GB\"\ntitle: \"Lantern\"\nyear: 2020\nlanguage: \"en\"\n"
+                     "type: \"strategy\"\nissuer: \"Office\"\nfile: \"gb-2020-test-lantern.md\"\ndigest: true\n");
+    test::write_file(corpus / "docs/gb-2020-test-lantern.md", "# Lantern\n\n## Plan\n\nThe lantern registry lists models.\n");
+    test::build_index(corpus, dir / "idx");
+    // The Searcher looks for a new index every 200 ms: wait until it has the new document.
+    for (int i = 0; i < 500 && s.search(SearchRequest::from_params({{"q", {"lantern"}}, {"crosslingual", {"false"}}}))["total"] == 0; ++i)
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    const auto after = s.search(SearchRequest::from_params(p));
+    ASSERT_EQ(after["total"], 1) << after.dump();
+    EXPECT_EQ(after["hits"][0]["id"], "gb-2020-test-lantern");
 }
 
 // A thread keeps its open databases and the records it read per IndexHandle and per

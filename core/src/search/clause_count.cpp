@@ -6,6 +6,7 @@
 #include <bit>
 #include <chrono>
 #include <iterator>
+#include <list>
 #include <unordered_map>
 
 namespace strata {
@@ -192,12 +193,67 @@ ClauseCounts ClauseCounter::both(const Xapian::Query& qa, const ClauseCounts& a,
     return from_ids(std::move(ids));
 }
 
-// The passages of @p q that have a facet row, by one unweighted match.
+namespace {
+
+// The passages of this thread's recent matches of phrases and other subqueries that are not
+// terms, under the index's identity and revision and the query's description (filter
+// included): a request matches the same subqueries more than once (two clauses naming one
+// concept; the lowercase-operator warning counts the query again), and a repeated request
+// (the next page, another grouping) all of them. Bounded by the bytes of keys and docids
+// kept, least recently used dropped first.
+class MatchMemo {
+public:
+    const std::vector<Xapian::docid>* find(const std::string& key) {
+        const auto it = by_key_.find(key);
+        if (it == by_key_.end()) return nullptr;
+        order_.splice(order_.begin(), order_, it->second);
+        return &it->second->second;
+    }
+    void keep(const std::string& key, const std::vector<Xapian::docid>& ids) {
+        if (bytes(key, ids) > kMaxBytes / 8 || by_key_.count(key)) return;
+        order_.emplace_front(key, ids);
+        by_key_.emplace(key, order_.begin());
+        kept_ += bytes(key, ids);
+        while (kept_ > kMaxBytes || order_.size() > kMaxEntries) {
+            kept_ -= bytes(order_.back().first, order_.back().second);
+            by_key_.erase(order_.back().first);
+            order_.pop_back();
+        }
+    }
+
+private:
+    static constexpr std::size_t kMaxBytes = std::size_t{1} << 20;  // per thread: 16 MB over the daemon's 16
+    static constexpr std::size_t kMaxEntries = 128;
+    static std::size_t bytes(const std::string& key, const std::vector<Xapian::docid>& ids) {
+        return key.size() + ids.size() * sizeof(Xapian::docid);
+    }
+    using Item = std::pair<std::string, std::vector<Xapian::docid>>;
+    std::list<Item> order_;  // most recent first
+    std::unordered_map<std::string, std::list<Item>::iterator> by_key_;
+    std::size_t kept_ = 0;
+};
+
+}  // namespace
+
+// The passages of @p q that have a facet row, by one unweighted match, or as a recent match
+// of the same query on this revision of the index found them. A match that may have stopped
+// at the time limit is not kept.
 std::vector<Xapian::docid> ClauseCounter::matched(const Xapian::Query& q) {
+    thread_local MatchMemo memo;
+    std::string key = db_.get_uuid();  // none for a database without one: no memo then
+    if (!key.empty()) {
+        key += ':' + std::to_string(db_.get_revision()) + ':' + std::to_string(db_.get_lastdocid()) + '\x1f';
+        key += q.get_description();
+        if (const std::vector<Xapian::docid>* known = memo.find(key)) return *known;
+    }
+    const auto start = std::chrono::steady_clock::now();
     FacetCounter counter(column_);
     counter.keep_docids();
     counter.count(db_, q, max_seconds_);
-    return counter.take_docids();
+    std::vector<Xapian::docid> ids = counter.take_docids();
+    const std::chrono::duration<double> took = std::chrono::steady_clock::now() - start;
+    if (!key.empty() && (max_seconds_ <= 0 || took.count() < max_seconds_ / 2)) memo.keep(key, ids);
+    return ids;
 }
 
 // The passages of @p s, whose terms' postings @p bits holds (with any matches under the

@@ -11,6 +11,9 @@
  *  are then built from the docids through the column, in time proportional to the matching
  *  passages. Without a column (shards, remote servers) every count is one unweighted
  *  match, counted by Xapian's ValueCountMatchSpy. Both give the same counts (tested).
+ *  The passages of a pass over the subqueries that are not terms are kept per thread, under
+ *  the index's identity and revision and the query's description, for the next request
+ *  that meets the same subqueries (not a pass that may have met the time limit).
  */
 #pragma once
 

@@ -285,6 +285,24 @@ DocumentMatch match_documents(Xapian::Database& db, const ParsedQuery& pq, const
     return m;
 }
 
+std::size_t count_documents(Xapian::Database& db, const ParsedQuery& pq, const Xapian::Query& filter,
+                            const std::shared_ptr<const FacetColumn>& column, double max_seconds) {
+    if (!pq.has_text || pq.clauses.empty()) return 0;
+    ClauseCounter counter(db, filter, column, max_seconds);
+    std::vector<const Clause*> clauses;
+    std::vector<ClauseCounts> counts;
+    for (const Clause& c : pq.clauses) {
+        clauses.push_back(&c);
+        // As match_documents() counts it, so that its matches of phrases are met again.
+        counts.push_back(c.direct.empty() ? counter.count(c.query) : counter.count_with_part(c.query, c.direct).first);
+    }
+    const std::size_t needed =
+        minimum_should_match(count_role(clauses, [](Clause::Role r) { return r == Clause::Role::kOptional; }));
+    std::size_t n = 0;
+    for (const std::uint32_t d : candidates(counter, counts)) n += qualifies(clauses, counts, d, needed) ? 1 : 0;
+    return n;
+}
+
 void count_match(FacetCounter& counter, Xapian::Database& db, const DocumentMatch& m, double max_seconds) {
     if (m.has_ids && counter.count_docids(m.passage_ids)) return;
     if (m.all && counter.count_all()) return;

@@ -64,6 +64,11 @@ struct DocumentMatch {
 [[nodiscard]] DocumentMatch match_documents(Xapian::Database& db, const ParsedQuery& pq, const Xapian::Query& filter,
                                             const std::shared_ptr<const FacetColumn>& column, double max_seconds);
 
+/// The number of documents match_documents() finds (the size of its ranked), without
+/// ranking them or counting the translations, neighbours and match set that ranking needs.
+[[nodiscard]] std::size_t count_documents(Xapian::Database& db, const ParsedQuery& pq, const Xapian::Query& filter,
+                                          const std::shared_ptr<const FacetColumn>& column, double max_seconds);
+
 /// Counts @p m's passages into @p counter: from its docids when it has them and the counter
 /// has a column, otherwise by a match of m.passages.
 void count_match(FacetCounter& counter, Xapian::Database& db, const DocumentMatch& m, double max_seconds);

@@ -62,6 +62,78 @@ std::string query_cache_key(std::string_view q, const QueryContext& ctx) {
     return key;
 }
 
+namespace {
+
+constexpr std::size_t kSharedEntries = 128;
+
+Xapian::Query rebuilt(const std::string& serialised) {
+    thread_local const Xapian::Registry registry;  // building one costs more than a small query
+    return Xapian::Query::unserialise(serialised, registry);
+}
+
+}  // namespace
+
+std::optional<ParsedQuery> SharedParses::find(const std::string& version, const std::string& key) {
+    std::shared_ptr<const Entry> e;
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        if (version != version_) return std::nullopt;
+        const auto it = by_key_.find(key);
+        if (it == by_key_.end()) return std::nullopt;
+        order_.splice(order_.begin(), order_, it->second);
+        e = it->second->second;
+    }
+    ParsedQuery pq = e->rest;
+    pq.query = rebuilt(e->queries[0]);
+    for (std::size_t c = 0; c < pq.clauses.size(); ++c) {
+        pq.clauses[c].query = rebuilt(e->queries[1 + 3 * c]);
+        pq.clauses[c].direct = rebuilt(e->queries[2 + 3 * c]);
+        pq.clauses[c].exact = rebuilt(e->queries[3 + 3 * c]);
+    }
+    return pq;
+}
+
+void SharedParses::put(const std::string& version, const std::string& key, const ParsedQuery& pq) {
+    if (capacity_ == 0) return;
+    auto e = std::make_shared<Entry>();
+    e->rest = pq;
+    e->queries.push_back(pq.query.serialise());
+    e->rest.query = Xapian::Query();
+    for (Clause& c : e->rest.clauses) {
+        for (Xapian::Query* q : {&c.query, &c.direct, &c.exact}) {
+            e->queries.push_back(q->serialise());
+            *q = Xapian::Query();
+        }
+    }
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (version != version_) {
+        order_.clear();
+        by_key_.clear();
+        version_ = version;
+    }
+    if (const auto it = by_key_.find(key); it != by_key_.end()) {
+        order_.splice(order_.begin(), order_, it->second);
+        return;
+    }
+    if (order_.size() >= capacity_) {
+        by_key_.erase(order_.back().first);
+        order_.pop_back();
+    }
+    order_.emplace_front(key, std::move(e));
+    by_key_.emplace(key, order_.begin());
+}
+
+SharedParses& shared_parses(std::uint64_t owner) {
+    static std::mutex mutex;
+    static std::map<std::uint64_t, std::unique_ptr<SharedParses>> all;
+    std::lock_guard<std::mutex> lock(mutex);
+    auto it = all.find(owner);
+    if (it != all.end()) return *it->second;
+    // Searchers come and go (tests, reloads): keep the newest few.
+    while (all.size() >= kSearchersPerThread) all.erase(all.begin());
+    return *all.emplace(owner, std::make_unique<SharedParses>(kSharedEntries)).first->second;
+}
+
 QueryCache& thread_query_cache(std::uint64_t owner) {
     thread_local std::map<std::uint64_t, QueryCache> caches;
     auto it = caches.find(owner);

@@ -16,6 +16,9 @@
 #include <cstddef>
 #include <cstdint>
 #include <list>
+#include <memory>
+#include <mutex>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <utility>
@@ -35,6 +38,8 @@ public:
     /// Empties the cache when @p version differs from the last one seen.
     void set_version(const std::string& version);
     [[nodiscard]] std::size_t size() const { return order_.size(); }
+    /// The index version last set.
+    [[nodiscard]] const std::string& version() const { return version_; }
 
     /// The languages of the index, kept with the version (empty until set).
     std::vector<std::string> stem_languages;
@@ -47,6 +52,39 @@ private:
     std::list<Entry> order_;  // most recent first
     std::unordered_map<std::string, std::list<Entry>::iterator> by_key_;
 };
+
+/// Parses any thread may take: a parse made in one thread is kept with its Xapian queries
+/// serialised (a Query must not be shared between threads) and rebuilt in the thread that
+/// asks, which costs a small part of parsing again. A thread's own QueryCache is asked
+/// first; the daemon hands each request to any of its threads, so a repeated query (the next
+/// page, a facet selected) mostly lands on a thread that has not parsed it. A bounded
+/// least-recently-used map per index version. Thread-safe.
+class SharedParses {
+public:
+    explicit SharedParses(std::size_t capacity) : capacity_(capacity) {}
+
+    /// The parse of @p key under index version @p version, rebuilt in this thread; nullopt
+    /// when there is none.
+    [[nodiscard]] std::optional<ParsedQuery> find(const std::string& version, const std::string& key);
+    /// Keeps @p pq, made in this thread, under @p key and index version @p version.
+    void put(const std::string& version, const std::string& key, const ParsedQuery& pq);
+
+private:
+    struct Entry {
+        ParsedQuery rest;                  // every field but the Xapian queries, which are empty
+        std::vector<std::string> queries;  // query, then each clause's query, direct and exact
+    };
+    using Item = std::pair<std::string, std::shared_ptr<const Entry>>;
+    std::mutex mutex_;
+    std::size_t capacity_;
+    std::string version_;
+    std::list<Item> order_;  // most recent first
+    std::unordered_map<std::string, std::list<Item>::iterator> by_key_;
+};
+
+/// The process's SharedParses for the Searcher numbered @p owner (those of older Searchers
+/// are dropped when there are more than a few).
+[[nodiscard]] SharedParses& shared_parses(std::uint64_t owner);
 
 /// The key of a parse: every input of QueryContext that varies between requests.
 [[nodiscard]] std::string query_cache_key(std::string_view q, const QueryContext& ctx);

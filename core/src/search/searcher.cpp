@@ -100,8 +100,14 @@ ParsedQuery Searcher::parse(Xapian::Database& db, const std::string& q, const Se
     QueryCache& cache = thread_query_cache(cache_id_);
     const std::string key = query_cache_key(q, ctx);
     if (const ParsedQuery* hit = cache.find(key)) return *hit;
+    SharedParses& shared = shared_parses(cache_id_);
+    if (std::optional<ParsedQuery> made = shared.find(cache.version(), key)) {
+        cache.put(key, *made);
+        return std::move(*made);
+    }
     ParsedQuery pq = parse_query(q, ctx);
     cache.put(key, pq);
+    shared.put(cache.version(), key, pq);
     return pq;
 }
 

@@ -5,6 +5,7 @@
 #include "search/mark_rules.h"
 #include "search/snippet.h"
 #include "strata/schema.h"
+#include "text/morphology.h"
 
 #include <algorithm>
 #include <optional>
@@ -14,36 +15,40 @@ namespace strata {
 
 namespace {
 
-// The stems of words, per thread and for every language at once, in a direct-mapped table:
-// a look-up probes one slot, and most words of a passage recur in the next passages. One
-// table for all languages rather than one each: a daemon thread that shows passages in
-// twenty languages keeps 400 KB, not 6 MB.
-class StemTable {
+// A word analysed alone, per thread, in a direct-mapped table: the words a page of
+// snippets may mark are the query's few words, met again in passage after passage, and
+// analysing one alone is deterministic (only its position and offsets vary, set by the
+// caller).
+class TokenTable {
 public:
-    StemTable() : slots_(kSlots) {}
-    const std::string& stem(const Analyzer& analyzer, const std::string& lang, const std::string& word) {
-        const std::size_t h = std::hash<std::string_view>{}(word) ^ (std::hash<std::string_view>{}(lang) * 31);
-        Slot& s = slots_[h & (kSlots - 1)];
+    TokenTable() : slots_(kSlots) {}
+    // The tokens of @p word alone in @p lang: how many, and the first (when there is one).
+    std::pair<std::size_t, const Token*> tokens(const Analyzer& analyzer, const std::string& lang, std::string_view word) {
+        Slot& s = slots_[(std::hash<std::string_view>{}(word) ^ (std::hash<std::string_view>{}(lang) * 31)) & (kSlots - 1)];
         if (!s.filled || s.word != word || s.lang != lang) {
+            std::vector<Token> one = analyzer.tokenize(word, lang);
             s.lang = lang;
             s.word = word;
-            s.stem = analyzer.stem(word, lang);
+            s.count = one.size();
+            s.token = one.empty() ? Token{} : std::move(one[0]);
             s.filled = true;
         }
-        return s.stem;
+        return {s.count, s.count ? &s.token : nullptr};
     }
 
 private:
-    static constexpr std::size_t kSlots = 4096;  // about 400 KB per thread
+    static constexpr std::size_t kSlots = 2048;  // about 400 KB per thread
     struct Slot {
-        std::string lang, word, stem;
+        std::string lang, word;
+        std::size_t count = 0;
+        Token token;
         bool filled = false;
     };
     std::vector<Slot> slots_;
 };
 
-StemTable& stem_table() {
-    thread_local StemTable table;
+TokenTable& token_table() {
+    thread_local TokenTable table;
     return table;
 }
 
@@ -51,7 +56,7 @@ StemTable& stem_table() {
 // cannot be, or does not analyse alone as one word.
 enum class Verdict : std::uint8_t { kMarkable, kPlain, kNotOneWord };
 
-// The verdicts on words, per thread, in a direct-mapped table like StemTable's, each under
+// The verdicts on words, per thread, in a direct-mapped table like TokenTable's, each under
 // the id of the rules and the language it was found for: a word that recurs in the
 // passages of one request (a compare matrix reads hundreds) is looked up and stemmed once.
 class VerdictTable {
@@ -94,29 +99,36 @@ bool is_ascii(std::string_view s) {
 // What judging the words of one passage needs of its language, found once per passage.
 struct PassageLanguage {
     const std::string& lang;
-    StemTable* stems;  // null when the rules have no stems in this language
+    bool stems;                    // whether the rules have stems in this language
+    morphology::Stemmer* stemmer;  // this thread's for the language (it keeps every stem it made), or null
     bool turkic;
 
     PassageLanguage(const std::string& l, const MarkRules::Stems& s)
-        : lang(l), stems(s.wanted ? &stem_table() : nullptr), turkic(strata::turkic(l)) {}
+        : lang(l),
+          stems(s.wanted),
+          stemmer(s.wanted ? morphology::thread_stemmer(Analyzer::stem_language(l)) : nullptr),
+          turkic(strata::turkic(l)) {}
+
+    // Whether the stem of @p word (Analyzer::stem's, "" without a stemmer) is a highlight stem.
+    [[nodiscard]] bool stem_marked(const MarkRules& rules, const MarkRules::Stems& s, std::string_view word) const {
+        static const std::string none;
+        return stems && rules.has_stem(s, stemmer ? (*stemmer)(word) : none);
+    }
 };
 
 // Whether a word cut from a passage in @p pl's language may be marked (see marked_positions()).
 Verdict judge(const Analyzer& analyzer, std::string_view raw, const PassageLanguage& pl, const MarkRules& rules,
               const MarkRules::Stems& stems) {
-    const std::string& lang = pl.lang;
-    StemTable* table = pl.stems;
     bool hit = false;
     if (!pl.turkic && is_ascii(raw)) {
         std::string lower(raw);
         for (char& c : lower) c = (c >= 'A' && c <= 'Z') ? static_cast<char>(c + ('a' - 'A')) : c;
-        hit = rules.may_mark(lower) || (table && rules.has_stem(stems, table->stem(analyzer, lang, lower)));
+        hit = rules.may_mark(lower) || pl.stem_marked(rules, stems, lower);
     } else {
-        const std::vector<Token> one = analyzer.tokenize(raw, lang);
-        if (one.size() != 1) return Verdict::kNotOneWord;
-        const Token& t = one[0];
-        for (const std::string* form : {&t.text, &t.folded, &t.base}) hit = hit || (!form->empty() && rules.may_mark(*form));
-        hit = hit || (table && rules.has_stem(stems, table->stem(analyzer, lang, t.text)));
+        const auto [count, t] = token_table().tokens(analyzer, pl.lang, raw);
+        if (count != 1) return Verdict::kNotOneWord;
+        for (const std::string* form : {&t->text, &t->folded, &t->base}) hit = hit || (!form->empty() && rules.may_mark(*form));
+        hit = hit || pl.stem_marked(rules, stems, t->text);
     }
     return hit ? Verdict::kMarkable : Verdict::kPlain;
 }
@@ -152,12 +164,12 @@ bool tokens_at(const Analyzer& analyzer, const StoredPassage& p, const TokenOffs
     for (const Xapian::termpos pos : positions) {
         const TokenOffsets::Entry& e = offsets.at(pos);
         if (e.continues || e.end <= e.start || e.end > p.text.size()) return false;
-        std::vector<Token> one = analyzer.tokenize(std::string_view(p.text).substr(e.start, e.end - e.start), p.lang, pos);
-        if (one.size() != 1 || one[0].start != 0 || one[0].end != e.end - e.start || one[0].kind == TokenKind::kCjk)
-            return false;
-        one[0].start = e.start;
-        one[0].end = e.end;
-        out.push_back(std::move(one[0]));
+        const auto [count, t] = token_table().tokens(analyzer, p.lang, std::string_view(p.text).substr(e.start, e.end - e.start));
+        if (count != 1 || t->start != 0 || t->end != e.end - e.start || t->kind == TokenKind::kCjk) return false;
+        out.push_back(*t);
+        out.back().pos = pos;
+        out.back().start = e.start;
+        out.back().end = e.end;
     }
     return true;
 }

@@ -60,8 +60,8 @@ std::string Searcher::operator_word_warning(const SearchRun& run) const {
     SearchRequest alt = run.r;
     alt.q = run.pq.as_operators;
     const SearchRun other = prepare(run.db, alt);
-    const DocumentMatch m = match_documents(run.db, other.pq, other.filter, run.column, options_.limits.max_seconds);
-    const std::size_t as_typed = run.match.ranked.size(), as_operators = m.ranked.size();
+    const std::size_t as_typed = run.match.ranked.size();
+    const std::size_t as_operators = count_documents(run.db, other.pq, other.filter, run.column, options_.limits.max_seconds);
     if (as_typed == as_operators) return {};
     std::string words;
     for (const std::string& w : run.pq.operator_words) {

@@ -13,6 +13,7 @@
 #include <mutex>
 #include <optional>
 #include <set>
+#include <unordered_map>
 #include <vector>
 
 namespace strata::morphology {
@@ -275,13 +276,50 @@ private:
     std::unique_ptr<sb_stemmer, SnowballDeleter> stem_;
 };
 
-class HunspellStemmer final : public Stemmer {
+// The stems one slow stemmer (Hunspell, Voikko: tens of thousands of instructions a
+// word) has made, shared by every thread: a word stemmed in one thread is not stemmed
+// again in each of the daemon's other threads. Thread-safe.
+class SharedStems {
 public:
-    explicit HunspellStemmer(std::shared_ptr<HunspellDictionary> dict) : dict_(std::move(dict)) {}
+    template <class Compute>
+    std::string get(const std::string& word, Compute&& compute) {
+        {
+            std::lock_guard<std::mutex> lock(mutex_);
+            if (auto hit = stems_.find(word); hit != stems_.end()) return hit->second;
+        }
+        std::string stem = compute(word);
+        std::lock_guard<std::mutex> lock(mutex_);
+        if (stems_.size() >= kStemCacheMax) stems_.clear();
+        stems_.emplace(word, stem);
+        return stem;
+    }
 
 private:
-    std::string compute(const std::string& word) override { return hunspell_stem(*dict_, word); }
+    std::mutex mutex_;
+    std::unordered_map<std::string, std::string> stems_;
+};
+
+// The process's shared stems of Hunspell language @p lang.
+SharedStems& shared_stems(std::string_view lang) {
+    static std::mutex mutex;
+    static std::map<std::string, std::unique_ptr<SharedStems>, std::less<>> by_lang;
+    std::lock_guard<std::mutex> lock(mutex);
+    auto it = by_lang.find(lang);
+    if (it == by_lang.end()) it = by_lang.emplace(std::string(lang), std::make_unique<SharedStems>()).first;
+    return *it->second;
+}
+
+class HunspellStemmer final : public Stemmer {
+public:
+    HunspellStemmer(std::shared_ptr<HunspellDictionary> dict, std::string_view lang)
+        : dict_(std::move(dict)), shared_(shared_stems(lang)) {}
+
+private:
+    std::string compute(const std::string& word) override {
+        return shared_.get(word, [&](const std::string& w) { return hunspell_stem(*dict_, w); });
+    }
     std::shared_ptr<HunspellDictionary> dict_;
+    SharedStems& shared_;
 };
 
 // Finnish: Snowball over Voikko's base form, so that Snowball's stems of a word's
@@ -292,9 +330,12 @@ public:
 
 private:
     std::string compute(const std::string& word) override {
-        if (voikko_)
-            if (std::optional<std::string> base = voikko_->base_form(word)) return stem_(*base);
-        return stem_(word);
+        if (!voikko_) return stem_(word);
+        static SharedStems shared;
+        return shared.get(word, [&](const std::string& w) {
+            const std::optional<std::string> base = voikko_->base_form(w);
+            return stem_(base ? *base : w);
+        });
     }
     Voikko* voikko_;
     Xapian::Stem stem_;
@@ -307,7 +348,7 @@ std::unique_ptr<Stemmer> make_stemmer(std::string_view lang) {
         return std::make_unique<SnowballStemmer>(s->second);
     if (hunspell_names().count(lang))
         if (std::shared_ptr<HunspellDictionary> dict = shared_hunspell(lang))
-            return std::make_unique<HunspellStemmer>(std::move(dict));
+            return std::make_unique<HunspellStemmer>(std::move(dict), lang);
     return nullptr;
 }
 

@@ -12,8 +12,9 @@
  *    that `eettiset` meets `eettinen`; without Voikko, Snowball alone.
  *
  *  Hunspell and Voikko are slow and not thread-safe: each dictionary is loaded once per
- *  process, on first use, and used under a lock; each thread caches its stems. A missing
- *  dictionary means that language has no stems, never an error.
+ *  process, on first use, and used under a lock; each thread caches its stems, and their
+ *  stems are also kept once per process (a word stemmed in one thread is not stemmed again
+ *  in another). A missing dictionary means that language has no stems, never an error.
  */
 #pragma once
 

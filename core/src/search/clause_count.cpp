@@ -1,12 +1,12 @@
 #include "search/clause_count.h"
 
 #include "search/facet_table.h"
+#include "search/lru_map.h"
 
 #include <algorithm>
 #include <bit>
 #include <chrono>
 #include <iterator>
-#include <list>
 #include <unordered_map>
 
 namespace strata {
@@ -203,21 +203,14 @@ namespace {
 // kept, least recently used dropped first.
 class MatchMemo {
 public:
-    const std::vector<Xapian::docid>* find(const std::string& key) {
-        const auto it = by_key_.find(key);
-        if (it == by_key_.end()) return nullptr;
-        order_.splice(order_.begin(), order_, it->second);
-        return &it->second->second;
-    }
+    const std::vector<Xapian::docid>* find(const std::string& key) { return memo_.find(key); }
     void keep(const std::string& key, const std::vector<Xapian::docid>& ids) {
-        if (bytes(key, ids) > kMaxBytes / 8 || by_key_.count(key)) return;
-        order_.emplace_front(key, ids);
-        by_key_.emplace(key, order_.begin());
+        if (bytes(key, ids) > kMaxBytes / 8 || memo_.contains(key)) return;
+        memo_.put(key, ids);
         kept_ += bytes(key, ids);
-        while (kept_ > kMaxBytes || order_.size() > kMaxEntries) {
-            kept_ -= bytes(order_.back().first, order_.back().second);
-            by_key_.erase(order_.back().first);
-            order_.pop_back();
+        while (kept_ > kMaxBytes || memo_.size() > kMaxEntries) {
+            kept_ -= bytes(memo_.oldest().first, memo_.oldest().second);
+            memo_.drop_oldest();
         }
     }
 
@@ -227,9 +220,8 @@ private:
     static std::size_t bytes(const std::string& key, const std::vector<Xapian::docid>& ids) {
         return key.size() + ids.size() * sizeof(Xapian::docid);
     }
-    using Item = std::pair<std::string, std::vector<Xapian::docid>>;
-    std::list<Item> order_;  // most recent first
-    std::unordered_map<std::string, std::list<Item>::iterator> by_key_;
+    // Bounded by bytes and entries above, not by the map's own capacity.
+    LruMap<std::vector<Xapian::docid>> memo_{kMaxEntries + 1};
     std::size_t kept_ = 0;
 };
 

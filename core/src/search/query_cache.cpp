@@ -16,33 +16,10 @@ void append_field(std::string& key, std::string_view value) {
 
 }  // namespace
 
-const ParsedQuery* QueryCache::find(const std::string& key) {
-    const auto it = by_key_.find(key);
-    if (it == by_key_.end()) return nullptr;
-    order_.splice(order_.begin(), order_, it->second);
-    return &it->second->second;
-}
-
-void QueryCache::put(const std::string& key, ParsedQuery pq) {
-    if (capacity_ == 0) return;
-    if (const auto it = by_key_.find(key); it != by_key_.end()) {
-        it->second->second = std::move(pq);
-        order_.splice(order_.begin(), order_, it->second);
-        return;
-    }
-    if (order_.size() >= capacity_) {
-        by_key_.erase(order_.back().first);
-        order_.pop_back();
-    }
-    order_.emplace_front(key, std::move(pq));
-    by_key_.emplace(key, order_.begin());
-}
-
 void QueryCache::set_version(const std::string& version) {
     if (version == version_) return;
     version_ = version;
-    order_.clear();
-    by_key_.clear();
+    parses_.clear();
     stem_languages.clear();
     has_languages = false;
 }
@@ -78,10 +55,9 @@ std::optional<ParsedQuery> SharedParses::find(const std::string& version, const 
     {
         std::lock_guard<std::mutex> lock(mutex_);
         if (version != version_) return std::nullopt;
-        const auto it = by_key_.find(key);
-        if (it == by_key_.end()) return std::nullopt;
-        order_.splice(order_.begin(), order_, it->second);
-        e = it->second->second;
+        const auto* found = parses_.find(key);
+        if (!found) return std::nullopt;
+        e = *found;
     }
     ParsedQuery pq = e->rest;
     pq.query = rebuilt(e->queries[0]);
@@ -94,7 +70,7 @@ std::optional<ParsedQuery> SharedParses::find(const std::string& version, const 
 }
 
 void SharedParses::put(const std::string& version, const std::string& key, const ParsedQuery& pq) {
-    if (capacity_ == 0) return;
+    if (parses_.capacity() == 0) return;
     auto e = std::make_shared<Entry>();
     e->rest = pq;
     e->queries.push_back(pq.query.serialise());
@@ -107,20 +83,11 @@ void SharedParses::put(const std::string& version, const std::string& key, const
     }
     std::lock_guard<std::mutex> lock(mutex_);
     if (version != version_) {
-        order_.clear();
-        by_key_.clear();
+        parses_.clear();
         version_ = version;
     }
-    if (const auto it = by_key_.find(key); it != by_key_.end()) {
-        order_.splice(order_.begin(), order_, it->second);
-        return;
-    }
-    if (order_.size() >= capacity_) {
-        by_key_.erase(order_.back().first);
-        order_.pop_back();
-    }
-    order_.emplace_front(key, std::move(e));
-    by_key_.emplace(key, order_.begin());
+    if (parses_.find(key)) return;  // kept already (the same parse): only made the most recent
+    parses_.put(key, std::move(e));
 }
 
 SharedParses& shared_parses(std::uint64_t owner) {

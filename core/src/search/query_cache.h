@@ -11,16 +11,15 @@
  */
 #pragma once
 
+#include "search/lru_map.h"
 #include "strata/query.h"
 
 #include <cstddef>
 #include <cstdint>
-#include <list>
 #include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
-#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -29,15 +28,15 @@ namespace strata {
 /// A bounded least-recently-used map from a query key to its parse.
 class QueryCache {
 public:
-    explicit QueryCache(std::size_t capacity) : capacity_(capacity) {}
+    explicit QueryCache(std::size_t capacity) : parses_(capacity) {}
 
     /// The cached parse of @p key, or nullptr; a hit becomes the most recent entry.
-    [[nodiscard]] const ParsedQuery* find(const std::string& key);
+    [[nodiscard]] const ParsedQuery* find(const std::string& key) { return parses_.find(key); }
     /// Stores @p pq under @p key, dropping the least recently used entry when full.
-    void put(const std::string& key, ParsedQuery pq);
+    void put(const std::string& key, ParsedQuery pq) { parses_.put(key, std::move(pq)); }
     /// Empties the cache when @p version differs from the last one seen.
     void set_version(const std::string& version);
-    [[nodiscard]] std::size_t size() const { return order_.size(); }
+    [[nodiscard]] std::size_t size() const { return parses_.size(); }
     /// The index version last set.
     [[nodiscard]] const std::string& version() const { return version_; }
 
@@ -46,11 +45,8 @@ public:
     bool has_languages = false;
 
 private:
-    using Entry = std::pair<std::string, ParsedQuery>;
-    std::size_t capacity_;
+    LruMap<ParsedQuery> parses_;
     std::string version_;
-    std::list<Entry> order_;  // most recent first
-    std::unordered_map<std::string, std::list<Entry>::iterator> by_key_;
 };
 
 /// Parses any thread may take: a parse made in one thread is kept with its Xapian queries
@@ -61,7 +57,7 @@ private:
 /// least-recently-used map per index version. Thread-safe.
 class SharedParses {
 public:
-    explicit SharedParses(std::size_t capacity) : capacity_(capacity) {}
+    explicit SharedParses(std::size_t capacity) : parses_(capacity) {}
 
     /// The parse of @p key under index version @p version, rebuilt in this thread; nullopt
     /// when there is none.
@@ -74,12 +70,9 @@ private:
         ParsedQuery rest;                  // every field but the Xapian queries, which are empty
         std::vector<std::string> queries;  // query, then each clause's query, direct and exact
     };
-    using Item = std::pair<std::string, std::shared_ptr<const Entry>>;
     std::mutex mutex_;
-    std::size_t capacity_;
     std::string version_;
-    std::list<Item> order_;  // most recent first
-    std::unordered_map<std::string, std::list<Item>::iterator> by_key_;
+    LruMap<std::shared_ptr<const Entry>> parses_;
 };
 
 /// The process's SharedParses for the Searcher numbered @p owner (those of older Searchers

@@ -44,24 +44,13 @@
 
 namespace fs = std::filesystem;
 using strata::Analyzer;
+using strata::freedict::corpus_languages;
 
 namespace {
 
 constexpr std::size_t kMaxTranslations = 6;
 constexpr std::size_t kMaxWords = 3;           // in a translation
 constexpr std::size_t kMaxHeadwordWords = 2;   // words are looked up, and compounds ("data protection")
-
-// FreeDict's ISO 639-3 names of the corpus languages → Strata's ISO 639-1 codes. German
-// is one of them and the second pivot; dictionaries of other languages are not read.
-const std::map<std::string, std::string>& languages() {
-    static const std::map<std::string, std::string> m = {
-        {"eng", "en"}, {"spa", "es"}, {"por", "pt"}, {"ita", "it"}, {"pol", "pl"}, {"fra", "fr"},
-        {"deu", "de"}, {"nld", "nl"}, {"swe", "sv"}, {"fin", "fi"}, {"dan", "da"}, {"nor", "nb"},
-        {"ces", "cs"}, {"ell", "el"}, {"hun", "hu"}, {"tur", "tr"}, {"rus", "ru"}, {"lit", "lt"},
-        {"hrv", "hr"}, {"bul", "bg"}, {"jpn", "ja"}, {"ara", "ar"}, {"hin", "hi"}, {"ind", "id"},
-    };
-    return m;
-}
 
 // Translations into English that carry no meaning on their own.
 bool english_stop_word(const std::string& w) {
@@ -98,7 +87,7 @@ std::string normalized(const Analyzer& a, const std::string& s, const std::strin
 
 // Words and two-word phrases of each language (by hash) → the other languages of the
 // dictionaries that have them, as a headword or as a whole translation (bit i: entry i of
-// languages()). A word that dictionaries of several language pairs know is a common one.
+// corpus_languages()). A word that dictionaries of several language pairs know is a common one.
 struct Attested {
     std::map<std::string, std::unordered_map<std::uint64_t, std::bitset<32>>> by_lang;
     std::map<std::string, std::bitset<32>> partners;  // languages with a dictionary to or from it
@@ -123,7 +112,7 @@ struct Attested {
 
 std::size_t language_bit(const std::string& code) {
     std::size_t i = 0;
-    for (const auto& [iso3, iso1] : languages()) {
+    for (const auto& [iso3, iso1] : corpus_languages()) {
         if (iso1 == code) return i;
         ++i;
     }
@@ -211,7 +200,7 @@ using Sections = std::map<std::pair<std::string, std::string>, Merged>;  // (fro
 // The FreeDict translations of one direction: its own dictionary first, then the reverse one.
 Merged merge_direction(const fs::path& dir, const Analyzer& a, const Attested& attested, const std::string& from3,
                        const std::string& to3) {
-    const std::string from = languages().at(from3), to = languages().at(to3);
+    const std::string from = corpus_languages().at(from3), to = corpus_languages().at(to3);
     Table forward, backward;
     add_dictionary(forward, read_if_present(dir, from3, to3), a, attested, from, to, false);
     add_dictionary(backward, read_if_present(dir, to3, from3), a, attested, to, from, true);
@@ -333,7 +322,7 @@ std::set<std::pair<std::string, std::string>> installed_pairs(const fs::path& di
         const auto dash = pair.find('-');
         if (dash == std::string::npos) continue;
         const std::string a = pair.substr(0, dash), b = pair.substr(dash + 1);
-        if (languages().count(a) && languages().count(b)) installed.insert({a, b});
+        if (corpus_languages().count(a) && corpus_languages().count(b)) installed.insert({a, b});
     }
     return installed;
 }
@@ -343,7 +332,7 @@ Sections freedict_sections(const fs::path& dir, const Analyzer& analyzer) {
     const auto installed = installed_pairs(dir);
     Attested attested;
     for (const auto& [a, b] : installed) {
-        const std::string from = languages().at(a), to = languages().at(b);
+        const std::string from = corpus_languages().at(a), to = corpus_languages().at(b);
         attested.partners[from].set(language_bit(to));
         attested.partners[to].set(language_bit(from));
         attest(attested, read_if_present(dir, a, b), analyzer, from, to);
@@ -354,7 +343,7 @@ Sections freedict_sections(const fs::path& dir, const Analyzer& analyzer) {
     for (const auto& [a, b] : directions) {
         Merged merged = merge_direction(dir, analyzer, attested, a, b);
         std::cerr << "compile-dictionaries: " << a << "-" << b << ": " << merged.size() << " headwords\n";
-        if (!merged.empty()) sections[{languages().at(a), languages().at(b)}] = std::move(merged);
+        if (!merged.empty()) sections[{corpus_languages().at(a), corpus_languages().at(b)}] = std::move(merged);
     }
     return sections;
 }

@@ -18,16 +18,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// FreeDict's ISO 639-3 names of corpus languages with a dictionary into English.
-const std::map<std::string, std::string>& languages() {
-    static const std::map<std::string, std::string> m = {
-        {"spa", "es"}, {"por", "pt"}, {"ita", "it"}, {"pol", "pl"}, {"fra", "fr"}, {"deu", "de"}, {"nld", "nl"},
-        {"swe", "sv"}, {"fin", "fi"}, {"dan", "da"}, {"nor", "nb"}, {"ces", "cs"}, {"ell", "el"}, {"hun", "hu"},
-        {"tur", "tr"}, {"lit", "lt"}, {"hrv", "hr"}, {"ara", "ar"}, {"jpn", "ja"},
-    };
-    return m;
-}
-
 // The function words of one dictionary: every headword whose articles, together, say so.
 std::set<std::string> function_words(const strata::Analyzer& analyzer, const fs::path& prefix, const std::string& lang) {
     std::map<std::string, std::vector<std::string>> parts;  // headword → the tags of all its articles
@@ -56,9 +46,9 @@ int main(int argc, char** argv) {
     const fs::path tmp = out_path.string() + ".tmp";
     {
         std::ofstream out(tmp, std::ios::binary);
-        for (const auto& [iso3, lang] : languages()) {
+        for (const auto& [iso3, lang] : strata::freedict::corpus_languages()) {
             const fs::path prefix = dir / ("freedict-" + iso3 + "-eng");
-            if (!fs::exists(prefix.string() + ".index")) continue;
+            if (iso3 == "eng" || !fs::exists(prefix.string() + ".index")) continue;
             const std::set<std::string> words = function_words(analyzer, prefix, lang);
             std::cerr << "dictionary-stopwords: " << iso3 << ": " << words.size() << " function words\n";
             for (const std::string& w : words) out << lang << '\t' << w << '\n';

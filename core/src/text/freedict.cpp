@@ -233,6 +233,16 @@ std::vector<std::string> parse_article(std::string_view article, Layout layout) 
     return out;
 }
 
+const std::map<std::string, std::string>& corpus_languages() {
+    static const std::map<std::string, std::string> m = {
+        {"eng", "en"}, {"spa", "es"}, {"por", "pt"}, {"ita", "it"}, {"pol", "pl"}, {"fra", "fr"},
+        {"deu", "de"}, {"nld", "nl"}, {"swe", "sv"}, {"fin", "fi"}, {"dan", "da"}, {"nor", "nb"},
+        {"ces", "cs"}, {"ell", "el"}, {"hun", "hu"}, {"tur", "tr"}, {"rus", "ru"}, {"lit", "lt"},
+        {"hrv", "hr"}, {"bul", "bg"}, {"jpn", "ja"}, {"ara", "ar"}, {"hin", "hi"}, {"ind", "id"},
+    };
+    return m;
+}
+
 std::vector<std::string> parts_of_speech(std::string_view article) {
     const std::string_view head = article.substr(0, article.find('\n'));
     std::vector<std::string> out;

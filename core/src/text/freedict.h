@@ -8,6 +8,7 @@
  */
 #pragma once
 
+#include <map>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -46,6 +47,10 @@ struct Entry {
 /// verb, adjective, adverb or numeral. A one-letter headword's noun sense (the letter's
 /// name) does not count.
 [[nodiscard]] bool is_function_word(std::string_view headword, const std::vector<std::string>& parts);
+
+/// FreeDict's ISO 639-3 names of the corpus languages → Strata's ISO 639-1 codes. German
+/// is one of them and the second pivot; dictionaries of other languages are not read.
+[[nodiscard]] const std::map<std::string, std::string>& corpus_languages();
 
 /// Reads <prefix>.index and <prefix>.dict.dz. Throws std::runtime_error when unreadable.
 [[nodiscard]] std::vector<Entry> read_dictionary(const std::string& prefix);

@@ -126,6 +126,7 @@ TEST_F(Search, PassageDataIsReadLikeAFullJsonParse) {
         ASSERT_TRUE(p.ok) << id;
         EXPECT_EQ(p.text, full["text"]) << id;
         EXPECT_EQ(p.lang, full["lang"]) << id;
+        EXPECT_EQ(p.doc, full["doc"]) << id;
         // A stored page 0 (a format without pages) is shown as null.
         auto page = [](const nlohmann::json& v) { return v.get<int>() > 0 ? v : nlohmann::json(nullptr); };
         EXPECT_EQ(p.to_json(), (nlohmann::json{{"n", full["n"]}, {"section", full["section"]}, {"page", page(full["page"])},

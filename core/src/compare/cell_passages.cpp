@@ -1,6 +1,6 @@
 #include "compare/cell_passages.h"
 
-#include "search/response_json.h"
+#include "index/passage_data.h"
 #include "search/snippet.h"
 
 #include <cmath>
@@ -17,17 +17,16 @@ const std::pair<std::string, int>& CellPassages::title_and_year(const std::strin
 
 nlohmann::json CellPassages::made(Xapian::docid id) {
     const Xapian::Document doc = db_.get_document(id);
-    const nlohmann::json d = nlohmann::json::parse(doc.get_data(), nullptr, false);
-    if (d.is_discarded()) return nullptr;
-    const auto& [title, year] = title_and_year(d.value("doc", ""));
-    const std::string text = d.value("text", ""), lang = d.value("lang", "");
-    return {{"doc", d.value("doc", "")},
+    const PassageData d = read_passage_data(doc.get_data());
+    if (!d.ok) return nullptr;
+    const auto& [title, year] = title_and_year(d.doc);
+    return {{"doc", d.doc},
             {"title", title},
             {"year", year},
-            {"n", d.value("n", 0)},
-            {"section", d.value("section", "")},
-            {"page", page_or_null(d, "page")},
-            {"snippet", make_snippet(searcher_.analyzer(), StoredPassage{doc, text, lang}, rules_)}};
+            {"n", d.n},
+            {"section", d.section},
+            {"page", d.page > 0 ? nlohmann::json(d.page) : nlohmann::json(nullptr)},
+            {"snippet", make_snippet(searcher_.analyzer(), StoredPassage{doc, d.text, d.lang}, rules_)}};
 }
 
 nlohmann::json CellPassages::best(Xapian::docid id, double weight) {

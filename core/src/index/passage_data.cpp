@@ -25,6 +25,8 @@ bool read_fields(simdjson::ondemand::object obj, PassageData& p) {
             if (v.get_int64().get(p.page)) return false;
         } else if (key == "page_end") {
             if (v.get_int64().get(p.page_end)) return false;
+        } else if (key == "doc") {
+            if (!read_string(v, p.doc)) return false;
         } else if (key == "section") {
             if (!read_string(v, p.section)) return false;
         } else if (key == "lang") {

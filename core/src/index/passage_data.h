@@ -18,7 +18,7 @@ namespace strata {
 struct PassageData {
     bool ok = false;  ///< false when the data is not a JSON object of the expected shape
     std::int64_t n = 0, page = 0, page_end = 0;
-    std::string section, lang, text;
+    std::string doc, section, lang, text;
     nlohmann::json themes = nlohmann::json::object();  ///< theme → score
 
     /// The passage as hits show it (without score and snippet).

@@ -1,6 +1,7 @@
 #include "support.h"
 
 #include "strata/indexer.h"
+#include "strata/reference.h"
 
 #include <Poco/Net/HTTPClientSession.h>
 #include <Poco/Net/HTTPRequest.h>
@@ -49,6 +50,38 @@ void build_index(const fs::path& corpus, const fs::path& index) {
     opt.threads = 2;
     const IndexSummary s = run_indexer(opt);
     ASSERT_EQ(s.failures.size(), 0u) << (s.failures.empty() ? "" : s.failures.front().to_string());
+}
+
+const fs::path& shared_index(const fs::path& corpus) {
+    // One index per corpus for the binary's life: its directory goes at exit, after every
+    // suite has closed its Searcher or server.
+    struct Shared {
+        TempDir dir;
+        fs::path index = dir / "idx";
+    };
+    static std::map<fs::path, Shared> shared;
+    const auto [at, added] = shared.try_emplace(corpus);
+    if (added) build_index(corpus, at->second.index);
+    return at->second.index;
+}
+
+std::unique_ptr<Searcher> open_searcher(const fs::path& corpus) {
+    const std::string index = shared_index(corpus).string();
+    return std::make_unique<Searcher>(SearcherOptions{{index}, {}}, reference_for_index(index, corpus));
+}
+
+void add_document(const fs::path& corpus, const std::string& id, const std::string& text, const DocumentFields& f) {
+    const std::string file = f.file.empty() ? id + ".md" : f.file;
+    const auto field = [](const std::string& key, const std::string& value) {
+        return value.empty() ? std::string() : key + ": \"" + value + "\"\n";
+    };
+    const std::string yaml = field("id", id) + field("country", f.country) + field("title", f.title) +
+                             field("title_en", f.title_en) + "year: " + std::to_string(f.year) + "\n" +
+                             field("language", f.language) + field("type", f.type) + field("issuer", f.issuer) +
+                             field("file", file) + (f.digest ? "digest: true\n" : "");
+    fs::create_directories(corpus / "docs");
+    write_file(corpus / "docs" / (fs::path(file).stem().string() + ".yaml"), yaml);
+    write_file(corpus / "docs" / file, text);
 }
 
 HttpResult http(unsigned short port, const std::string& method, const std::string& path, const std::string& body,

@@ -1,7 +1,7 @@
 // The corpus analyses (concordance, trends) on real indexes: counts checked against direct
 // counts in the texts, the routes over loopback, and the CLI in both modes.
 #include "index/token_offsets.h"
-#include "server.h"
+#include "served.h"
 #include "strata/concordance.h"
 #include "strata/corpus.h"
 #include "strata/errors.h"
@@ -60,29 +60,15 @@ ParamMap params(std::initializer_list<std::pair<std::string, std::string>> kv) {
     return p;
 }
 
-class Analysis : public ::testing::Test {
+class Analysis : public test::BundledSearcherSuite {
 protected:
-    static void SetUpTestSuite() {
-        dir_ = new test::TempDir;
-        test::build_index(bundled_corpus_dir(), *dir_ / "idx");
-        searcher_ = new Searcher(SearcherOptions{{(*dir_ / "idx").string()}, {}},
-                                 reference_for_index((*dir_ / "idx").string(), bundled_corpus_dir()));
-    }
-    static void TearDownTestSuite() {
-        delete searcher_;
-        delete dir_;
-    }
     static nlohmann::json kwic(std::initializer_list<std::pair<std::string, std::string>> kv) {
         return searcher_->concordance(ConcordanceRequest::from_params(params(kv)));
     }
     static nlohmann::json trends(std::initializer_list<std::pair<std::string, std::string>> kv) {
         return searcher_->trends(TrendsRequest::from_params(params(kv)));
     }
-    static test::TempDir* dir_;
-    static Searcher* searcher_;
 };
-test::TempDir* Analysis::dir_ = nullptr;
-Searcher* Analysis::searcher_ = nullptr;
 
 TEST_F(Analysis, PhraseTotalEqualsItsOccurrencesInTheTexts) {
     for (const std::string phrase : {"artificial intelligence", "machine learning", "human rights"}) {
@@ -170,7 +156,7 @@ TEST_F(Analysis, TrendPointsAddUpToTheConcordanceTotal) {
 }
 
 TEST_F(Analysis, TrendTokensAreTheWordTokensOfTheFilteredPassages) {
-    Xapian::Database db((*dir_ / "idx").string());
+    Xapian::Database db(index().string());
     double all = 0, mx = 0;
     for (auto it = db.postlist_begin(""); it != db.postlist_end(""); ++it) {
         const Xapian::Document d = db.get_document(*it);
@@ -323,37 +309,18 @@ TEST(TokenOffsets, MapEveryTextPositionToItsBytes) {
 }
 
 // ---------------------------------------------------------------- routes
-class AnalysisServer : public ::testing::Test {
+class AnalysisServer : public test::ServedSuite {
 protected:
-    static void SetUpTestSuite() {
-        dir_ = new test::TempDir;
-        test::build_index(test::test_corpus(), *dir_ / "idx");
-        searchd::ServerConfig c;
-        c.listen = "127.0.0.1:0";
-        c.index = {(*dir_ / "idx").string()};
-        c.access_log = false;
-        server_ = new searchd::Server(c);
-        server_->start();
-    }
-    static void TearDownTestSuite() {
-        server_->stop();
-        delete server_;
-        delete dir_;
-    }
-    static test::HttpResult get(const std::string& path) { return test::http(server_->port(), "GET", path); }
+    static void SetUpTestSuite() { serve(test::test_corpus()); }
+    static test::HttpResult get(const std::string& path) { return server_->get(path); }
     static std::string strata(const std::string& args, bool remote = false) {
         std::string out;
-        const std::string where = remote ? "--server http://127.0.0.1:" + std::to_string(server_->port())
-                                         : "--index " + (*dir_ / "idx").string();
+        const std::string where = remote ? "--server " + server_->base_url() : "--index " + server_->index().string();
         const int rc = test::run(std::string(STRATA_BINARY_DIR) + "/cli/strata " + where + " " + args + " 2>&1", &out);
         EXPECT_EQ(rc, 0) << args << "\n" << out;
         return out;
     }
-    static test::TempDir* dir_;
-    static searchd::Server* server_;
 };
-test::TempDir* AnalysisServer::dir_ = nullptr;
-searchd::Server* AnalysisServer::server_ = nullptr;
 
 TEST_F(AnalysisServer, ConcordanceRouteAnswersJsonAndCsv) {
     const auto r = get("/v1/concordance?q=ethics&crosslingual=false&context=4");

@@ -22,23 +22,7 @@
 namespace strata {
 namespace {
 
-class Bundled : public ::testing::Test {
-protected:
-    static void SetUpTestSuite() {
-        dir_ = new test::TempDir;
-        test::build_index(bundled_corpus_dir(), *dir_ / "idx");
-        searcher_ = new Searcher(SearcherOptions{{(*dir_ / "idx").string()}, {}},
-                                 reference_for_index((*dir_ / "idx").string(), bundled_corpus_dir()));
-    }
-    static void TearDownTestSuite() {
-        delete searcher_;
-        delete dir_;
-    }
-    static test::TempDir* dir_;
-    static Searcher* searcher_;
-};
-test::TempDir* Bundled::dir_ = nullptr;
-Searcher* Bundled::searcher_ = nullptr;
+using Bundled = test::BundledSearcherSuite;
 
 TEST_F(Bundled, EveryThemeTagsPassagesInAtLeastTenLanguages) {
     for (const Theme& t : searcher_->reference().themes) {
@@ -198,7 +182,7 @@ std::string marks_text(const std::vector<SnippetMark>& marks) {
 // forms, stems, wildcards, phrases, cross-language expansions (multi-word translations are
 // phrases), Korean bases, and CJK queries reaching other scripts through translations.
 TEST_F(Bundled, SnippetsFromTheIndexEqualSnippetsFromTheText) {
-    Xapian::Database db((*dir_ / "idx").string());
+    Xapian::Database db(index().string());
     const Analyzer& analyzer = searcher_->analyzer();
     const LexiconMatcher lexicon(analyzer, searcher_->reference());
     std::set<std::string> languages;  // as the searcher finds them: the index's L terms
@@ -267,9 +251,9 @@ TEST_F(Bundled, CompareCellsSharingABestPassageGetWhatTheCellAloneGets) {
 // compare cells, under filters, for translations, phrases, exclusions, required words,
 // wildcards and OR.
 TEST_F(Bundled, MatchingFromPostingsGivesTheMatchersAnswers) {
-    SearcherOptions opt{{(*dir_ / "idx").string()}, {}};
+    SearcherOptions opt{{index().string()}, {}};
     opt.facet_columns = false;
-    const Searcher matcher(opt, reference_for_index((*dir_ / "idx").string(), bundled_corpus_dir()));
+    const Searcher matcher(opt, reference_for_index(index().string(), bundled_corpus_dir()));
     std::vector<std::string> queries;
     for (const auto& [id, q] : read_judged().queries) queries.push_back(q);
     for (const char* q : {"ethics", "ethics -privacy", "+data ethics", "\"data protection\" privacy", "regulat* sandbox",

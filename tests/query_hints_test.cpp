@@ -13,18 +13,8 @@
 namespace strata {
 namespace {
 
-class QueryHints : public ::testing::Test {
+class QueryHints : public test::BundledSearcherSuite {
 protected:
-    static void SetUpTestSuite() {
-        dir_ = new test::TempDir;
-        test::build_index(bundled_corpus_dir(), *dir_ / "idx");
-        searcher_ = new Searcher(SearcherOptions{{(*dir_ / "idx").string()}, {}},
-                                 reference_for_index((*dir_ / "idx").string(), bundled_corpus_dir()));
-    }
-    static void TearDownTestSuite() {
-        delete searcher_;
-        delete dir_;
-    }
     static nlohmann::json search(const std::string& q, ParamMap more = {}) {
         more["q"] = {q};
         more["facets"] = {"none"};
@@ -32,11 +22,7 @@ protected:
         return searcher_->search(SearchRequest::from_params(more));
     }
     static std::string warnings(const nlohmann::json& j) { return j["warnings"].dump(); }
-    static test::TempDir* dir_;
-    static Searcher* searcher_;
 };
-test::TempDir* QueryHints::dir_ = nullptr;
-Searcher* QueryHints::searcher_ = nullptr;
 
 TEST_F(QueryHints, LowercaseOperatorWordThatChangesTheResultIsWarned) {
     // "or" is read as a word (a stop word): both sides are then needed, and a word the

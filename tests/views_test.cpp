@@ -12,25 +12,11 @@
 namespace strata {
 namespace {
 
-class Views : public ::testing::Test {
+class Views : public test::BundledSearcherSuite {
 protected:
-    static void SetUpTestSuite() {
-        dir_ = new test::TempDir;
-        test::build_index(bundled_corpus_dir(), *dir_ / "idx");
-        searcher_ = new Searcher(SearcherOptions{{(*dir_ / "idx").string()}, {}},
-                                 reference_for_index((*dir_ / "idx").string(), bundled_corpus_dir()));
-    }
-    static void TearDownTestSuite() {
-        delete searcher_;
-        delete dir_;
-    }
     static nlohmann::json search(const ParamMap& p) { return searcher_->search(SearchRequest::from_params(p)); }
     static nlohmann::json compare(const ParamMap& p) { return searcher_->compare(CompareRequest::from_params(p)); }
-    static test::TempDir* dir_;
-    static Searcher* searcher_;
 };
-test::TempDir* Views::dir_ = nullptr;
-Searcher* Views::searcher_ = nullptr;
 
 // Every region asked for is a row of its own, under its own name, and counts what a search
 // filtered by that region counts: a country belongs to its region and to its sub-region.

@@ -3,7 +3,7 @@
 // format) record the request to send again, the index generation and the time, and
 // compare's measure is in its CSV. On the bundled corpus, through a real daemon and CLI.
 #include "batch_input.h"
-#include "server.h"
+#include "served.h"
 #include "strata/export.h"
 #include "strata/reference.h"
 #include "support.h"
@@ -20,43 +20,24 @@ namespace {
 const std::string kBom = "\xEF\xBB\xBF";
 const std::regex kIso("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ");
 
-class AnalysisExport : public ::testing::Test {
+class AnalysisExport : public test::ServedSuite {
 protected:
-    static void SetUpTestSuite() {
-        dir_ = new test::TempDir;
-        test::build_index(bundled_corpus_dir(), *dir_ / "idx");
-        searchd::ServerConfig c;
-        c.listen = "127.0.0.1:0";
-        c.index = {(*dir_ / "idx").string()};
-        c.access_log = false;
-        server_ = new searchd::Server(c);
-        server_->start();
-    }
-    static void TearDownTestSuite() {
-        server_->stop();
-        delete server_;
-        delete dir_;
-    }
+    static void SetUpTestSuite() { serve(bundled_corpus_dir()); }
     // strata against the daemon, or with @p embedded against the index; stdout only.
     static std::string strata(const std::string& args, bool embedded = false) {
         std::string out;
-        const std::string where = embedded ? "--index " + (*dir_ / "idx").string()
-                                           : "--server http://127.0.0.1:" + std::to_string(server_->port());
+        const std::string where = embedded ? "--index " + server_->index().string() : "--server " + server_->base_url();
         const int rc = test::run(std::string(STRATA_BINARY_DIR) + "/cli/strata " + where + " " + args + " 2>/dev/null", &out);
         EXPECT_EQ(rc, 0) << args << "\n" << out;
         return out;
     }
     static std::string get(const std::string& path) {
-        const test::HttpResult r = test::http(server_->port(), "GET", path);
+        const test::HttpResult r = server_->get(path);
         EXPECT_EQ(r.status, 200) << path << " → " << r.body.substr(0, 400);
         return r.body;
     }
     static nlohmann::json get_json(const std::string& path) { return nlohmann::json::parse(get(path)); }
-    static test::TempDir* dir_;
-    static searchd::Server* server_;
 };
-test::TempDir* AnalysisExport::dir_ = nullptr;
-searchd::Server* AnalysisExport::server_ = nullptr;
 
 // A CSV table as column name → values, one per row.
 std::map<std::string, std::vector<std::string>> columns(const std::string& csv) {
@@ -184,7 +165,7 @@ TEST_F(AnalysisExport, SearchCsvIsTheClisCsvWithOneRowPerHit) {
     // The CLI writes the same file; with passage_text the passage's text is a column.
     EXPECT_EQ(without_time(strata("--format csv search ethics --per-page 5")), without_time(body));
     EXPECT_FALSE(columns(get(path + "&passage_text=true&format=csv")).at("text")[0].empty());
-    const test::HttpResult bad = test::http(server_->port(), "GET", path + "&format=xml");
+    const test::HttpResult bad = server_->get(path + "&format=xml");
     EXPECT_EQ(bad.status, 400);
     EXPECT_EQ(nlohmann::json::parse(bad.body)["error"]["code"], "invalid_parameter") << bad.body;
 }

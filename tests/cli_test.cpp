@@ -1,6 +1,6 @@
 // The strata and strata-index programs as a user runs them, in embedded and remote mode.
 #include "batch_input.h"
-#include "server.h"
+#include "served.h"
 #include "support.h"
 
 #include <gtest/gtest.h>
@@ -13,35 +13,17 @@ namespace {
 
 const std::string kBin = STRATA_BINARY_DIR;
 
-class Cli : public ::testing::Test {
+class Cli : public test::ServedSuite {
 protected:
-    static void SetUpTestSuite() {
-        dir_ = new test::TempDir;
-        test::build_index(test::test_corpus(), *dir_ / "idx");
-        searchd::ServerConfig c;
-        c.listen = "127.0.0.1:0";
-        c.index = {(*dir_ / "idx").string()};
-        c.access_log = false;
-        server_ = new searchd::Server(c);
-        server_->start();
-    }
-    static void TearDownTestSuite() {
-        server_->stop();
-        delete server_;
-        delete dir_;
-    }
+    static void SetUpTestSuite() { serve(test::test_corpus()); }
     static std::string strata(const std::string& args, int expect = 0) {
         std::string out;
-        const int rc = test::run(kBin + "/cli/strata --index " + (*dir_ / "idx").string() + " " + args + " 2>&1", &out);
+        const int rc = test::run(kBin + "/cli/strata --index " + server_->index().string() + " " + args + " 2>&1", &out);
         EXPECT_EQ(rc, expect) << args << "\n" << out;
         return out;
     }
-    static std::string remote() { return " --server http://127.0.0.1:" + std::to_string(server_->port()) + " "; }
-    static test::TempDir* dir_;
-    static searchd::Server* server_;
+    static std::string remote() { return " --server " + server_->base_url() + " "; }
 };
-test::TempDir* Cli::dir_ = nullptr;
-searchd::Server* Cli::server_ = nullptr;
 
 // Tidy output with the time of each answer left out (two runs differ only there).
 std::string without_time(const std::string& s) {
@@ -159,7 +141,7 @@ TEST_F(Cli, BatchExitsWithOneWhenSomeQueriesFail) {
     test::TempDir dir;
     test::write_file(dir / "q.yaml", "- {id: good, q: ethics}\n- {id: bad, q: ethics, year: twenty}\n");
     std::string out;
-    EXPECT_EQ(test::run(kBin + "/cli/strata --index " + (*dir_ / "idx").string() + " --format csv batch " + (dir / "q.yaml").string() + " 2>&1", &out), 1);
+    EXPECT_EQ(test::run(kBin + "/cli/strata --index " + server_->index().string() + " --format csv batch " + (dir / "q.yaml").string() + " 2>&1", &out), 1);
     EXPECT_NE(out.find("query bad: year 'twenty'"), std::string::npos) << out;
     EXPECT_NE(out.find("good,"), std::string::npos) << out;
     EXPECT_NE(out.find("gb-2021-test-strategy"), std::string::npos) << out;

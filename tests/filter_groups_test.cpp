@@ -1,7 +1,7 @@
 // Filters a comparative study needs, on the bundled corpus over a real server: languages
 // with their regional variants (lang=pt is pt and pt-BR), and country groups (income
 // group, EU and OECD membership) as filters, facets and compare rows.
-#include "server.h"
+#include "served.h"
 #include "strata/corpus.h"
 #include "strata/reference.h"
 #include "support.h"
@@ -17,17 +17,10 @@ namespace {
 
 using test::http;
 
-class FilterGroups : public ::testing::Test {
+class FilterGroups : public test::ServedSuite {
 protected:
     static void SetUpTestSuite() {
-        dir_ = new test::TempDir;
-        test::build_index(bundled_corpus_dir(), *dir_ / "idx");
-        searchd::ServerConfig c;
-        c.listen = "127.0.0.1:0";
-        c.index = {(*dir_ / "idx").string()};
-        c.access_log = false;
-        server_ = new searchd::Server(c);
-        server_->start();
+        serve(bundled_corpus_dir());
         ref_ = new ReferenceData(load_reference(bundled_corpus_dir()));
         for (const DocumentMeta& d : scan_corpus(bundled_corpus_dir()).documents) {
             languages_[d.language].insert(d.id);
@@ -35,14 +28,12 @@ protected:
         }
     }
     static void TearDownTestSuite() {
-        server_->stop();
-        delete server_;
+        ServedSuite::TearDownTestSuite();
         delete ref_;
-        delete dir_;
     }
 
     static nlohmann::json get(const std::string& path, int expect = 200) {
-        const auto r = http(server_->port(), "GET", path);
+        const auto r = server_->get(path);
         EXPECT_EQ(r.status, expect) << path << " → " << r.body;
         return nlohmann::json::parse(r.body);
     }
@@ -68,13 +59,9 @@ protected:
         return documents_of_countries([&](const Country& c) { return std::count(c.blocs.begin(), c.blocs.end(), bloc) > 0; });
     }
 
-    static test::TempDir* dir_;
-    static searchd::Server* server_;
     static ReferenceData* ref_;
     static std::map<std::string, std::set<std::string>> languages_, countries_;
 };
-test::TempDir* FilterGroups::dir_ = nullptr;
-searchd::Server* FilterGroups::server_ = nullptr;
 ReferenceData* FilterGroups::ref_ = nullptr;
 std::map<std::string, std::set<std::string>> FilterGroups::languages_, FilterGroups::countries_;
 

@@ -1,6 +1,6 @@
 // Keyness and compare's fair measures on the bundled corpus, indexed for real, checked
 // against counts made directly from the stored texts.
-#include "server.h"
+#include "served.h"
 #include "strata/concordance.h"
 #include "strata/corpus.h"
 #include "strata/keyness.h"
@@ -19,27 +19,20 @@
 namespace strata {
 namespace {
 
-// One index and one server for every suite of this file, built on first use.
-test::TempDir* dir_ = nullptr;
-Searcher* searcher_ = nullptr;
-searchd::Server* server_ = nullptr;
+// One Searcher and one server over the shared index for every suite of this file, made on
+// first use.
+std::unique_ptr<Searcher> searcher_;
+std::unique_ptr<test::IndexedServer> server_;
 
 class BundledIndex : public ::testing::Test {
 protected:
     static void SetUpTestSuite() {
-        if (dir_) return;
-        dir_ = new test::TempDir;
-        test::build_index(bundled_corpus_dir(), *dir_ / "idx");
-        searcher_ = new Searcher(SearcherOptions{{(*dir_ / "idx").string()}, {}},
-                                 reference_for_index((*dir_ / "idx").string(), bundled_corpus_dir()));
-        searchd::ServerConfig c;
-        c.listen = "127.0.0.1:0";
-        c.index = {(*dir_ / "idx").string()};
-        c.corpus = bundled_corpus_dir().string();
-        c.threads = 2;
-        c.access_log = false;
-        server_ = new searchd::Server(c);
-        server_->start();
+        if (searcher_) return;
+        searcher_ = test::open_searcher(bundled_corpus_dir());
+        server_ = std::make_unique<test::IndexedServer>(test::shared_index(bundled_corpus_dir()), [](searchd::ServerConfig& c) {
+            c.corpus = bundled_corpus_dir().string();
+            c.threads = 2;
+        });
     }
 
     static nlohmann::json keyness(const ParamMap& p) { return strata::keyness(*searcher_, KeynessRequest::from_params(p)); }
@@ -87,14 +80,13 @@ protected:
     }
 };
 
-// The suites share one index and server; they go when every test has run.
+// The suites share one Searcher and server; they go when every test has run (the index
+// when the binary exits).
 class SharedIndexTeardown : public ::testing::Environment {
 public:
     void TearDown() override {
-        if (server_) server_->stop();
-        delete server_;
-        delete searcher_;
-        delete dir_;
+        server_.reset();
+        searcher_.reset();
     }
 };
 [[maybe_unused]] ::testing::Environment* const shared_index_teardown =
@@ -391,14 +383,14 @@ using KeynessCli = BundledIndex;
 
 std::string strata_cli(const std::string& args, int expect = 0) {
     std::string out;
-    const int rc = test::run(std::string(STRATA_BINARY_DIR) + "/cli/strata --index " + (*dir_ / "idx").string() + " " +
+    const int rc = test::run(std::string(STRATA_BINARY_DIR) + "/cli/strata --index " + server_->index().string() + " " +
                                  args + " 2>&1",
                              &out);
     EXPECT_EQ(rc, expect) << args << "\n" << out;
     return out;
 }
 
-std::string remote() { return " --server http://127.0.0.1:" + std::to_string(server_->port()) + " "; }
+std::string remote() { return " --server " + server_->base_url() + " "; }
 
 TEST_F(KeynessCli, GivesTheSameRowsEmbeddedAndRemoteInEveryFormat) {
     for (const std::string args : {"--target country:MX", "--target country:MX --reference region:europe --unit concept"}) {

@@ -3,7 +3,7 @@
 // record how to rebuild them, batch tables with a row per query, and a CLI that reads as
 // the README says.
 #include "batch_input.h"
-#include "server.h"
+#include "served.h"
 #include "strata/citation.h"
 #include "strata/reference.h"
 #include "support.h"
@@ -21,43 +21,25 @@ using Rows = std::vector<std::vector<std::string>>;
 const std::string kBin = STRATA_BINARY_DIR;
 const std::string kBom = "\xEF\xBB\xBF";
 
-class ResearchOutput : public ::testing::Test {
+class ResearchOutput : public test::ServedSuite {
 protected:
-    static void SetUpTestSuite() {
-        dir_ = new test::TempDir;
-        test::build_index(bundled_corpus_dir(), *dir_ / "idx");
-        searchd::ServerConfig c;
-        c.listen = "127.0.0.1:0";
-        c.index = {(*dir_ / "idx").string()};
-        c.access_log = false;
-        server_ = new searchd::Server(c);
-        server_->start();
-    }
-    static void TearDownTestSuite() {
-        server_->stop();
-        delete server_;
-        delete dir_;
-    }
+    static void SetUpTestSuite() { serve(bundled_corpus_dir()); }
     // Runs strata against the daemon (or the index, with @p embedded: slower, as it loads the
     // dictionaries; both modes are held equal by cli_test) and checks its exit status.
     static std::string strata(const std::string& args, int expect = 0, bool embedded = false, bool with_stderr = true) {
         std::string out;
-        const std::string where = !embedded ? "--server http://127.0.0.1:" + std::to_string(server_->port()) : "--index " + (*dir_ / "idx").string();
+        const std::string where = !embedded ? "--server " + server_->base_url() : "--index " + server_->index().string();
         const int rc = test::run(kBin + "/cli/strata " + where + " " + args + (with_stderr ? " 2>&1" : " 2>/dev/null"), &out);
         EXPECT_EQ(rc, expect) << args << "\n" << out;
         return out;
     }
     static test::HttpResult get(const std::string& path, int expect = 200) {
-        const test::HttpResult r = test::http(server_->port(), "GET", path);
+        const test::HttpResult r = server_->get(path);
         EXPECT_EQ(r.status, expect) << path << " → " << r.body.substr(0, 400);
         return r;
     }
     static nlohmann::json get_json(const std::string& path, int expect = 200) { return nlohmann::json::parse(get(path, expect).body); }
-    static test::TempDir* dir_;
-    static searchd::Server* server_;
 };
-test::TempDir* ResearchOutput::dir_ = nullptr;
-searchd::Server* ResearchOutput::server_ = nullptr;
 
 // A CSV table as column name → values, one per row.
 std::map<std::string, std::vector<std::string>> columns(const std::string& csv) {

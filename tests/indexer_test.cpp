@@ -158,8 +158,7 @@ TEST(Indexer, ABrokenFileKeepsItsLastGoodVersion) {
 TEST(Indexer, ACorruptPdfFailsAloneAndOthersAreIndexed) {
     test::TempDir dir;
     const fs::path corpus = test::copy_test_corpus(dir.path());
-    test::write_file(corpus / "docs/bad.pdf", "%PDF-1.7\ngarbage garbage");
-    test::write_file(corpus / "docs/bad.yaml", "id: \"xx-bad-pdf\"\ncountry: \"MX\"\ntitle: \"Bad\"\nyear: 2020\nfile: \"bad.pdf\"\n");
+    test::add_document(corpus, "xx-bad-pdf", "%PDF-1.7\ngarbage garbage", {.country = "MX", .title = "Bad", .file = "bad.pdf"});
     const IndexSummary s = index(corpus, dir / "idx");
     ASSERT_EQ(s.failures.size(), 1u);
     EXPECT_NE(s.failures[0].to_string().find("bad.pdf"), std::string::npos);
@@ -169,9 +168,7 @@ TEST(Indexer, ACorruptPdfFailsAloneAndOthersAreIndexed) {
 // A corpus of one plain-text document with @p text; the reference data is the bundled one.
 fs::path one_text_corpus(const fs::path& dir, const std::string& text) {
     const fs::path corpus = dir / "corpus";
-    fs::create_directories(corpus / "docs");
-    test::write_file(corpus / "docs/note.yaml", "id: \"xx-note\"\ncountry: \"GB\"\ntitle: \"Note\"\nyear: 2020\nfile: \"note.txt\"\n");
-    test::write_file(corpus / "docs/note.txt", text);
+    test::add_document(corpus, "xx-note", text, {.title = "Note", .file = "note.txt"});
     return corpus;
 }
 
@@ -253,9 +250,7 @@ TEST(Indexer, ADiskFullRunFailsClearlyAndTheLastIndexKeepsServing) {
     for (int i = 0; i < 60000; ++i) big += "Data governance and open data word" + std::to_string(i) + " for research. ";
     for (int d = 0; d < 4; ++d) {
         const std::string id = "xx-big-" + std::to_string(d);
-        test::write_file(corpus / "docs" / (id + ".yaml"),
-                         "id: \"" + id + "\"\ncountry: \"GB\"\ntitle: \"Big\"\nyear: 2020\nfile: \"" + id + ".md\"\n");
-        test::write_file(corpus / "docs" / (id + ".md"), "# Big\n\n## Text\n\n" + big + "\n");
+        test::add_document(corpus, id, "# Big\n\n## Text\n\n" + big + "\n", {.title = "Big"});
     }
     const std::string exe = std::string(STRATA_BINARY_DIR) + "/indexer/strata-index";
     const std::string limit = tmpfs ? "" : "trap '' XFSZ; ulimit -f 2048; ";

@@ -217,12 +217,10 @@ TEST(SearchMorphology, APolishQueryWordFindsAnotherInflectionOfIt) {
     const auto corpus = test::copy_test_corpus(dir.path());
     std::ofstream(corpus / "countries.yaml", std::ios::app)
         << "  - {code: \"PL\", name: \"Poland\", native: [\"Polska\"], region: \"Europe\", subregion: \"Eastern Europe\", income: \"high\"}\n";
-    test::write_file(corpus / "docs/pl-2020-test-polityka.yaml",
-                     "id: \"pl-2020-test-polityka\"\ncountry: \"PL\"\ntitle: \"Polityka testowa\"\n"
-                     "title_en: \"Test policy\"\nyear: 2020\nlanguage: \"pl\"\ntype: \"strategy\"\n"
-                     "issuer: \"Ministerstwo\"\nfile: \"pl-2020-test-polityka.md\"\ndigest: true\n");
-    test::write_file(corpus / "docs/pl-2020-test-polityka.md",
-                     "# Polityka testowa\n\n## Dane\n\nKompetencje cyfrowe i sztuczna inteligencja w administracji.\n");
+    test::add_document(corpus, "pl-2020-test-polityka",
+                       "# Polityka testowa\n\n## Dane\n\nKompetencje cyfrowe i sztuczna inteligencja w administracji.\n",
+                       {.country = "PL", .title = "Polityka testowa", .title_en = "Test policy", .language = "pl",
+                        .type = "strategy", .issuer = "Ministerstwo", .digest = true});
     test::build_index(corpus, dir / "idx");
     const Searcher s(SearcherOptions{{(dir / "idx").string()}, {}}, load_reference(corpus));
     const auto r = s.search(SearchRequest::from_params({{"q", {"cyfrowych"}}}));
@@ -409,10 +407,8 @@ TEST(SearchRanking, WordsThatFollowEachOtherRankAboveTheSameWordsApart) {
     // Two one-passage documents with the same words as often, of the same length; only in
     // the second do "lantern" and "registry" follow each other. Ids sort the other way.
     const auto add = [&](const std::string& id, const std::string& text) {
-        test::write_file(corpus / ("docs/" + id + ".yaml"),
-                         "id: \"" + id + "\"\ncountry: \"GB\"\ntitle: \"Test " + id + "\"\nyear: 2020\n"
-                         "language: \"en\"\ntype: \"strategy\"\nissuer: \"Office\"\nfile: \"" + id + ".md\"\ndigest: true\n");
-        test::write_file(corpus / ("docs/" + id + ".md"), "# Test\n\n## Plan\n\n" + text + "\n");
+        test::add_document(corpus, id, "# Test\n\n## Plan\n\n" + text + "\n",
+                           {.title = "Test " + id, .language = "en", .type = "strategy", .issuer = "Office", .digest = true});
     };
     add("gb-2020-aa-apart", "The lantern office keeps a public registry of the models it reviews each year.");
     add("gb-2020-zz-adjacent", "The office keeps a public lantern registry of the models it reviews each year.");
@@ -430,21 +426,19 @@ TEST(SearchRanking, ADocumentMatchesInTheLanguageOfMostOfItsPassagesNotOfOne) {
     // An English report with one passage in German, which the indexer detects and indexes
     // as German. A document's language, which fair ranking across languages and the hit's
     // "matched" go by, was that of one passage: the German one, whose code sorts first.
-    test::write_file(corpus / "docs/gb-2020-quoted.yaml",
-                     "id: \"gb-2020-quoted\"\ncountry: \"GB\"\ntitle: \"Test quoted\"\nyear: 2020\n"
-                     "language: \"en\"\ntype: \"strategy\"\nissuer: \"Office\"\nfile: \"gb-2020-quoted.md\"\ndigest: true\n");
-    test::write_file(corpus / "docs/gb-2020-quoted.md",
-                     "# Test\n\n## Principles\n\nThe office publishes a code of ethics for the public bodies that buy "
-                     "and use automated systems, and reviews it every year with the people it serves.\n\n"
-                     "## Review\n\nAn independent board checks how each body applies the ethics code and reports "
-                     "to parliament on the cases where it was not followed.\n\n"
-                     "## Training\n\nCivil servants who commission automated systems take a course on ethics, "
-                     "fairness and accountability before they sign a contract.\n\n"
-                     "## Quotation\n\nDie Ethik der künstlichen Intelligenz verlangt, dass die Verwaltung jede "
-                     "Entscheidung eines automatischen Systems erklären und von einem Menschen prüfen lassen kann, "
-                     "bevor sie gegenüber den Bürgerinnen und Bürgern wirksam wird. Deshalb sollen alle Behörden "
-                     "offenlegen, welche Daten sie verwenden, wer die Systeme entwickelt hat und wie man gegen eine "
-                     "Entscheidung Widerspruch einlegen kann.\n");
+    test::add_document(corpus, "gb-2020-quoted",
+                       "# Test\n\n## Principles\n\nThe office publishes a code of ethics for the public bodies that buy "
+                       "and use automated systems, and reviews it every year with the people it serves.\n\n"
+                       "## Review\n\nAn independent board checks how each body applies the ethics code and reports "
+                       "to parliament on the cases where it was not followed.\n\n"
+                       "## Training\n\nCivil servants who commission automated systems take a course on ethics, "
+                       "fairness and accountability before they sign a contract.\n\n"
+                       "## Quotation\n\nDie Ethik der künstlichen Intelligenz verlangt, dass die Verwaltung jede "
+                       "Entscheidung eines automatischen Systems erklären und von einem Menschen prüfen lassen kann, "
+                       "bevor sie gegenüber den Bürgerinnen und Bürgern wirksam wird. Deshalb sollen alle Behörden "
+                       "offenlegen, welche Daten sie verwenden, wer die Systeme entwickelt hat und wie man gegen eine "
+                       "Entscheidung Widerspruch einlegen kann.\n",
+                       {.title = "Test quoted", .language = "en", .type = "strategy", .issuer = "Office", .digest = true});
     test::build_index(corpus, dir / "idx");
     const Searcher s(SearcherOptions{{(dir / "idx").string()}, {}}, load_reference(corpus));
     // The German passage is indexed as German, and carries the clause too.
@@ -740,10 +734,9 @@ TEST(SearchQueryCache, AParseIsNotReusedOnceTheIndexChanges) {
     const auto before = s.search(SearchRequest::from_params(p));
     ASSERT_FALSE(expands_into(before, "fr")) << before["expansions"].dump();
     (void)s.search(SearchRequest::from_params(p));  // answered from the thread's cache
-    test::write_file(corpus / "docs/fr-2019-test-donnees.yaml",
-                     "id: \"fr-2019-test-donnees\"\ncountry: \"FR\"\ntitle: \"Données\"\nyear: 2019\nlanguage: \"fr\"\n"
-                     "type: \"strategy\"\nissuer: \"Ministère\"\nfile: \"fr-2019-test-donnees.md\"\ndigest: true\n");
-    test::write_file(corpus / "docs/fr-2019-test-donnees.md", "# Santé\n\n## Données\n\nLes données publiques de santé sont ouvertes.\n");
+    test::add_document(corpus, "fr-2019-test-donnees", "# Santé\n\n## Données\n\nLes données publiques de santé sont ouvertes.\n",
+                       {.country = "FR", .title = "Données", .year = 2019, .language = "fr", .type = "strategy",
+                        .issuer = "Ministère", .digest = true});
     test::build_index(corpus, dir / "idx");
     // The Searcher looks for a new index every 200 ms: wait until it has the new document.
     for (int i = 0; i < 500 && s.search(SearchRequest::from_params({{"q", {"publiques"}}, {"crosslingual", {"false"}}}))["total"] != 1; ++i)
@@ -765,10 +758,8 @@ TEST(SearchMatchMemo, APhraseIsMatchedAgainOnceTheIndexChanges) {
     const ParamMap p{{"q", {"\"lantern registry\""}}, {"crosslingual", {"false"}}};
     EXPECT_EQ(s.search(SearchRequest::from_params(p))["total"], 0);
     EXPECT_EQ(s.search(SearchRequest::from_params(p))["total"], 0);  // the phrase's match from the memo
-    test::write_file(corpus / "docs/gb-2020-test-lantern.yaml",
-                     "id: \"gb-2020-test-lantern\"\ncountry: \"GB\"\ntitle: \"Lantern\"\nyear: 2020\nlanguage: \"en\"\n"
-                     "type: \"strategy\"\nissuer: \"Office\"\nfile: \"gb-2020-test-lantern.md\"\ndigest: true\n");
-    test::write_file(corpus / "docs/gb-2020-test-lantern.md", "# Lantern\n\n## Plan\n\nThe lantern registry lists models.\n");
+    test::add_document(corpus, "gb-2020-test-lantern", "# Lantern\n\n## Plan\n\nThe lantern registry lists models.\n",
+                       {.title = "Lantern", .language = "en", .type = "strategy", .issuer = "Office", .digest = true});
     test::build_index(corpus, dir / "idx");
     // The Searcher looks for a new index every 200 ms: wait until it has the new document.
     for (int i = 0; i < 500 && s.search(SearchRequest::from_params({{"q", {"lantern"}}, {"crosslingual", {"false"}}}))["total"] == 0; ++i)
@@ -785,10 +776,8 @@ TEST(SearchHandles, ASearcherMadeWhereAnotherStoodReadsItsOwnIndex) {
     const test::TempDir dir;
     const auto corpus = test::copy_test_corpus(dir.path());
     test::build_index(corpus, dir / "a");
-    test::write_file(corpus / "docs/gb-2020-test-lantern.yaml",
-                     "id: \"gb-2020-test-lantern\"\ncountry: \"GB\"\ntitle: \"Lantern\"\nyear: 2020\nlanguage: \"en\"\n"
-                     "type: \"strategy\"\nissuer: \"Office\"\nfile: \"gb-2020-test-lantern.md\"\ndigest: true\n");
-    test::write_file(corpus / "docs/gb-2020-test-lantern.md", "# Lantern\n\n## Plan\n\nThe lantern registry lists models.\n");
+    test::add_document(corpus, "gb-2020-test-lantern", "# Lantern\n\n## Plan\n\nThe lantern registry lists models.\n",
+                       {.title = "Lantern", .language = "en", .type = "strategy", .issuer = "Office", .digest = true});
     test::build_index(corpus, dir / "b");
     const ParamMap p{{"q", {"lantern"}}, {"crosslingual", {"false"}}};
     std::optional<Searcher> s;  // the second Searcher is made in the storage of the first

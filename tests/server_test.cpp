@@ -165,9 +165,8 @@ TEST_F(Server, ReloadsTheIndexWhileQueriesRun) {
             ++served;
         }
     });
-    test::write_file(corpus_ / "docs/mx-2019-new.yaml",
-                     "id: \"mx-2019-new\"\ncountry: \"MX\"\ntitle: \"Nuevo\"\nyear: 2019\nlanguage: \"es\"\nfile: \"mx-2019-new.md\"\n");
-    test::write_file(corpus_ / "docs/mx-2019-new.md", "# Nuevo\n\n## Datos\n\nDatos nuevos sobre gobernanza.\n");
+    test::add_document(corpus_, "mx-2019-new", "# Nuevo\n\n## Datos\n\nDatos nuevos sobre gobernanza.\n",
+                       {.country = "MX", .title = "Nuevo", .year = 2019, .language = "es"});
     IndexOptions opt;
     opt.corpus_dir = corpus_;
     opt.index_dir = dir_ / "idx";
@@ -192,10 +191,9 @@ TEST_F(Server, AReloadedIndexGetsFreshQueryExpansions) {
         const auto j = get_json(path);
         ASSERT_EQ(j["expansions"].dump().find("\"fr\""), std::string::npos) << j["expansions"].dump();
     }
-    test::write_file(corpus_ / "docs/fr-2019-test-sante.yaml",
-                     "id: \"fr-2019-test-sante\"\ncountry: \"FR\"\ntitle: \"Santé\"\nyear: 2019\nlanguage: \"fr\"\n"
-                     "type: \"strategy\"\nissuer: \"Ministère\"\nfile: \"fr-2019-test-sante.md\"\ndigest: true\n");
-    test::write_file(corpus_ / "docs/fr-2019-test-sante.md", "# Santé\n\n## Données\n\nLes données publiques de santé sont ouvertes.\n");
+    test::add_document(corpus_, "fr-2019-test-sante", "# Santé\n\n## Données\n\nLes données publiques de santé sont ouvertes.\n",
+                       {.country = "FR", .title = "Santé", .year = 2019, .language = "fr", .type = "strategy",
+                        .issuer = "Ministère", .digest = true});
     IndexOptions opt;
     opt.corpus_dir = corpus_;
     opt.index_dir = dir_ / "idx";

@@ -62,17 +62,18 @@ protected:
 };
 
 /// The metadata of a document a test writes into a corpus; an optional field left empty
-/// (or false) is not written.
+/// (or false) is not written. Every field has an initializer, so that designated
+/// initializers may leave any out.
 struct DocumentFields {
     std::string country = "GB";
-    std::string title;
-    std::string title_en;  ///< optional
+    std::string title{};
+    std::string title_en{};  ///< optional
     int year = 2020;
-    std::string language;  ///< optional
-    std::string type;      ///< optional
-    std::string issuer;    ///< optional
-    std::string file;      ///< the text's file name in docs/; "<id>.md" when empty
-    bool digest = false;   ///< optional
+    std::string language{};  ///< optional
+    std::string type{};      ///< optional
+    std::string issuer{};    ///< optional
+    std::string file{};      ///< the text's file name in docs/; "<id>.md" when empty
+    bool digest = false;     ///< optional
 };
 
 /// Writes document @p id into @p corpus: @p text as docs/<file>, and its metadata as

@@ -96,9 +96,7 @@ void expect_plain_table(const Xapian::Database& db) {
 }
 
 TEST(FacetColumn, IsTheTableOfTheSortedDistinctKeysOnTheBundledIndex) {
-    test::TempDir dir;
-    test::build_index(bundled_corpus_dir(), dir / "idx");
-    const IndexHandle index({(dir / "idx").string()});
+    const IndexHandle index({test::shared_index(bundled_corpus_dir()).string()});
     index.with_db([](Xapian::Database& db) {
         expect_plain_table(db);
         return true;

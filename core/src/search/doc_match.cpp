@@ -78,8 +78,35 @@ bool qualifies(const std::vector<const Clause*>& clauses, const std::vector<Clau
     return required > 0 || optional_hits >= needed;
 }
 
-std::size_t count_role(const std::vector<const Clause*>& clauses, bool (*pick)(Clause::Role)) {
-    return static_cast<std::size_t>(std::count_if(clauses.begin(), clauses.end(), [&](const Clause* c) { return pick(c->role); }));
+// How many optional clauses a document needs when no clause is required (qualifies()).
+std::size_t optional_needed(const std::vector<const Clause*>& clauses) {
+    return minimum_should_match(static_cast<std::size_t>(
+        std::count_if(clauses.begin(), clauses.end(), [](const Clause* c) { return c->role == Clause::Role::kOptional; })));
+}
+
+// Each clause of @p pq with its passages per document; with @p typed, also those of a
+// clause's typed words apart (empty for a clause without them), which ranking weighs.
+// match_documents() and count_documents() count with this one pass, so that they find the
+// same documents and a phrase matched for one is met again by the other.
+struct CountedClauses {
+    std::vector<const Clause*> clauses;
+    std::vector<ClauseCounts> counts, direct;
+};
+
+CountedClauses count_clauses(ClauseCounter& counter, const ParsedQuery& pq, bool typed) {
+    CountedClauses out;
+    for (const Clause& c : pq.clauses) {
+        out.clauses.push_back(&c);
+        if (c.direct.empty()) {
+            out.counts.push_back(counter.count(c.query));
+            if (typed) out.direct.emplace_back();
+            continue;
+        }
+        auto [all, words] = counter.count_with_part(c.query, c.direct);
+        out.counts.push_back(std::move(all));
+        if (typed) out.direct.push_back(std::move(words));
+    }
+    return out;
 }
 
 // idf over passages: how specific the clause is, whatever the length of the documents.
@@ -177,8 +204,7 @@ std::vector<RankedDocument> rank(Xapian::Database& db, const ClauseCounter& coun
                                  const std::shared_ptr<const FacetColumn>& column) {
     const std::size_t documents = document_count(db, column);
     const double avg_passages = static_cast<double>(db.get_doccount()) / static_cast<double>(documents);
-    const std::size_t needed =
-        minimum_should_match(count_role(clauses, [](Clause::Role r) { return r == Clause::Role::kOptional; }));
+    const std::size_t needed = optional_needed(clauses);
     std::vector<double> idf(clauses.size(), 0.0);
     double total_idf = 0;
     for (std::size_t c = 0; c < clauses.size(); ++c)
@@ -232,19 +258,7 @@ DocumentMatch match_documents(Xapian::Database& db, const ParsedQuery& pq, const
         return m;
     }
     ClauseCounter counter(db, filter, column, max_seconds);
-    std::vector<const Clause*> clauses;
-    std::vector<ClauseCounts> counts, direct;
-    for (const Clause& c : pq.clauses) {
-        clauses.push_back(&c);
-        if (c.direct.empty()) {
-            counts.push_back(counter.count(c.query));
-            direct.emplace_back();
-            continue;
-        }
-        auto [all, typed] = counter.count_with_part(c.query, c.direct);
-        counts.push_back(std::move(all));
-        direct.push_back(std::move(typed));
-    }
+    auto [clauses, counts, direct] = count_clauses(counter, pq, true);
     // Neighbouring positive clauses, counted where they meet in one passage.
     std::vector<ClauseCounts> pairs;
     std::size_t previous = clauses.size();
@@ -289,17 +303,10 @@ std::size_t count_documents(Xapian::Database& db, const ParsedQuery& pq, const X
                             const std::shared_ptr<const FacetColumn>& column, double max_seconds) {
     if (!pq.has_text || pq.clauses.empty()) return 0;
     ClauseCounter counter(db, filter, column, max_seconds);
-    std::vector<const Clause*> clauses;
-    std::vector<ClauseCounts> counts;
-    for (const Clause& c : pq.clauses) {
-        clauses.push_back(&c);
-        // As match_documents() counts it, so that its matches of phrases are met again.
-        counts.push_back(c.direct.empty() ? counter.count(c.query) : counter.count_with_part(c.query, c.direct).first);
-    }
-    const std::size_t needed =
-        minimum_should_match(count_role(clauses, [](Clause::Role r) { return r == Clause::Role::kOptional; }));
+    const CountedClauses cc = count_clauses(counter, pq, false);
+    const std::size_t needed = optional_needed(cc.clauses);
     std::size_t n = 0;
-    for (const std::uint32_t d : candidates(counter, counts)) n += qualifies(clauses, counts, d, needed) ? 1 : 0;
+    for (const std::uint32_t d : candidates(counter, cc.counts)) n += qualifies(cc.clauses, cc.counts, d, needed) ? 1 : 0;
     return n;
 }
 

@@ -25,7 +25,7 @@ nlohmann::json CellPassages::made(Xapian::docid id) {
             {"year", year},
             {"n", d.n},
             {"section", d.section},
-            {"page", d.page > 0 ? nlohmann::json(d.page) : nlohmann::json(nullptr)},
+            {"page", shown_page(d.page)},
             {"snippet", make_snippet(searcher_.analyzer(), StoredPassage{doc, d.text, d.lang}, rules_)}};
 }
 

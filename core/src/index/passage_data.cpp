@@ -50,9 +50,7 @@ bool read_fields(simdjson::ondemand::object obj, PassageData& p) {
 }  // namespace
 
 nlohmann::json PassageData::to_json() const {
-    // A format without pages stores page 0: show null, never a page 0 that reads as real.
-    auto page_or_null = [](std::int64_t v) { return v > 0 ? nlohmann::json(v) : nlohmann::json(nullptr); };
-    return {{"n", n}, {"section", section}, {"page", page_or_null(page)}, {"page_end", page_or_null(page_end)},
+    return {{"n", n}, {"section", section}, {"page", shown_page(page)}, {"page_end", shown_page(page_end)},
             {"lang", lang}, {"themes", themes}};
 }
 

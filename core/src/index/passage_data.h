@@ -27,4 +27,10 @@ struct PassageData {
 
 [[nodiscard]] PassageData read_passage_data(const std::string& data);
 
+/// A stored page as answers show it: null for page 0 (a format without pages), never a page
+/// 0 that reads as real.
+[[nodiscard]] inline nlohmann::json shown_page(std::int64_t page) {
+    return page > 0 ? nlohmann::json(page) : nlohmann::json(nullptr);
+}
+
 }  // namespace strata

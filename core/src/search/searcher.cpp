@@ -23,9 +23,8 @@ namespace strata {
 namespace {
 
 // Document records each thread keeps, most recently used first: a compare's matrix names a
-// few hundred documents, a page of hits ten. At about 4 kB a record, 1,024 bound a thread's
-// cache to some 4 MB; the previous bound, 10,000 cleared at once, let each of the daemon's
-// 16 threads grow towards 40 MB on a large corpus.
+// few hundred documents, a page of hits ten. At about 4 kB a record, a thread's cache stays
+// near 4 MB whatever the corpus's size.
 constexpr std::size_t kRecordsPerThread = 1024;
 
 nlohmann::json parse_data(const Xapian::Document& d) {

@@ -722,25 +722,44 @@ bool expands_into(const nlohmann::json& r, const std::string& lang) {
     return false;
 }
 
+// A Searcher over its own copy of the test corpus, for a test that changes the index under it.
+class ChangingIndex {
+public:
+    ChangingIndex() : corpus_(test::copy_test_corpus(dir_.path())) {
+        test::build_index(corpus_, dir_ / "idx");
+        searcher_ = std::make_unique<Searcher>(SearcherOptions{{(dir_ / "idx").string()}, {}}, load_reference(corpus_));
+    }
+    [[nodiscard]] const Searcher& searcher() const { return *searcher_; }
+    [[nodiscard]] const std::filesystem::path& corpus() const { return corpus_; }
+    // Rebuilds the index from the corpus, then waits until the Searcher, which looks for a new
+    // index every 200 ms, finds @p total documents for @p probe (without cross-language).
+    void rebuild(const std::string& probe, int total) const {
+        test::build_index(corpus_, dir_ / "idx");
+        const SearchRequest r = SearchRequest::from_params({{"q", {probe}}, {"crosslingual", {"false"}}});
+        for (int i = 0; i < 500 && searcher_->search(r)["total"] != total; ++i)
+            std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+
+private:
+    test::TempDir dir_;
+    std::filesystem::path corpus_;
+    std::unique_ptr<Searcher> searcher_;
+};
+
 // A thread keeps its parses of queries per Searcher and index version (the query cache).
 // Cross-language expansion reaches the index's languages: once a new generation brings
 // French, a parse kept from before would miss it.
 TEST(SearchQueryCache, AParseIsNotReusedOnceTheIndexChanges) {
-    const test::TempDir dir;
-    const auto corpus = test::copy_test_corpus(dir.path());
-    test::build_index(corpus, dir / "idx");
-    const Searcher s(SearcherOptions{{(dir / "idx").string()}, {}}, load_reference(corpus));
+    const ChangingIndex index;
+    const Searcher& s = index.searcher();
     const ParamMap p{{"q", {"salud"}}, {"per_page", {"50"}}};
     const auto before = s.search(SearchRequest::from_params(p));
     ASSERT_FALSE(expands_into(before, "fr")) << before["expansions"].dump();
     (void)s.search(SearchRequest::from_params(p));  // answered from the thread's cache
-    test::add_document(corpus, "fr-2019-test-donnees", "# Santé\n\n## Données\n\nLes données publiques de santé sont ouvertes.\n",
+    test::add_document(index.corpus(), "fr-2019-test-donnees", "# Santé\n\n## Données\n\nLes données publiques de santé sont ouvertes.\n",
                        {.country = "FR", .title = "Données", .year = 2019, .language = "fr", .type = "strategy",
                         .issuer = "Ministère", .digest = true});
-    test::build_index(corpus, dir / "idx");
-    // The Searcher looks for a new index every 200 ms: wait until it has the new document.
-    for (int i = 0; i < 500 && s.search(SearchRequest::from_params({{"q", {"publiques"}}, {"crosslingual", {"false"}}}))["total"] != 1; ++i)
-        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    index.rebuild("publiques", 1);
     const auto after = s.search(SearchRequest::from_params(p));
     EXPECT_TRUE(expands_into(after, "fr")) << after["expansions"].dump();
     bool found = false;
@@ -751,19 +770,14 @@ TEST(SearchQueryCache, AParseIsNotReusedOnceTheIndexChanges) {
 // A thread keeps the passages its recent matches of phrases found (clause_count.cpp); they
 // are kept under the index's identity and revision, never reused once the index changes.
 TEST(SearchMatchMemo, APhraseIsMatchedAgainOnceTheIndexChanges) {
-    const test::TempDir dir;
-    const auto corpus = test::copy_test_corpus(dir.path());
-    test::build_index(corpus, dir / "idx");
-    const Searcher s(SearcherOptions{{(dir / "idx").string()}, {}}, load_reference(corpus));
+    const ChangingIndex index;
+    const Searcher& s = index.searcher();
     const ParamMap p{{"q", {"\"lantern registry\""}}, {"crosslingual", {"false"}}};
     EXPECT_EQ(s.search(SearchRequest::from_params(p))["total"], 0);
     EXPECT_EQ(s.search(SearchRequest::from_params(p))["total"], 0);  // the phrase's match from the memo
-    test::add_document(corpus, "gb-2020-test-lantern", "# Lantern\n\n## Plan\n\nThe lantern registry lists models.\n",
+    test::add_document(index.corpus(), "gb-2020-test-lantern", "# Lantern\n\n## Plan\n\nThe lantern registry lists models.\n",
                        {.title = "Lantern", .language = "en", .type = "strategy", .issuer = "Office", .digest = true});
-    test::build_index(corpus, dir / "idx");
-    // The Searcher looks for a new index every 200 ms: wait until it has the new document.
-    for (int i = 0; i < 500 && s.search(SearchRequest::from_params({{"q", {"lantern"}}, {"crosslingual", {"false"}}}))["total"] == 0; ++i)
-        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    index.rebuild("lantern", 1);
     const auto after = s.search(SearchRequest::from_params(p));
     ASSERT_EQ(after["total"], 1) << after.dump();
     EXPECT_EQ(after["hits"][0]["id"], "gb-2020-test-lantern");

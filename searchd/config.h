@@ -21,6 +21,7 @@ struct ServerConfig {
     int threads = 16;                           ///< HTTP worker threads
     int max_queued = 256;                       ///< connections waiting for a worker
     int max_inflight = 0;                       ///< requests served at once before 429; 0 = 8 per core, at least 16
+    int max_running = 0;                        ///< requests that read the index at once, the rest queue; 0 = one per core (at least 2), or threads with a remote shard
     SearchLimits search;                        ///< query, page and term bounds
     std::size_t max_body_bytes = 4 * 1024 * 1024;
     int max_batch = 1000;                       ///< queries per POST /v1/batch
@@ -33,6 +34,8 @@ struct ServerConfig {
     void validate() const;
     /// max_inflight with its automatic default resolved.
     [[nodiscard]] int inflight_limit() const;
+    /// max_running with its automatic default resolved.
+    [[nodiscard]] int running_limit() const;
 };
 
 /// Loads @p file (if not empty) over the defaults, then STRATA_* environment variables.

@@ -58,6 +58,7 @@ struct Route {
     std::string pattern;  ///< e.g. "/v1/documents/{id}/similar"
     std::string name;     ///< metrics label
     Handler handler;
+    bool gated = false;   ///< runs on the WorkQueue's workers (the routes that read the index)
 };
 
 /// Finds the route for a request.

@@ -168,7 +168,7 @@ Response batch(const Searcher& s, WorkerPool& pool, int max_batch, const Request
 }
 
 // GET /metrics: the request counters and latencies, with the index and in-flight gauges.
-Response metrics(const Searcher& s, const Metrics& m, int inflight) {
+Response metrics(const Searcher& s, const Metrics& m, int inflight, const WorkQueue& work) {
     std::vector<std::pair<std::string, double>> gauges;
     try {
         const nlohmann::json st = s.stats();
@@ -179,6 +179,10 @@ Response metrics(const Searcher& s, const Metrics& m, int inflight) {
         gauges = {{"strata_index_up", 0}};
     }
     gauges.emplace_back("strata_http_inflight_requests", inflight);
+    gauges.emplace_back("strata_running_requests", work.running());
+    gauges.emplace_back("strata_waiting_requests", work.waiting());
+    gauges.emplace_back("strata_running_requests_max", work.most_running());
+    gauges.emplace_back("strata_workers", work.workers());
     Response r;
     r.content_type = "text/plain; version=0.0.4; charset=utf-8";
     r.body = m.render(gauges);
@@ -190,25 +194,28 @@ Response metrics(const Searcher& s, const Metrics& m, int inflight) {
 std::vector<Route> Server::routes() {
     Searcher& s = *searcher_;
     return {
-        {"GET", "/v1/search", "search", [&s](const Request& req) { return search(s, req); }},
-        {"GET", "/v1/compare", "compare", [&s](const Request& req) { return compare(s, req); }},
+        {"GET", "/v1/search", "search", [&s](const Request& req) { return search(s, req); }, true},
+        {"GET", "/v1/compare", "compare", [&s](const Request& req) { return compare(s, req); }, true},
         {"GET", "/v1/concordance", "concordance",
          [&s](const Request& req) {
              return json_or_csv(req, s.concordance(ConcordanceRequest::from_params(req.params)), concordance_csv,
                                 "strata-concordance.csv");
-         }},
+         },
+         true},
         {"GET", "/v1/trends", "trends",
          [&s](const Request& req) {
              return json_or_csv(req, s.trends(TrendsRequest::from_params(req.params)), trends_csv, "strata-trends.csv");
-         }},
-        {"GET", "/v1/keyness", "keyness", [&s](const Request& req) { return keyness(s, req); }},
-        {"POST", "/v1/batch", "batch", [this, &s](const Request& req) { return batch(s, *batch_pool_, config_.max_batch, req); }},
-        {"GET", "/v1/documents/{id}", "document", [&s](const Request& req) { return document(s, req); }},
+         },
+         true},
+        {"GET", "/v1/keyness", "keyness", [&s](const Request& req) { return keyness(s, req); }, true},
+        {"POST", "/v1/batch", "batch", [this, &s](const Request& req) { return batch(s, *batch_pool_, config_.max_batch, req); }, true},
+        {"GET", "/v1/documents/{id}", "document", [&s](const Request& req) { return document(s, req); }, true},
         {"GET", "/v1/documents/{id}/similar", "similar",
          [&s](const Request& req) {
              only_params(req, {"count"});
              return Response::json(s.similar(req.path_params.at("id"), int_param(req, "count", 10)));
-         }},
+         },
+         true},
         {"GET", "/v1/themes", "themes", [&s](const Request&) { return Response::json(s.themes()); }},
         {"GET", "/v1/countries", "countries", [&s](const Request&) { return Response::json(s.countries()); }},
         {"GET", "/v1/stats", "stats", [&s](const Request&) { return Response::json(s.stats()); }},
@@ -221,7 +228,7 @@ std::vector<Route> Server::routes() {
              s.check_ready();
              return Response::json({{"status", "ready"}});
          }},
-        {"GET", "/metrics", "metrics", [this, &s](const Request&) { return metrics(s, metrics_, inflight_.load()); }},
+        {"GET", "/metrics", "metrics", [this, &s](const Request&) { return metrics(s, metrics_, inflight_.load(), work_); }},
     };
 }
 

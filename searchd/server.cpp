@@ -47,8 +47,8 @@ bool constant_time_equal(const std::string& presented, const std::string& expect
 
 }  // namespace
 
-Server::Server(ServerConfig config) : config_(std::move(config)), router_({}) {
-    config_.validate();
+Server::Server(ServerConfig config)
+    : config_((config.validate(), std::move(config))), router_({}), work_(config_.running_limit()) {
     // Labels and concepts come from the index itself unless a corpus directory is named.
     ReferenceData ref = config_.corpus.empty() ? reference_for_index(config_.index.front(), bundled_corpus_dir())
                                                : load_reference(config_.corpus);
@@ -163,7 +163,14 @@ Response Server::route(Request& req, std::string& route_name) {
                            : Response::error(404, "not_found", "no route for " + req.path.substr(0, 200));
     route_name = matched->name;
     if (std::optional<Response> refused = refuse(req)) return std::move(*refused);
-    return matched->handler(req);
+    if (!matched->gated) return matched->handler(req);
+    const auto wait = std::chrono::milliseconds(static_cast<long long>(config_.search.max_seconds * 1000));
+    std::optional<Response> resp = work_.run([&] { return matched->handler(req); }, wait);
+    if (!resp) {
+        resp = Response::error(429, "overloaded", "no worker was free within the query time limit; retry shortly");
+        resp->headers["Retry-After"] = "1";
+    }
+    return std::move(*resp);
 }
 
 std::optional<Response> Server::refuse(const Request& req) const {

@@ -10,6 +10,7 @@
 #include "config.h"
 #include "metrics.h"
 #include "router.h"
+#include "work_queue.h"
 
 #include "strata/batch.h"
 #include "strata/search.h"
@@ -64,7 +65,9 @@ private:
     std::vector<Route> routes();
     /// The route's answer, or the error it threw as the API's JSON error.
     Response answer(Request& req, std::string& route_name);
-    /// Preflight, 404 and 405, then the route's handler unless refuse() answers first.
+    /// Preflight, 404 and 405, then the route's handler unless refuse() answers first; a
+    /// gated route's handler runs on work_, or is refused with 429 after waiting the query
+    /// time limit for a worker.
     Response route(Request& req, std::string& route_name);
     /// 401 without the configured token, 429 past the in-flight limit; nothing otherwise.
     [[nodiscard]] std::optional<Response> refuse(const Request& req) const;
@@ -79,6 +82,7 @@ private:
     Router router_;
     Metrics metrics_;
     std::atomic<int> inflight_{0};
+    WorkQueue work_;  ///< after searcher_: its workers use the searcher
     std::unique_ptr<Poco::ThreadPool> pool_;
     std::unique_ptr<Connections> connections_;  ///< the HTTP layer (http_connection.h)
     std::unique_ptr<Poco::Net::TCPServer> tcp_;

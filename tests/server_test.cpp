@@ -1,6 +1,8 @@
 // strata-searchd over real loopback HTTP: routes, errors, auth, limits and hot reload.
 #include "http_head.h"
 #include "server.h"
+#include "work_queue.h"
+#include "strata/errors.h"
 #include "strata/indexer.h"
 #include "support.h"
 
@@ -15,6 +17,9 @@
 #include <Poco/String.h>
 
 #include <atomic>
+#include <future>
+#include <mutex>
+#include <optional>
 #include <csignal>
 #include <random>
 #include <sstream>
@@ -253,6 +258,22 @@ TEST(ServerConfig, InvalidConfigurationNamesTheKey) {
         EXPECT_NE(std::string(e.what()).find("limits.max_per_pag"), std::string::npos) << e.what();
         EXPECT_NE(std::string(e.what()).find("d.yaml:2"), std::string::npos) << e.what();
     }
+}
+
+// The workers that run index-reading requests: as configured; by default one per core (at
+// least 2) over local indexes, and as many as the HTTP threads when a shard is remote.
+TEST(ServerConfig, WorkersFollowTheCoresOverLocalIndexesAndTheThreadsOverRemoteShards) {
+    test::TempDir dir;
+    test::write_file(dir / "c.yaml", "threads: 12\nlimits:\n  max_running: 3\n");
+    searchd::ServerConfig c = searchd::load_config((dir / "c.yaml").string());
+    EXPECT_EQ(c.running_limit(), 3);
+    c.max_running = 0;
+    c.index = {(dir / "index").string()};
+    EXPECT_EQ(c.running_limit(), std::max(2, static_cast<int>(std::thread::hardware_concurrency())));
+    c.index = {(dir / "index").string(), "127.0.0.1:33333"};
+    EXPECT_EQ(c.running_limit(), 12);
+    test::write_file(dir / "d.yaml", "limits:\n  max_running: -1\n");
+    EXPECT_THROW(searchd::load_config((dir / "d.yaml").string()).validate(), ConfigError);
 }
 
 }  // namespace
@@ -648,6 +669,74 @@ TEST_F(ServerWithOneSlot, ShedsLoadWith429) {
     EXPECT_GT(ok, 0);
     EXPECT_EQ(other, 0);
     EXPECT_EQ(http(port_, "GET", "/v1/stats").status, 200);
+}
+
+class ServerWithOneWorker : public Server {
+    void configure(searchd::ServerConfig& c) override { c.max_running = 1; }
+};
+
+// The value of gauge @p name in the /metrics text @p m (-1 when absent).
+double gauge(const std::string& m, const std::string& name) {
+    const std::size_t at = m.find("\n" + name + " ");
+    return at == std::string::npos ? -1 : std::stod(m.substr(at + name.size() + 2));
+}
+
+// With max_running 1, eight clients at once are all answered, one request at a time, on the
+// one worker; the routes that do not read the index (here /metrics) do not wait for it.
+TEST_F(ServerWithOneWorker, RunsTheRequestsThatReadTheIndexOneAtATime) {
+    std::atomic<int> ok{0}, other{0};
+    std::vector<std::thread> clients;
+    for (int t = 0; t < 8; ++t) {
+        clients.emplace_back([&, t] {
+            for (int i = 0; i < 6; ++i) {
+                const char* path = (i + t) % 2 ? "/v1/search?q=ethics%20OR%20data" : "/v1/compare?q=data";
+                (http(port_, "GET", path).status == 200 ? ok : other)++;
+            }
+        });
+    }
+    for (auto& c : clients) c.join();
+    EXPECT_EQ(ok, 48);
+    EXPECT_EQ(other, 0);
+    const std::string m = http(port_, "GET", "/metrics").body;
+    EXPECT_EQ(gauge(m, "strata_workers"), 1) << m;
+    EXPECT_EQ(gauge(m, "strata_running_requests_max"), 1) << m;
+    EXPECT_EQ(gauge(m, "strata_running_requests"), 0) << m;
+    EXPECT_EQ(gauge(m, "strata_waiting_requests"), 0) << m;
+}
+
+// The work queue runs requests first come first served, gives a request that waited past its
+// limit no work (nullopt), and passes on what the work threw.
+TEST(WorkQueue, RunsInOrderAndGivesUpOnARequestThatWaitedTooLong) {
+    searchd::WorkQueue queue(1);
+    std::promise<void> release;
+    std::shared_future<void> released = release.get_future().share();
+    std::mutex mu;
+    std::vector<int> order;
+    auto respond = [&](int n) {
+        std::lock_guard lock(mu);
+        order.push_back(n);
+        return searchd::Response::json({{"n", n}});
+    };
+    std::thread first([&] { (void)queue.run([&] { released.wait(); return respond(0); }, std::chrono::seconds(10)); });
+    while (queue.running() == 0) std::this_thread::yield();
+    std::vector<std::thread> behind;
+    std::optional<searchd::Response> late;
+    for (int n = 1; n <= 3; ++n) {
+        behind.emplace_back([&, n] { (void)queue.run([&] { return respond(n); }, std::chrono::seconds(10)); });
+        while (queue.waiting() < n) std::this_thread::yield();
+    }
+    behind.emplace_back([&] { late = queue.run([&] { return respond(4); }, std::chrono::milliseconds(20)); });
+    while (queue.waiting() < 4) std::this_thread::yield();
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    release.set_value();
+    first.join();
+    for (auto& t : behind) t.join();
+    EXPECT_EQ(order, (std::vector<int>{0, 1, 2, 3}));
+    EXPECT_FALSE(late.has_value()) << "waited 50 ms with a limit of 20 ms";
+    EXPECT_EQ(queue.most_running(), 1);
+    EXPECT_THROW((void)queue.run([]() -> searchd::Response { throw InvalidRequest("invalid_parameter", "bad"); },
+                                 std::chrono::seconds(1)),
+                 InvalidRequest);
 }
 
 }  // namespace

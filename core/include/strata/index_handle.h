@@ -16,6 +16,9 @@
 
 namespace strata {
 
+/// Whether @p shard names a remote server (host:port) rather than a local directory.
+[[nodiscard]] bool is_remote(const std::string& shard);
+
 /// The shards an index is made of: local index directories or remote "host:port" of
 /// xapian-tcpsrv servers.
 class IndexHandle {

@@ -19,14 +19,6 @@ struct ThreadDb {
     std::chrono::steady_clock::time_point checked;
 };
 
-bool is_remote(const std::string& shard) {
-    const auto colon = shard.rfind(':');
-    if (colon == std::string::npos || colon + 1 >= shard.size()) return false;
-    std::error_code ec;
-    if (fs::exists(shard, ec)) return false;
-    return shard.find_first_not_of("0123456789", colon + 1) == std::string::npos;
-}
-
 std::uint64_t next_handle_id() {
     static std::atomic<std::uint64_t> next{1};
     return next++;
@@ -36,6 +28,14 @@ std::uint64_t next_handle_id() {
 constexpr std::size_t kHandlesPerThread = 8;
 
 }  // namespace
+
+bool is_remote(const std::string& shard) {
+    const auto colon = shard.rfind(':');
+    if (colon == std::string::npos || colon + 1 >= shard.size()) return false;
+    std::error_code ec;
+    if (fs::exists(shard, ec)) return false;
+    return shard.find_first_not_of("0123456789", colon + 1) == std::string::npos;
+}
 
 bool IndexHandle::single_local() const { return shards_.size() == 1 && !is_remote(shards_[0]); }
 

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <fstream>
 #include <set>
+#include <unordered_map>
 
 #ifndef STRATA_DATA_DIR
 #define STRATA_DATA_DIR ""
@@ -42,9 +43,31 @@ StopWords StopWords::load(const std::string& path) {
     return sw;
 }
 
+namespace {
+
+// @p word with the Greek vowels' accents and diaereses removed (ά → α, ΐ → ι); nothing else
+// changes. Each of these letters and its plain vowel take two bytes in UTF-8.
+std::string without_greek_accents(std::string_view word) {
+    static const std::unordered_map<std::string_view, std::string_view> plain = {
+        {"ά", "α"}, {"έ", "ε"}, {"ή", "η"}, {"ί", "ι"}, {"ό", "ο"}, {"ύ", "υ"},
+        {"ώ", "ω"}, {"ΐ", "ι"}, {"ΰ", "υ"}, {"ϊ", "ι"}, {"ϋ", "υ"}};
+    std::string out(word);
+    for (std::size_t i = 0; i + 1 < out.size(); ++i) {
+        const auto it = plain.find(std::string_view(out).substr(i, 2));
+        if (it != plain.end()) out.replace(i, 2, it->second);
+    }
+    return out;
+}
+
+}  // namespace
+
 const std::vector<std::string>& StopWords::languages_of(std::string_view word) const {
     static const std::vector<std::string> none;
-    const auto it = langs_.find(std::string(word));
+    if (const auto it = langs_.find(std::string(word)); it != langs_.end()) return it->second;
+    // Lucene's Greek list is written as its analyzer leaves words: lowercase, without accents.
+    const std::string bare = without_greek_accents(word);
+    if (bare == word) return none;
+    const auto it = langs_.find(bare);
     return it == langs_.end() ? none : it->second;
 }
 

@@ -46,16 +46,19 @@ TEST_F(Bundled, EveryDocumentIsFoundByItsTitleInItsOwnLanguage) {
     EXPECT_GE(languages.size(), 16u);
 }
 
+// The query words that the hits of @p q (without cross-language) say they matched.
+std::set<std::string> words_matched(const Searcher& searcher, const std::string& q) {
+    const auto r = searcher.search(SearchRequest::from_params({{"q", {q}}, {"group", {"document"}}, {"crosslingual", {"false"}}}));
+    std::set<std::string> words;
+    for (const auto& h : r["hits"])
+        for (const auto& m : h["matched"]) words.insert(m["query"].get<std::string>());
+    return words;
+}
+
 TEST_F(Bundled, AStopWordCapitalisedAfterALowercaseWordIsAWord) {
     // "estado" is in Spanish's stop list (a form of "estar"); "el Estado" is the State. It
     // was dropped, and the query searched "transformación digital" alone.
-    const auto matched_words = [&](const std::string& q) {
-        const auto r = searcher_->search(SearchRequest::from_params({{"q", {q}}, {"group", {"document"}}, {"crosslingual", {"false"}}}));
-        std::set<std::string> words;
-        for (const auto& h : r["hits"])
-            for (const auto& m : h["matched"]) words.insert(m["query"].get<std::string>());
-        return words;
-    };
+    const auto matched_words = [&](const std::string& q) { return words_matched(*searcher_, q); };
     const auto capital = matched_words("transformación digital del Estado");
     EXPECT_TRUE(capital.count("Estado")) << testing::PrintToString(capital);
     EXPECT_FALSE(capital.count("del"));
@@ -85,14 +88,7 @@ TEST_F(Bundled, PolishFunctionWordsAreStopWords) {
 // are the stop words of those languages. Greek's is written without accents ("απο"), so
 // "από" is one too. Similar documents are not chosen on them, and a query drops them.
 TEST_F(Bundled, CzechGreekAndTurkishFunctionWordsAreStopWords) {
-    const auto matched_words = [&](const std::string& q) {
-        const auto r = searcher_->search(
-            SearchRequest::from_params({{"q", {q}}, {"group", {"document"}}, {"crosslingual", {"false"}}}));
-        std::set<std::string> words;
-        for (const auto& h : r["hits"])
-            for (const auto& m : h["matched"]) words.insert(m["query"].get<std::string>());
-        return words;
-    };
+    const auto matched_words = [&](const std::string& q) { return words_matched(*searcher_, q); };
     const auto cz = matched_words("strategie a umělé inteligence v republice");
     EXPECT_TRUE(cz.count("strategie")) << testing::PrintToString(cz);
     EXPECT_FALSE(cz.count("a") || cz.count("v")) << testing::PrintToString(cz);

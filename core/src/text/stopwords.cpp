@@ -65,6 +65,8 @@ const std::vector<std::string>& StopWords::languages_of(std::string_view word) c
     static const std::vector<std::string> none;
     if (const auto it = langs_.find(std::string(word)); it != langs_.end()) return it->second;
     // Lucene's Greek list is written as its analyzer leaves words: lowercase, without accents.
+    // Greek letters start with the byte 0xCE or 0xCF in UTF-8; other words are not copied.
+    if (word.find_first_of("\xCE\xCF") == std::string_view::npos) return none;
     const std::string bare = without_greek_accents(word);
     if (bare == word) return none;
     const auto it = langs_.find(bare);

@@ -1,6 +1,7 @@
 #include "work_queue.h"
 
 #include <algorithm>
+#include <exception>
 #include <future>
 #include <memory>
 
@@ -23,14 +24,16 @@ std::optional<Response> WorkQueue::run(const std::function<Response()>& work, st
         const int now_running = ++running_;
         for (int most = most_running_; now_running > most && !most_running_.compare_exchange_weak(most, now_running);) {
         }
+        std::optional<Response> r;
+        std::exception_ptr failed;
         try {
-            std::optional<Response> r = work();
-            --running_;
-            answer->set_value(std::move(r));
+            r = work();
         } catch (...) {
-            --running_;
-            answer->set_exception(std::current_exception());
+            failed = std::current_exception();
         }
+        --running_;
+        if (failed) answer->set_exception(failed);
+        else answer->set_value(std::move(r));
     });
     return done.get();
 }

@@ -2,8 +2,8 @@
  *  @brief The requests that read the index run on a few worker threads of their own, first
  *         come first served; the HTTP threads only read requests and write answers.
  *
- *  Searches, compares and the corpus analyses are CPU-bound. Past a couple per core, running
- *  more at once adds no throughput: it holds more requests' working memory at the same time,
+ *  Searches, compares and the corpus analyses are CPU-bound. Past one per core, running more
+ *  at once adds no throughput: it holds more requests' working memory at the same time,
  *  lengthens every request, and fills the caches that each thread keeps (stems, document
  *  records, phrase matches) in more threads. `limits.max_running` sets the number of workers.
  */

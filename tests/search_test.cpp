@@ -420,6 +420,42 @@ TEST(SearchRanking, WordsThatFollowEachOtherRankAboveTheSameWordsApart) {
     EXPECT_GT(r["hits"][0]["score"].get<double>(), r["hits"][1]["score"].get<double>());
 }
 
+// A document's best passages are weighed as documents are, with the occurrences of the
+// query's words in a passage in place of passages in a document: the passage that carries
+// both words (next to each other) first, then the one that says the word three times,
+// then the one that says it once; the same with a facet column and without one (the path
+// of shards). A passage without a query word is never shown.
+TEST(SearchRanking, ADocumentsBestPassagesCarryMostOfTheQueryThenMostOfItsWords) {
+    const test::TempDir dir;
+    const auto corpus = test::copy_test_corpus(dir.path());
+    test::add_document(corpus, "gb-2020-passages",
+                       "# Test\n\n## Overview\n\nThe lantern office was set up in 2020 and reports to the cabinet "
+                       "every year on the models that public bodies buy.\n\n"
+                       "## Lanterns\n\nA lantern review looks at each model; the lantern team publishes every "
+                       "lantern report within a month of the review.\n\n"
+                       "## Budget\n\nThe office spends most of its budget on staff and on the audits of suppliers.\n\n"
+                       "## Records\n\nEvery model reviewed is listed in the lantern registry, which anyone may "
+                       "consult free of charge.\n",
+                       {.title = "Test passages", .language = "en", .type = "strategy", .issuer = "Office", .digest = true});
+    test::build_index(corpus, dir / "idx");
+    for (const bool columns : {true, false}) {
+        SearcherOptions opt{{(dir / "idx").string()}, {}};
+        opt.facet_columns = columns;
+        const Searcher s(opt, load_reference(corpus));
+        const auto r = s.search(SearchRequest::from_params(
+            {{"q", {"lantern registry"}}, {"crosslingual", {"false"}}, {"passages", {"5"}}, {"country", {"GB"}}}));
+        ASSERT_FALSE(r["hits"].empty()) << r.dump();
+        const auto& hit = r["hits"][0];
+        ASSERT_EQ(hit["id"], "gb-2020-passages") << r.dump();
+        std::vector<std::string> sections;
+        for (const auto& p : hit["passages"]) sections.push_back(p["section"].get<std::string>());
+        EXPECT_EQ(sections, (std::vector<std::string>{"Records", "Lanterns", "Overview"})) << hit.dump();
+        EXPECT_EQ(hit["matching_passages"], 3);
+        for (std::size_t i = 1; i < hit["passages"].size(); ++i)
+            EXPECT_GT(hit["passages"][i - 1]["score"].get<double>(), hit["passages"][i]["score"].get<double>()) << hit.dump();
+    }
+}
+
 TEST(SearchRanking, ADocumentMatchesInTheLanguageOfMostOfItsPassagesNotOfOne) {
     const test::TempDir dir;
     const auto corpus = test::copy_test_corpus(dir.path());

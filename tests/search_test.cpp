@@ -420,11 +420,10 @@ TEST(SearchRanking, WordsThatFollowEachOtherRankAboveTheSameWordsApart) {
     EXPECT_GT(r["hits"][0]["score"].get<double>(), r["hits"][1]["score"].get<double>());
 }
 
-// A document's best passages are weighed as documents are, with the occurrences of the
-// query's words in a passage in place of passages in a document: the passage that carries
-// both words (next to each other) first, then the one that says the word three times,
-// then the one that says it once; the same with a facet column and without one (the path
-// of shards). A passage without a query word is never shown.
+// A document's best passages: the passage that carries both words (next to each other)
+// first, then the one that says the word three times, then the one that says it once; the
+// same with a facet column and without one (the path of shards). A passage without a query
+// word is never shown.
 TEST(SearchRanking, ADocumentsBestPassagesCarryMostOfTheQueryThenMostOfItsWords) {
     const test::TempDir dir;
     const auto corpus = test::copy_test_corpus(dir.path());

@@ -149,55 +149,14 @@ ClauseCounter::ClauseCounter(Xapian::Database& db, Xapian::Query filter, std::sh
                              double max_seconds)
     : db_(db), filter_(std::move(filter)), column_(std::move(column)), max_seconds_(max_seconds) {}
 
-// The occurrences of a clause's terms per passage, summed while their postings are walked:
-// a dense array by docid that the thread reuses (two at once at most: a clause and its typed
-// words), set back to zero entry by entry when done.
-class ClauseCounter::Occurrences {
-public:
-    Occurrences(Xapian::docid last, int which) : wdf_(buffer(which)) {
-        if (wdf_.size() <= last) wdf_.resize(static_cast<std::size_t>(last) + 1, 0);
-    }
-    ~Occurrences() {
-        for (Xapian::docid id : touched_) wdf_[id] = 0;
-    }
-    Occurrences(const Occurrences&) = delete;
-    Occurrences& operator=(const Occurrences&) = delete;
-
-    void add(Xapian::docid id, Xapian::termcount wdf) {
-        if (!wdf || id >= wdf_.size()) return;
-        std::uint16_t& w = wdf_[id];
-        if (!w) touched_.push_back(id);
-        w = static_cast<std::uint16_t>(std::min<Xapian::termcount>(w + wdf, 0xffff));
-    }
-    // Fills @p c's tf from its ids.
-    void fill(ClauseCounts& c) const {
-        c.tf.resize(c.ids.size());
-        for (std::size_t i = 0; i < c.ids.size(); ++i) c.tf[i] = c.ids[i] < wdf_.size() ? wdf_[c.ids[i]] : 0;
-    }
-
-private:
-    static std::vector<std::uint16_t>& buffer(int which) {
-        thread_local std::vector<std::uint16_t> buffers[2];
-        return buffers[which];
-    }
-    std::vector<std::uint16_t>& wdf_;
-    std::vector<Xapian::docid> touched_;
-};
-
 ClauseCounts ClauseCounter::count(const Xapian::Query& q) {
     if (!column_) return by_match(q);
     const Split s(q);
     Bits bits(db_.get_lastdocid());
-    Occurrences occurrences(db_.get_lastdocid(), 0);
     Deadline deadline(max_seconds_);
     for (const std::string& t : s.terms)
-        for (auto it = db_.postlist_begin(t); it != db_.postlist_end(t) && !deadline.passed(); ++it) {
-            bits.add(*it);
-            occurrences.add(*it, it.get_wdf());
-        }
-    ClauseCounts out = from_ids(passages(s, bits));
-    occurrences.fill(out);
-    return out;
+        for (auto it = db_.postlist_begin(t); it != db_.postlist_end(t) && !deadline.passed(); ++it) bits.add(*it);
+    return from_ids(passages(s, bits));
 }
 
 std::pair<ClauseCounts, ClauseCounts> ClauseCounter::count_with_part(const Xapian::Query& q, const Xapian::Query& part) {
@@ -206,15 +165,14 @@ std::pair<ClauseCounts, ClauseCounts> ClauseCounter::count_with_part(const Xapia
     std::vector<std::string> terms;
     std::set_union(whole.terms.begin(), whole.terms.end(), typed.terms.begin(), typed.terms.end(), std::back_inserter(terms));
     Bits all(db_.get_lastdocid()), own(db_.get_lastdocid());
-    Occurrences all_tf(db_.get_lastdocid(), 0), own_tf(db_.get_lastdocid(), 1);
     Deadline deadline(max_seconds_);
     // The typed words are among the clause's terms: each posting list is read once.
     for (const std::string& t : terms) {
-        const bool a = has(whole.terms, t), b = has(typed.terms, t);
+        Bits* a = has(whole.terms, t) ? &all : nullptr;
+        Bits* b = has(typed.terms, t) ? &own : nullptr;
         for (auto it = db_.postlist_begin(t); it != db_.postlist_end(t) && !deadline.passed(); ++it) {
-            const Xapian::termcount wdf = it.get_wdf();
-            if (a) all.add(*it), all_tf.add(*it, wdf);
-            if (b) own.add(*it), own_tf.add(*it, wdf);
+            if (a) a->add(*it);
+            if (b) b->add(*it);
         }
     }
     // A subquery of both (a concept's name as typed, its words ANDed) is matched once.
@@ -223,35 +181,8 @@ std::pair<ClauseCounts, ClauseCounts> ClauseCounter::count_with_part(const Xapia
         all.add(ids);
         own.add(ids);
     }
-    std::pair<ClauseCounts, ClauseCounts> out{from_ids(passages(whole, all)), from_ids(passages(typed, own))};
-    all_tf.fill(out.first);
-    own_tf.fill(out.second);
-    return out;
-}
-
-ClauseCounts ClauseCounter::count_within(const Xapian::Query& q, const Xapian::Query& docs) {
-    ClauseCounts out;
-    Xapian::Enquire enq(db_);
-    enq.set_query(Xapian::Query(Xapian::Query::OP_FILTER, filtered(q, filter_), docs));
-    enq.set_weighting_scheme(Xapian::BoolWeight());
-    enq.set_docid_order(Xapian::Enquire::ASCENDING);
-    enq.set_time_limit(max_seconds_);
-    const Xapian::MSet m = enq.get_mset(0, db_.get_doccount());
-    for (auto it = m.begin(); it != m.end(); ++it) out.ids.push_back(*it);
-    std::sort(out.ids.begin(), out.ids.end());
-    out.tf.assign(out.ids.size(), 0);
-    const Split s(q);
-    if (s.terms.empty() || out.ids.empty()) return out;
-    // The summed wdf of the terms: "nnn" weighs each term by its raw wdf, no idf, no norm.
-    enq.set_query(Xapian::Query(Xapian::Query::OP_FILTER, Xapian::Query(Xapian::Query::OP_OR, s.terms.begin(), s.terms.end()), docs));
-    enq.set_weighting_scheme(Xapian::TfIdfWeight("nnn"));
-    const Xapian::MSet w = enq.get_mset(0, db_.get_doccount());
-    for (auto it = w.begin(); it != w.end(); ++it) {
-        const auto at = std::lower_bound(out.ids.begin(), out.ids.end(), *it);
-        if (at != out.ids.end() && *at == *it)
-            out.tf[static_cast<std::size_t>(at - out.ids.begin())] = static_cast<std::uint16_t>(std::min(it.get_weight(), 65535.0));
-    }
-    return out;
+    ClauseCounts first = from_ids(passages(whole, all));
+    return {std::move(first), from_ids(passages(typed, own))};
 }
 
 ClauseCounts ClauseCounter::both(const Xapian::Query& qa, const ClauseCounts& a, const Xapian::Query& qb,

@@ -40,9 +40,6 @@ struct ClauseCounts {
     std::vector<std::uint32_t> lang;      ///< by document number: the language of most of those passages
     std::uint32_t total = 0;              ///< passages carrying the clause
     std::vector<Xapian::docid> ids;  ///< the passages, in docid order (with a column only)
-    /// Parallel to ids: the occurrences (summed wdf) of the clause's terms in each passage;
-    /// 0 for a passage that carries the clause through a phrase or wildcard alone.
-    std::vector<std::uint16_t> tf;
 
     /// The passages of document @p doc that carry the clause (0: the document lacks it).
     [[nodiscard]] std::uint32_t of(std::uint32_t doc) const { return doc < passages.size() ? passages[doc] : 0; }
@@ -74,11 +71,6 @@ public:
     [[nodiscard]] ClauseCounts both(const Xapian::Query& qa, const ClauseCounts& a, const Xapian::Query& qb,
                                     const ClauseCounts& b);
 
-    /// The passages of @p q within @p docs (a query of passages), under the filter, with
-    /// their ids and tf and no counts per document: two matches, for the page of a search
-    /// without a column (the same ids and tf as count() gives with one).
-    [[nodiscard]] ClauseCounts count_within(const Xapian::Query& q, const Xapian::Query& docs);
-
     /// The number of documents numbered so far: every number in a ClauseCounts is below it.
     [[nodiscard]] std::uint32_t documents() const;
     /// The id of document number @p doc.
@@ -88,7 +80,6 @@ public:
 
 private:
     class Bits;
-    class Occurrences;
     struct Split;
 
     std::vector<Xapian::docid> matched(const Xapian::Query& q);

@@ -16,7 +16,6 @@
  */
 #pragma once
 
-#include "search/clause_count.h"
 #include "strata/query.h"
 
 #include <xapian.h>
@@ -44,28 +43,6 @@ struct RankedDocument {
     std::vector<std::string> how;
 };
 
-/// What ranking weighed, kept to choose each shown document's best passages on the same
-/// weights (passage_rank.h): per positive clause, its idf and passages, with the occurrences
-/// of its terms in each.
-struct MatchEvidence {
-    struct Part {
-        Xapian::Query query;
-        double idf = 0;
-        ClauseCounts counts;  ///< ids and tf of every matching passage, when counted is true
-    };
-    struct Positive {
-        Part all;      ///< the clause with its translations
-        Part typed;    ///< its typed words alone (has_typed)
-        bool has_typed = false;
-    };
-    std::vector<Positive> clauses;  ///< the positive clauses, in the query's order
-    std::vector<double> pair_idf;   ///< clauses i and i + 1 in one passage
-    std::vector<Part> adjacent;     ///< neighbouring bare words that follow each other
-    /// The counts hold every passage (one local index with a facet column); otherwise each
-    /// part is counted again within the documents shown (ClauseCounter::count_within).
-    bool counted = false;
-};
-
 struct DocumentMatch {
     /// The matching documents, best first; empty when the query has no text (every
     /// document that passes the filters matches then, and is ranked by Xapian).
@@ -77,8 +54,6 @@ struct DocumentMatch {
     /// Xapian pass of its own (one local index with a facet column); see has_ids.
     std::vector<Xapian::docid> passage_ids;
     bool has_ids = false;
-    /// What ranked, when ranked is not empty.
-    std::shared_ptr<const MatchEvidence> evidence;
     bool all = false;   ///< every passage matches (no text, no filter)
     bool none = false;  ///< no document matches
 };

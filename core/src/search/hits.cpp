@@ -1,6 +1,5 @@
 // Step 4 of a search: the page's hits, their best passages and snippets.
 #include "index/passage_data.h"
-#include "search/passage_rank.h"
 #include "search/search_steps.h"
 #include "search/snippet.h"
 #include "strata/schema.h"
@@ -53,38 +52,25 @@ std::vector<PageHit> xapian_page(const SearchRun& run) {
     return page;
 }
 
-// The best passages of every document on the page, from what ranking found (passage_rank.h).
-std::map<std::string, nlohmann::json> ranked_best(const SearchRun& run, const MarkRules& rules, const std::vector<PageHit>& page) {
-    std::vector<std::string> docs;
-    for (const PageHit& h : page) docs.push_back(h.id);
-    std::map<std::string, nlohmann::json> best;
-    const auto chosen = best_passages_of(run.db, *run.match.evidence, run.filter, run.column, docs,
-                                         static_cast<std::size_t>(run.r.passages_per_document), run.searcher.limits().max_seconds);
-    for (const auto& [id, passages] : chosen) {
-        nlohmann::json& list = best[id] = nlohmann::json::array();
-        for (const ScoredPassage& p : passages) {
-            const Xapian::Document bd = run.db.get_document(p.id);
-            const PassageData d = read_passage_data(bd.get_data());
-            if (d.ok) list.push_back(passage_hit(run, rules, bd, d, p.score));
-        }
-    }
-    return best;
-}
-
 // The best passages of every document on the page, in one query (each document's
-// passages collapse to at most passages_per_document): for queries without text, and for
-// the documents of an exclusion-only query.
+// passages collapse to at most passages_per_document).
 std::map<std::string, nlohmann::json> best_passages(const SearchRun& run, const MarkRules& rules,
                                                     const std::vector<PageHit>& page) {
     std::map<std::string, nlohmann::json> best;
     const int per_doc = run.r.passages_per_document;
     if (per_doc <= 0 || page.empty()) return best;
-    if (!run.match.ranked.empty() && run.match.evidence) return ranked_best(run, rules, page);
     std::vector<Xapian::Query> ids;
     for (const PageHit& h : page) ids.emplace_back(std::string(schema::kDocId) + h.id);
-    const Xapian::Query docs(Xapian::Query::OP_OR, ids.begin(), ids.end());
+    Xapian::Query docs(Xapian::Query::OP_OR, ids.begin(), ids.end());
+    // The page's documents are matching documents: within them the match set is the text
+    // query under the filters, without the OR of every matching document's id.
+    Xapian::Query passages = run.match.passages;
+    if (!run.match.ranked.empty()) {
+        passages = run.pq.query;
+        if (!run.filter.empty()) docs = Xapian::Query(Xapian::Query::OP_AND, run.filter, docs);
+    }
     Xapian::Enquire inner(run.db);
-    inner.set_query(Xapian::Query(Xapian::Query::OP_FILTER, run.match.passages, docs));
+    inner.set_query(Xapian::Query(Xapian::Query::OP_FILTER, passages, docs));
     inner.set_collapse_key(schema::kSlotDocId, static_cast<Xapian::doccount>(per_doc));
     if (!run.pq.has_text) inner.set_sort_by_value(schema::kSlotPassageNo, false);
     const Xapian::MSet bm = inner.get_mset(0, static_cast<Xapian::doccount>(page.size() * static_cast<std::size_t>(per_doc)));

@@ -2,10 +2,12 @@
 #include "strata/errors.h"
 #include "strata/reference.h"
 #include "index/passage_data.h"
+#include "search/absent_terms.h"
 #include "search/doc_match.h"
 #include "search/facet_table.h"
 #include "strata/lexicon.h"
 #include "strata/query.h"
+#include "strata/schema.h"
 #include "strata/search.h"
 #include "support.h"
 
@@ -389,6 +391,43 @@ TEST_F(Search, CountingDocumentsFindsAsManyAsMatchingThemDoes) {
         }
     }
     EXPECT_GT(some, 20u);  // most queries match some documents, not all
+}
+
+// A parsed query loses the terms the index does not hold (cross-language expansion names
+// many), and nothing else changes: the same passages match with the same weights, under
+// BM25 and with the collapse that picks best passages. A conjunction or phrase that needs
+// an absent term matches nothing, and a disjunction keeps what is left.
+TEST_F(Search, DroppingTermsTheIndexLacksKeepsEveryMatchAndWeight) {
+    Xapian::Database db((*dir_ / "idx").string());
+    ASSERT_TRUE(db.term_exists("ethics"));
+    ASSERT_TRUE(db.term_exists("data"));
+    ASSERT_FALSE(db.term_exists("zzqxvethik"));
+    using Q = Xapian::Query;
+    const Q absent("zzqxvethik"), ethics("ethics"), data("data"), privacy("privacy");
+    const Q syn[] = {ethics, absent, Q(Q::OP_AND, absent, data), Q(Q::OP_AND, ethics, data)};
+    const Q phrase[] = {absent, data};
+    const Q parts[] = {Q(Q::OP_SYNONYM, std::begin(syn), std::end(syn)), Q(Q::OP_PHRASE, std::begin(phrase), std::end(phrase)),
+                       Q(Q::OP_AND_NOT, privacy, absent), Q(Q::OP_AND_MAYBE, data, absent)};
+    const Q q(Q::OP_OR, std::begin(parts), std::end(parts));
+    const auto held = [&](const std::string& t) { return db.term_exists(t); };
+    const Q pruned = without_absent_terms(q, held);
+    EXPECT_EQ(pruned.get_description().find("zzqxvethik"), std::string::npos) << pruned.get_description();
+    EXPECT_TRUE(without_absent_terms(Q(Q::OP_PHRASE, std::begin(phrase), std::end(phrase)), held).get_type() ==
+                Q::LEAF_MATCH_NOTHING);
+    const auto weights = [&](const Q& query, bool collapse) {
+        Xapian::Enquire enq(db);
+        enq.set_query(query);
+        if (collapse) enq.set_collapse_key(schema::kSlotDocId, 2);
+        std::vector<std::pair<Xapian::docid, double>> out;
+        const Xapian::MSet m = enq.get_mset(0, db.get_doccount());
+        for (auto it = m.begin(); it != m.end(); ++it) out.emplace_back(*it, it.get_weight());
+        return out;
+    };
+    for (const bool collapse : {false, true}) {
+        const auto before = weights(q, collapse);
+        EXPECT_GE(before.size(), 2u);
+        EXPECT_EQ(weights(pruned, collapse), before) << "collapse " << collapse;
+    }
 }
 
 TEST_F(Search, AnAcronymIsNeverAStopWord) {

@@ -1,5 +1,6 @@
 #include "strata/search.h"
 
+#include "search/absent_terms.h"
 #include "search/facet_table.h"
 #include "search/response_json.h"
 #include "search/filter_check.h"
@@ -111,6 +112,8 @@ ParsedQuery Searcher::parse(Xapian::Database& db, const std::string& q, const Se
         return std::move(*made);
     }
     ParsedQuery pq = parse_query(q, ctx);
+    // Over local indexes only: a look-up per term is a round trip to a remote shard.
+    if (index_.single_local()) prune_absent_terms(pq, db);
     cache.put(key, pq);
     shared.put(cache.version(), key, pq);
     return pq;

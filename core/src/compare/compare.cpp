@@ -89,9 +89,8 @@ Matrix tally(FacetCounter& counter, FacetField row, FacetField col, const std::v
     // Accumulate by row number and column dictionary id, name at the end.
     const std::size_t nr = idx.names.size(), nc = table.values(col);
     std::vector<Cell> rows(nr), cells(nr * nc);
-    for (std::size_t i = 0; i < table.rows().size(); ++i) {
+    for (const std::uint32_t i : counter.counted_rows()) {
         const std::uint32_t n = counts[i];
-        if (n == 0) continue;
         const FacetTable::Row& x = table.rows()[i];
         const std::uint32_t v = x.value[idx.key];
         for (const std::uint32_t r : v == FacetTable::kNone ? idx.of_none : idx.of_value[v]) {

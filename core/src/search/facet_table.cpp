@@ -3,6 +3,7 @@
 #include "strata/schema.h"
 
 #include <algorithm>
+#include <bit>
 
 namespace strata {
 
@@ -181,13 +182,28 @@ FacetColumn::FacetColumn(const Xapian::Database& db) {
 
 class FacetCounter::ColumnSpy : public Xapian::MatchSpy {
 public:
-    explicit ColumnSpy(const FacetColumn& column) : column_(column), counts_(column.table().rows().size()) {}
+    explicit ColumnSpy(const FacetColumn& column)
+        : column_(column), counts_(column.table().rows().size()), counted_(counts_.size() / 64 + 1, 0) {}
     void operator()(const Xapian::Document& doc, double) override { add(doc.get_docid()); }
     void add(Xapian::docid id) {
         const std::uint32_t row = column_.row(id);
         if (row == FacetTable::kNone) return;
-        ++counts_[row];
+        if (counts_[row]++ == 0) counted_[row / 64] |= std::uint64_t{1} << (row % 64);
         if (keep_) ids_.push_back(id);
+    }
+    // Every row counted at once (count_all()).
+    void add_all(const std::vector<std::uint32_t>& per_row) {
+        counts_ = per_row;
+        for (std::size_t r = 0; r < counts_.size(); ++r)
+            if (counts_[r]) counted_[r / 64] |= std::uint64_t{1} << (r % 64);
+    }
+    // The rows with a count, in row order, from one bit per row.
+    std::vector<std::uint32_t> counted_rows() const {
+        std::vector<std::uint32_t> out;
+        for (std::size_t w = 0; w < counted_.size(); ++w)
+            for (std::uint64_t b = counted_[w]; b; b &= b - 1)
+                out.push_back(static_cast<std::uint32_t>(w * 64 + static_cast<std::size_t>(std::countr_zero(b))));
+        return out;
     }
     std::string name() const override { return "strata::FacetCounter::ColumnSpy"; }
     std::vector<std::uint32_t>& counts() { return counts_; }
@@ -197,6 +213,7 @@ public:
 private:
     const FacetColumn& column_;
     std::vector<std::uint32_t> counts_;
+    std::vector<std::uint64_t> counted_;  // one bit per row with a count
     std::vector<Xapian::docid> ids_;
 };
 
@@ -213,7 +230,7 @@ std::vector<Xapian::docid> FacetCounter::take_docids() {
 
 bool FacetCounter::count_all() {
     if (!column_spy_) return false;
-    column_spy_->counts() = column_->row_passages();
+    column_spy_->add_all(column_->row_passages());
     return true;
 }
 
@@ -260,6 +277,15 @@ void FacetCounter::finish() {
 const FacetTable& FacetCounter::table() {
     finish();
     return own_table_ ? *own_table_ : column_->table();
+}
+
+std::vector<std::uint32_t> FacetCounter::counted_rows() {
+    finish();
+    if (column_spy_) return column_spy_->counted_rows();
+    std::vector<std::uint32_t> out;
+    for (std::uint32_t r = 0; r < own_counts_.size(); ++r)
+        if (own_counts_[r]) out.push_back(r);
+    return out;
 }
 
 const std::vector<std::uint32_t>& FacetCounter::counts() {

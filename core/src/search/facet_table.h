@@ -145,6 +145,9 @@ public:
     /// Valid after the match has run.
     [[nodiscard]] const FacetTable& table();
     [[nodiscard]] const std::vector<std::uint32_t>& counts();
+    /// The rows with a count, in row order (valid after the match has run): a match set is
+    /// most often a small part of the table, whose rows number up to the passages.
+    [[nodiscard]] std::vector<std::uint32_t> counted_rows();
 
 private:
     class ColumnSpy;

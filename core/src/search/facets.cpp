@@ -96,9 +96,8 @@ FacetTally tally(FacetCounter& counter, bool documents, const std::set<std::stri
         if (documents) last_doc[f].assign(n[f].size(), 0);
     }
     const std::vector<FacetTable::Row>& rows = table.rows();
-    for (std::size_t r = 0; r < rows.size(); ++r) {
+    for (const std::uint32_t r : counter.counted_rows()) {
         const std::uint32_t c = counts[r];
-        if (c == 0) continue;
         const FacetTable::Row& row = rows[r];
         t.passages += c;
         if (doc_passages[row.doc] == 0) ++t.documents;

@@ -350,8 +350,7 @@ ClauseCounts ClauseCounter::by_match(const Xapian::Query& q) {
     const FacetTable& table = counter.table();
     const std::vector<std::uint32_t>& counts = counter.counts();
     LanguageTally langs;  // by the counter's own language numbers
-    for (std::size_t r = 0; r < table.rows().size(); ++r) {
-        if (!counts[r]) continue;
+    for (const std::uint32_t r : counter.counted_rows()) {
         const FacetTable::Row& row = table.rows()[r];
         const std::uint32_t doc = docs_.number(table.doc(row.doc));
         if (doc >= out.passages.size()) {

@@ -6,6 +6,7 @@
 #include "strata/lexicon.h"
 #include "strata/query.h"
 #include "strata/reference.h"
+#include "strata/schema.h"
 #include "strata/search.h"
 #include "support.h"
 
@@ -18,6 +19,7 @@
 #include <map>
 #include <set>
 #include <sstream>
+#include <unordered_map>
 
 namespace strata {
 namespace {
@@ -247,6 +249,32 @@ TEST_F(Bundled, SnippetsFromTheIndexEqualSnippetsFromTheText) {
     std::cout << from_index << " of " << passages << " passages from the index, " << marked << " with marks\n";
     EXPECT_GT(from_index, passages * 3 / 4);
     EXPECT_GT(marked, 2000u);
+}
+
+// Passages read together in docid order (a page's best passages, a comparison's) are the
+// passages read one by one: the same data and token offsets under each id, whatever the
+// order asked and with an id asked twice.
+TEST_F(Bundled, PassagesReadTogetherAreThePassagesReadOneByOne) {
+    Xapian::Database db(index().string());
+    std::vector<Xapian::docid> ids;
+    for (Xapian::docid id = db.get_lastdocid(); id >= 1 && ids.size() < 200; id -= std::min<Xapian::docid>(id, 7)) ids.push_back(id);
+    ids.push_back(ids.front());
+    const std::unordered_map<Xapian::docid, ReadPassage> read = read_passages(db, ids);
+    ASSERT_EQ(read.size(), ids.size() - 1);
+    std::size_t with_offsets = 0;
+    for (const Xapian::docid id : ids) {
+        const Xapian::Document doc = db.get_document(id);
+        const PassageData alone = read_passage_data(doc.get_data());
+        const ReadPassage& p = read.at(id);
+        ASSERT_EQ(p.data.ok, alone.ok) << id;
+        if (!alone.ok) continue;
+        EXPECT_EQ(p.data.doc, alone.doc) << id;
+        EXPECT_EQ(p.data.n, alone.n) << id;
+        EXPECT_EQ(p.data.text, alone.text) << id;
+        EXPECT_EQ(p.offsets, doc.get_value(schema::kSlotOffsets)) << id;
+        with_offsets += !p.offsets.empty();
+    }
+    EXPECT_GT(with_offsets, ids.size() / 2);  // passages with text, not only records
 }
 
 // A passage tagged with several themes is the best of several cells; each distinct best

@@ -15,9 +15,8 @@ const std::pair<std::string, int>& CellPassages::title_and_year(const std::strin
     return documents_.emplace(doc, std::move(v)).first->second;
 }
 
-nlohmann::json CellPassages::made(Xapian::docid id) {
-    const Xapian::Document doc = db_.get_document(id);
-    const PassageData d = read_passage_data(doc.get_data());
+nlohmann::json CellPassages::made(const ReadPassage& p) {
+    const PassageData& d = p.data;
     if (!d.ok) return nullptr;
     const auto& [title, year] = title_and_year(d.doc);
     return {{"doc", d.doc},
@@ -26,12 +25,17 @@ nlohmann::json CellPassages::made(Xapian::docid id) {
             {"n", d.n},
             {"section", d.section},
             {"page", shown_page(d.page)},
-            {"snippet", make_snippet(searcher_.analyzer(), StoredPassage{doc, d.text, d.lang}, rules_)}};
+            {"snippet", make_snippet(searcher_.analyzer(), StoredPassage{p.doc, d.text, d.lang, &p.offsets}, rules_)}};
+}
+
+void CellPassages::read(const std::vector<Xapian::docid>& ids) {
+    for (const auto& [id, p] : read_passages(db_, ids))
+        if (!made_.count(id)) made_.emplace(id, made(p));
 }
 
 nlohmann::json CellPassages::best(Xapian::docid id, double weight) {
     auto it = made_.find(id);
-    if (it == made_.end()) it = made_.emplace(id, made(id)).first;
+    if (it == made_.end()) it = made_.emplace(id, made(read_passages(db_, {id}).at(id))).first;
     nlohmann::json out = it->second;
     if (!out.is_null()) out["score"] = std::round(weight * 1000) / 1000;
     return out;

@@ -9,6 +9,7 @@
  */
 #pragma once
 
+#include "index/passage_data.h"
 #include "search/mark_rules.h"
 #include "strata/search.h"
 
@@ -18,6 +19,7 @@
 #include <string>
 #include <unordered_map>
 #include <utility>
+#include <vector>
 
 namespace strata {
 
@@ -30,9 +32,12 @@ public:
     /// Passage @p id as a cell's best, with @p weight as its score: doc, title, year, n,
     /// section, page, score and snippet; null when its stored data does not parse.
     [[nodiscard]] nlohmann::json best(Xapian::docid id, double weight);
+    /// Makes the JSON of passages @p ids ahead of best(), reading them in docid order
+    /// (read_passages()): the same JSON, with fewer block reads than cell by cell.
+    void read(const std::vector<Xapian::docid>& ids);
 
 private:
-    [[nodiscard]] nlohmann::json made(Xapian::docid id);
+    [[nodiscard]] nlohmann::json made(const ReadPassage& p);
     /// The title and year of document @p doc, read once per comparison.
     [[nodiscard]] const std::pair<std::string, int>& title_and_year(const std::string& doc);
 

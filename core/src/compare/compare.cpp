@@ -327,6 +327,16 @@ nlohmann::json rows_json(const CompareRun& run, const std::vector<std::string>& 
 
 }  // namespace
 
+// The best passages of the cells shown, when best_by_cell() has found them all.
+std::vector<Xapian::docid> shown_best(const CompareRun& run, const std::vector<std::string>& rows,
+                                      const std::vector<std::string>& cols) {
+    std::vector<Xapian::docid> ids;
+    for (const std::string& r : rows)
+        for (const std::string& c : cols)
+            if (auto b = run.best.find({r, c}); b != run.best.end()) ids.push_back(b->second.id);
+    return ids;
+}
+
 // Step 1 of a comparison: parse q, join its filters, and narrow to the selected rows.
 CompareRun Searcher::prepare_compare(Xapian::Database& db, const CompareRequest& req) const {
     SearchRequest sr;
@@ -376,6 +386,7 @@ nlohmann::json Searcher::compare(const CompareRequest& req) const {
             run.has_best = true;
         }
         const auto [rows, cols] = rows_and_columns(run);
+        if (run.has_best) run.passages->read(shown_best(run, rows, cols));
         if (req.measure == "per_million") run.per_million = per_million(run, filter, rows, cols);
         nlohmann::json cols_json = nlohmann::json::array(), cells = nlohmann::json::array();
         for (const std::string& c : cols) cols_json.push_back({{"value", c}, {"label", facet_label(ref_, req.columns, c)}});

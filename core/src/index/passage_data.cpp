@@ -1,6 +1,10 @@
 #include "index/passage_data.h"
 
+#include "strata/schema.h"
+
 #include <simdjson.h>
+
+#include <algorithm>
 
 namespace strata {
 
@@ -63,6 +67,25 @@ PassageData read_passage_data(const std::string& data) {
     if (parser.iterate(padded).get(doc) || doc.get_object().get(obj) || !read_fields(obj, p)) return PassageData{};
     p.ok = true;
     return p;
+}
+
+std::unordered_map<Xapian::docid, ReadPassage> read_passages(Xapian::Database& db, std::vector<Xapian::docid> ids) {
+    std::sort(ids.begin(), ids.end());
+    ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+    std::unordered_map<Xapian::docid, ReadPassage> out;
+    out.reserve(ids.size());
+    for (const Xapian::docid id : ids) {
+        ReadPassage& p = out[id];
+        p.doc = db.get_document(id, Xapian::DOC_ASSUME_VALID);
+        p.data = read_passage_data(p.doc.get_data());
+    }
+    // The offsets after all the data: each of the two is a walk in docid order, through
+    // its own table.
+    for (const Xapian::docid id : ids) {
+        ReadPassage& p = out[id];
+        if (p.data.ok) p.offsets = p.doc.get_value(schema::kSlotOffsets);
+    }
+    return out;
 }
 
 }  // namespace strata

@@ -9,9 +9,12 @@
 #pragma once
 
 #include <nlohmann/json.hpp>
+#include <xapian.h>
 
 #include <cstdint>
 #include <string>
+#include <unordered_map>
+#include <vector>
 
 namespace strata {
 
@@ -26,6 +29,22 @@ struct PassageData {
 };
 
 [[nodiscard]] PassageData read_passage_data(const std::string& data);
+
+/// A passage read from the index for showing: its document, stored data and token offsets
+/// (the kSlotOffsets value).
+struct ReadPassage {
+    Xapian::Document doc;
+    PassageData data;
+    std::string offsets;
+};
+
+/// Passages @p ids of @p db, read in increasing docid order whatever the order given. A
+/// page's passages come from a few documents whose passages lie side by side, and Xapian's
+/// B-tree cursors keep the blocks they last read: read in rank order, each passage's data
+/// and offsets cost block reads (a system call each) that the neighbour read just before
+/// had already made.
+[[nodiscard]] std::unordered_map<Xapian::docid, ReadPassage> read_passages(Xapian::Database& db,
+                                                                           std::vector<Xapian::docid> ids);
 
 /// A stored page as answers show it: null for page 0 (a format without pages), never a page
 /// 0 that reads as real.

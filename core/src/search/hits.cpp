@@ -23,10 +23,10 @@ nlohmann::json hit_header(const nlohmann::json& record) {
 double rounded(double w) { return std::round(w * 1000) / 1000; }
 
 nlohmann::json passage_hit(const SearchRun& run, const MarkRules& rules, const Xapian::Document& doc, const PassageData& d,
-                           double weight) {
+                           double weight, const std::string* offsets = nullptr) {
     nlohmann::json p = d.to_json();
     p["score"] = rounded(weight);
-    p["snippet"] = make_snippet(run.searcher.analyzer(), StoredPassage{doc, d.text, d.lang}, rules);
+    p["snippet"] = make_snippet(run.searcher.analyzer(), StoredPassage{doc, d.text, d.lang, offsets}, rules);
     if (run.r.passage_text) p["text"] = d.text;
     return p;
 }
@@ -74,13 +74,15 @@ std::map<std::string, nlohmann::json> best_passages(const SearchRun& run, const 
     inner.set_collapse_key(schema::kSlotDocId, static_cast<Xapian::doccount>(per_doc));
     if (!run.pq.has_text) inner.set_sort_by_value(schema::kSlotPassageNo, false);
     const Xapian::MSet bm = inner.get_mset(0, static_cast<Xapian::doccount>(page.size() * static_cast<std::size_t>(per_doc)));
+    std::vector<Xapian::docid> shown;
+    for (auto b = bm.begin(); b != bm.end(); ++b) shown.push_back(*b);
+    const std::unordered_map<Xapian::docid, ReadPassage> read = read_passages(run.db, shown);
     for (auto b = bm.begin(); b != bm.end(); ++b) {
-        const Xapian::Document bd = b.get_document();
-        const PassageData d = read_passage_data(bd.get_data());
-        if (!d.ok) continue;
-        nlohmann::json& list = best[bd.get_value(schema::kSlotDocId)];
+        const ReadPassage& p = read.at(*b);
+        if (!p.data.ok) continue;
+        nlohmann::json& list = best[b.get_collapse_key()];  // the document's id (kSlotDocId)
         if (list.is_null()) list = nlohmann::json::array();
-        list.push_back(passage_hit(run, rules, bd, d, b.get_weight()));
+        list.push_back(passage_hit(run, rules, p.doc, p.data, b.get_weight(), &p.offsets));
     }
     return best;
 }

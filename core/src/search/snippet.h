@@ -25,11 +25,13 @@
 namespace strata {
 
 /// A passage as the index holds it: its Xapian document (terms, positions, the token
-/// offsets) and its stored text and language.
+/// offsets) and its stored text and language; @p offsets, when given, is its kSlotOffsets
+/// value already read (read_passages()), not read again from the document.
 struct StoredPassage {
     const Xapian::Document& doc;
     const std::string& text;
     const std::string& lang;
+    const std::string* offsets = nullptr;
 };
 
 /// Every match of @p highlight in @p text, by start: its terms (plain words, folded forms,

@@ -343,5 +343,40 @@ TEST_F(Bundled, MatchingFromPostingsGivesTheMatchersAnswers) {
     EXPECT_GT(hits, 1000u);
 }
 
+// A comparison with no text (theme coverage, or filters alone) finds every cell's best
+// passage in one pass as it does with text; by theme, the passage with the theme's highest
+// score. Each cell gets what a match of its own gives it, as the path of shards (no facet
+// column) finds it: the same passage, score and snippet, for country, region and
+// country-group rows and theme, year and language columns.
+TEST_F(Bundled, ComparisonsWithoutTextFindTheBestOfEachCellAsItsOwnMatchDoes) {
+    SearcherOptions opt{{index().string()}, {}};
+    opt.facet_columns = false;
+    const Searcher cell_by_cell(opt, reference_for_index(index().string(), bundled_corpus_dir()));
+    const std::vector<ParamMap> requests = {{},
+                                            {{"q", {"theme:ethics"}}},
+                                            {{"q", {"year:2019..2021"}}, {"by", {"region,theme"}}},
+                                            {{"by", {"income,theme"}}},
+                                            {{"by", {"bloc,theme"}}},
+                                            {{"by", {"country,year"}}},
+                                            {{"by", {"country,lang"}}},
+                                            {{"q", {"-ethics"}}, {"by", {"income,year"}}}};
+    std::size_t best = 0;
+    for (const ParamMap& p : requests) {
+        nlohmann::json a = searcher_->compare(CompareRequest::from_params(p));
+        nlohmann::json b = cell_by_cell.compare(CompareRequest::from_params(p));
+        for (nlohmann::json* r : {&a, &b}) {
+            r->erase("took_ms");
+            r->erase("retrieved_at");
+        }
+        ASSERT_EQ(a["cells"].size(), b["cells"].size());
+        for (std::size_t i = 0; i < a["cells"].size(); ++i) {
+            EXPECT_EQ(a["cells"][i], b["cells"][i]) << nlohmann::json(p).dump();
+            best += !a["cells"][i]["best"].is_null();
+        }
+        EXPECT_EQ(a, b) << nlohmann::json(p).dump();
+    }
+    EXPECT_GT(best, 500u);
+}
+
 }  // namespace
 }  // namespace strata

@@ -1,6 +1,7 @@
 #include "compare/cell_best.h"
 
 #include "search/country_groups.h"
+#include "strata/schema.h"
 
 #include <algorithm>
 #include <cstdint>
@@ -12,20 +13,24 @@ namespace {
 
 class CellBestSpy : public Xapian::MatchSpy {
 public:
-    CellBestSpy(const FacetColumn& column, const std::vector<Xapian::docid>& ids, FacetField row, FacetField col)
-        : column_(column), ids_(ids), row_(row), col_(col) {}
+    CellBestSpy(const FacetColumn& column, const std::vector<Xapian::docid>* ids, FacetField row, FacetField col,
+                const std::vector<Xapian::valueno>& order_slots)
+        : column_(column), ids_(ids), row_(row), col_(col), order_slots_(order_slots) {}
 
     void operator()(const Xapian::Document& doc, double weight) override {
         const Xapian::docid id = doc.get_docid();
-        if (!std::binary_search(ids_.begin(), ids_.end(), id)) return;
+        if (ids_ && !std::binary_search(ids_->begin(), ids_->end(), id)) return;
         const std::uint32_t r = column_.row(id);
         if (r == FacetTable::kNone) return;
         const FacetTable& table = column_.table();
         const FacetTable::Row& x = table.rows()[r];
         if (x.value[row_] == FacetTable::kNone) return;
         table.for_each_value(x, col_, [&](std::uint32_t c) {
+            const double w = c < order_slots_.size() && order_slots_[c] != Xapian::BAD_VALUENO
+                                 ? Xapian::sortable_unserialise(doc.get_value(order_slots_[c]))
+                                 : weight;
             CellBest& b = best_[(static_cast<std::uint64_t>(x.value[row_]) << 32) | c];
-            if (b.id == 0 || weight > b.weight || (weight == b.weight && id < b.id)) b = {weight, id};
+            if (b.id == 0 || w > b.order || (w == b.order && id < b.id)) b = {weight, id, w};
         });
     }
     std::string name() const override { return "strata::CellBestSpy"; }
@@ -40,15 +45,16 @@ public:
 
 private:
     const FacetColumn& column_;
-    const std::vector<Xapian::docid>& ids_;
+    const std::vector<Xapian::docid>* ids_;  // null: every passage the query matches
     FacetField row_, col_;
+    const std::vector<Xapian::valueno>& order_slots_;  // by column value; BAD_VALUENO: by weight
     std::unordered_map<std::uint64_t, CellBest> best_;
 };
 
 }  // namespace
 
 // Country-group rows (income, bloc): each group cell's best is the best of its countries'
-// cells, with the same order as the one pass (higher weight, then lower docid).
+// cells, in the same order as the one pass (higher order key, then lower docid).
 std::map<std::pair<std::string, std::string>, CellBest> group_best(
     const std::map<std::pair<std::string, std::string>, CellBest>& by_country, const ReferenceData& ref,
     const std::string& field) {
@@ -56,20 +62,29 @@ std::map<std::pair<std::string, std::string>, CellBest> group_best(
     for (const auto& [key, best] : by_country)
         for (const std::string& g : groups_of(ref, field, key.first)) {
             CellBest& b = out[{g, key.second}];
-            if (b.id == 0 || best.weight > b.weight || (best.weight == b.weight && best.id < b.id)) b = best;
+            if (b.id == 0 || best.order > b.order || (best.order == b.order && best.id < b.id)) b = best;
         }
     return out;
 }
 
 std::map<std::pair<std::string, std::string>, CellBest> best_by_cell(
-    Xapian::Database& db, const Xapian::Query& q, const FacetColumn& column, const std::vector<Xapian::docid>& ids,
-    FacetField row, FacetField col) {
-    CellBestSpy spy(column, ids, row, col);
+    Xapian::Database& db, const Xapian::Query& q, const FacetColumn& column, const std::vector<Xapian::docid>* ids,
+    FacetField row, FacetField col, const std::vector<Xapian::valueno>& order_slots) {
+    CellBestSpy spy(column, ids, row, col, order_slots);
     Xapian::Enquire enq(db);
     enq.set_query(q);
     enq.add_matchspy(&spy);
     enq.get_mset(0, 0, db.get_doccount());
     return spy.cells();
+}
+
+std::vector<Xapian::valueno> theme_score_slots(const FacetColumn& column, const ReferenceData& ref) {
+    const FacetTable& table = column.table();
+    std::vector<Xapian::valueno> slots(table.values(kThemeField), Xapian::BAD_VALUENO);
+    for (std::size_t t = 0; t < ref.themes.size(); ++t)
+        for (std::uint32_t c = 0; c < slots.size(); ++c)
+            if (table.value(kThemeField, c) == ref.themes[t].id) slots[c] = schema::kSlotThemeScoreBase + static_cast<Xapian::valueno>(t);
+    return slots;
 }
 
 }  // namespace strata

@@ -22,20 +22,27 @@
 namespace strata {
 
 struct CellBest {
-    double weight = 0;
+    double weight = 0;  ///< the passage's weight for the query (its score in the cell)
     Xapian::docid id = 0;
+    double order = 0;  ///< what cells are chosen by: the weight, or a slot's value (best_by_cell)
 };
 
 /// (row value, column value) → the best passage among @p ids (sorted docids, the match
-/// set) that @p q matches, with rows from field @p row and columns from field @p col of
-/// @p column.
+/// set; null for every passage @p q matches) that @p q matches, with rows from field @p row
+/// and columns from field @p col of @p column. Best is the highest weight, then the lowest
+/// docid; where @p order_slots names a slot for a column value (by its id in the column's
+/// table), the highest value of that slot (sortable_serialise) instead of the weight.
 [[nodiscard]] std::map<std::pair<std::string, std::string>, CellBest> best_by_cell(
-    Xapian::Database& db, const Xapian::Query& q, const FacetColumn& column, const std::vector<Xapian::docid>& ids,
-    FacetField row, FacetField col);
+    Xapian::Database& db, const Xapian::Query& q, const FacetColumn& column, const std::vector<Xapian::docid>* ids,
+    FacetField row, FacetField col, const std::vector<Xapian::valueno>& order_slots = {});
+
+/// The score slot of each theme of @p column's table (BAD_VALUENO for a theme the reference
+/// data does not list): the order of a cell's passages when a comparison has no text.
+[[nodiscard]] std::vector<Xapian::valueno> theme_score_slots(const FacetColumn& column, const ReferenceData& ref);
 
 /// Rows of country groups (income, bloc, by @p field) from rows of countries: each group
 /// cell's best is the best of its countries' cells, in the one pass's order (higher
-/// weight, then lower docid).
+/// CellBest::order, then lower docid).
 [[nodiscard]] std::map<std::pair<std::string, std::string>, CellBest> group_best(
     const std::map<std::pair<std::string, std::string>, CellBest>& by_country, const ReferenceData& ref,
     const std::string& field);

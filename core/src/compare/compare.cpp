@@ -327,6 +327,22 @@ nlohmann::json rows_json(const CompareRun& run, const std::vector<std::string>& 
 
 }  // namespace
 
+// Every cell's best passage in one pass (cell_best.h), over one index with a facet column.
+void find_best(CompareRun& run, const Xapian::Query& filter, const FacetColumn& column) {
+    if (run.pq.has_text && run.match.has_ids) {
+        const Xapian::Query text = filter.empty() ? run.pq.query : Xapian::Query(Xapian::Query::OP_FILTER, run.pq.query, filter);
+        run.best = best_by_cell(run.db, text, column, &run.match.passage_ids, run.row, run.col);
+    } else {
+        // No text, or exclusions alone: the match set is a query of its own, weighed as a
+        // cell's own match weighs it; with no text, theme cells order by the theme's score.
+        const bool by_score = !run.pq.has_text && run.col == kThemeField;
+        run.best = best_by_cell(run.db, run.match.passages, column, nullptr, run.row, run.col,
+                                by_score ? theme_score_slots(column, run.searcher.reference()) : std::vector<Xapian::valueno>{});
+    }
+    if (is_country_group(run.req.rows)) run.best = group_best(run.best, run.searcher.reference(), run.req.rows);
+    run.has_best = true;
+}
+
 // The best passages of the cells shown, when best_by_cell() has found them all.
 std::vector<Xapian::docid> shown_best(const CompareRun& run, const std::vector<std::string>& rows,
                                       const std::vector<std::string>& cols) {
@@ -379,12 +395,7 @@ nlohmann::json Searcher::compare(const CompareRequest& req) const {
         run.match = match_documents(db, run.pq, filter, column, options_.limits.max_seconds);
         run.matched = count(run, run.match, column);
         run.universe = run.pq.has_text ? count_universe(run, filter, column) : run.matched;
-        if (checked.best && run.pq.has_text && run.match.has_ids && column) {
-            const Xapian::Query text = filter.empty() ? run.pq.query : Xapian::Query(Xapian::Query::OP_FILTER, run.pq.query, filter);
-            run.best = best_by_cell(db, text, *column, run.match.passage_ids, run.row, run.col);
-            if (is_country_group(checked.rows)) run.best = group_best(run.best, ref_, checked.rows);
-            run.has_best = true;
-        }
+        if (checked.best && column) find_best(run, filter, *column);
         const auto [rows, cols] = rows_and_columns(run);
         if (run.has_best) run.passages->read(shown_best(run, rows, cols));
         if (req.measure == "per_million") run.per_million = per_million(run, filter, rows, cols);

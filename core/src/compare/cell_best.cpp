@@ -5,7 +5,6 @@
 
 #include <algorithm>
 #include <cstdint>
-#include <unordered_map>
 
 namespace strata {
 
@@ -15,7 +14,13 @@ class CellBestSpy : public Xapian::MatchSpy {
 public:
     CellBestSpy(const FacetColumn& column, const std::vector<Xapian::docid>* ids, FacetField row, FacetField col,
                 const std::vector<Xapian::valueno>& order_slots)
-        : column_(column), ids_(ids), row_(row), col_(col), order_slots_(order_slots) {}
+        : column_(column),
+          ids_(ids),
+          row_(row),
+          col_(col),
+          order_slots_(order_slots),
+          columns_(column.table().values(col)),
+          best_(column.table().values(row) * columns_) {}
 
     void operator()(const Xapian::Document& doc, double weight) override {
         const Xapian::docid id = doc.get_docid();
@@ -29,7 +34,7 @@ public:
             const double w = c < order_slots_.size() && order_slots_[c] != Xapian::BAD_VALUENO
                                  ? Xapian::sortable_unserialise(doc.get_value(order_slots_[c]))
                                  : weight;
-            CellBest& b = best_[(static_cast<std::uint64_t>(x.value[row_]) << 32) | c];
+            CellBest& b = best_[x.value[row_] * columns_ + c];
             if (b.id == 0 || w > b.order || (w == b.order && id < b.id)) b = {weight, id, w};
         });
     }
@@ -38,8 +43,10 @@ public:
     std::map<std::pair<std::string, std::string>, CellBest> cells() const {
         std::map<std::pair<std::string, std::string>, CellBest> out;
         const FacetTable& table = column_.table();
-        for (const auto& [key, best] : best_)
-            out[{table.value(row_, static_cast<std::uint32_t>(key >> 32)), table.value(col_, static_cast<std::uint32_t>(key & 0xffffffffu))}] = best;
+        for (std::size_t i = 0; i < best_.size(); ++i)
+            if (best_[i].id != 0)
+                out[{table.value(row_, static_cast<std::uint32_t>(i / columns_)), table.value(col_, static_cast<std::uint32_t>(i % columns_))}] =
+                    best_[i];
         return out;
     }
 
@@ -48,7 +55,8 @@ private:
     const std::vector<Xapian::docid>* ids_;  // null: every passage the query matches
     FacetField row_, col_;
     const std::vector<Xapian::valueno>& order_slots_;  // by column value; BAD_VALUENO: by weight
-    std::unordered_map<std::uint64_t, CellBest> best_;
+    std::size_t columns_;          // values of the column field
+    std::vector<CellBest> best_;  // by row value × columns_ + column value (id 0: none yet)
 };
 
 }  // namespace

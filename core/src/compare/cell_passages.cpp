@@ -29,13 +29,13 @@ nlohmann::json CellPassages::made(const ReadPassage& p) {
 }
 
 void CellPassages::read(const std::vector<Xapian::docid>& ids) {
-    for (const auto& [id, p] : read_passages(db_, ids))
+    for (const auto& [id, p] : read_passages(db_, ids, !rules_.empty()))
         if (!made_.count(id)) made_.emplace(id, made(p));
 }
 
 nlohmann::json CellPassages::best(Xapian::docid id, double weight) {
     auto it = made_.find(id);
-    if (it == made_.end()) it = made_.emplace(id, made(read_passages(db_, {id}).at(id))).first;
+    if (it == made_.end()) it = made_.emplace(id, made(read_passages(db_, {id}, !rules_.empty()).at(id))).first;
     nlohmann::json out = it->second;
     if (!out.is_null()) out["score"] = std::round(weight * 1000) / 1000;
     return out;

@@ -69,7 +69,8 @@ PassageData read_passage_data(const std::string& data) {
     return p;
 }
 
-std::unordered_map<Xapian::docid, ReadPassage> read_passages(Xapian::Database& db, std::vector<Xapian::docid> ids) {
+std::unordered_map<Xapian::docid, ReadPassage> read_passages(Xapian::Database& db, std::vector<Xapian::docid> ids,
+                                                             bool with_offsets) {
     std::sort(ids.begin(), ids.end());
     ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
     std::unordered_map<Xapian::docid, ReadPassage> out;
@@ -79,6 +80,7 @@ std::unordered_map<Xapian::docid, ReadPassage> read_passages(Xapian::Database& d
         p.doc = db.get_document(id, Xapian::DOC_ASSUME_VALID);
         p.data = read_passage_data(p.doc.get_data());
     }
+    if (!with_offsets) return out;
     // The offsets after all the data: each of the two is a walk in docid order, through
     // its own table.
     for (const Xapian::docid id : ids) {

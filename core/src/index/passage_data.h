@@ -42,9 +42,11 @@ struct ReadPassage {
 /// page's passages come from a few documents whose passages lie side by side, and Xapian's
 /// B-tree cursors keep the blocks they last read: read in rank order, each passage's data
 /// and offsets cost block reads (a system call each) that the neighbour read just before
-/// had already made.
+/// had already made. The offsets are left empty without @p with_offsets (snippets with
+/// nothing to mark need none).
 [[nodiscard]] std::unordered_map<Xapian::docid, ReadPassage> read_passages(Xapian::Database& db,
-                                                                           std::vector<Xapian::docid> ids);
+                                                                           std::vector<Xapian::docid> ids,
+                                                                           bool with_offsets = true);
 
 /// A stored page as answers show it: null for page 0 (a format without pages), never a page
 /// 0 that reads as real.

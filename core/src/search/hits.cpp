@@ -76,7 +76,7 @@ std::map<std::string, nlohmann::json> best_passages(const SearchRun& run, const 
     const Xapian::MSet bm = inner.get_mset(0, static_cast<Xapian::doccount>(page.size() * static_cast<std::size_t>(per_doc)));
     std::vector<Xapian::docid> shown;
     for (auto b = bm.begin(); b != bm.end(); ++b) shown.push_back(*b);
-    const std::unordered_map<Xapian::docid, ReadPassage> read = read_passages(run.db, shown);
+    const std::unordered_map<Xapian::docid, ReadPassage> read = read_passages(run.db, shown, !rules.empty());
     for (auto b = bm.begin(); b != bm.end(); ++b) {
         const ReadPassage& p = read.at(*b);
         if (!p.data.ok) continue;

@@ -5,7 +5,9 @@
  *  boolean), so the passage that FILTER(match set, cell) ranks first is, within the cell,
  *  the one of highest weight and then lowest docid. One match of the query under the
  *  filters, with a spy that keeps that passage per cell, gives every cell's best at once
- *  instead of one match per cell.
+ *  instead of one match per cell. With no text, the same pass over the match set orders a
+ *  theme cell's passages by the theme's score, as a match of the cell sorted by that
+ *  value would.
  */
 #pragma once
 

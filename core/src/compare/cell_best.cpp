@@ -86,12 +86,16 @@ std::map<std::pair<std::string, std::string>, CellBest> best_by_cell(
     return spy.cells();
 }
 
+Xapian::valueno theme_score_slot(const ReferenceData& ref, const std::string& theme) {
+    const auto t = std::find_if(ref.themes.begin(), ref.themes.end(), [&](const Theme& x) { return x.id == theme; });
+    return t == ref.themes.end() ? Xapian::BAD_VALUENO
+                                 : schema::kSlotThemeScoreBase + static_cast<Xapian::valueno>(t - ref.themes.begin());
+}
+
 std::vector<Xapian::valueno> theme_score_slots(const FacetColumn& column, const ReferenceData& ref) {
     const FacetTable& table = column.table();
-    std::vector<Xapian::valueno> slots(table.values(kThemeField), Xapian::BAD_VALUENO);
-    for (std::size_t t = 0; t < ref.themes.size(); ++t)
-        for (std::uint32_t c = 0; c < slots.size(); ++c)
-            if (table.value(kThemeField, c) == ref.themes[t].id) slots[c] = schema::kSlotThemeScoreBase + static_cast<Xapian::valueno>(t);
+    std::vector<Xapian::valueno> slots(table.values(kThemeField));
+    for (std::uint32_t c = 0; c < slots.size(); ++c) slots[c] = theme_score_slot(ref, table.value(kThemeField, c));
     return slots;
 }
 

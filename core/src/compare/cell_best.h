@@ -38,8 +38,11 @@ struct CellBest {
     Xapian::Database& db, const Xapian::Query& q, const FacetColumn& column, const std::vector<Xapian::docid>* ids,
     FacetField row, FacetField col, const std::vector<Xapian::valueno>& order_slots = {});
 
-/// The score slot of each theme of @p column's table (BAD_VALUENO for a theme the reference
-/// data does not list): the order of a cell's passages when a comparison has no text.
+/// The value slot of theme @p theme's score (schema::kSlotThemeScoreBase + its place in the
+/// reference data), or BAD_VALUENO for a theme the reference data does not list: the order
+/// of a cell's passages when a comparison has no text.
+[[nodiscard]] Xapian::valueno theme_score_slot(const ReferenceData& ref, const std::string& theme);
+/// theme_score_slot() of each theme of @p column's table, by its id there.
 [[nodiscard]] std::vector<Xapian::valueno> theme_score_slots(const FacetColumn& column, const ReferenceData& ref);
 
 /// Rows of country groups (income, bloc, by @p field) from rows of countries: each group

@@ -3,6 +3,7 @@
 #include "compare/cell_passages.h"
 #include "compare/compare_request.h"
 #include "compare/measure.h"
+#include "search/clause_count.h"
 #include "search/country_groups.h"
 #include "search/facet_table.h"
 #include "search/filter_check.h"
@@ -221,12 +222,9 @@ std::optional<CellBest> best_document(const CompareRun& run, const std::string& 
     }
     Xapian::Enquire enq(run.db);
     enq.set_query(Xapian::Query(Xapian::Query::OP_FILTER, run.match.passages, cell_query(run, r, c)));
-    const std::vector<Theme>& themes = run.searcher.reference().themes;
-    if (!run.pq.has_text && run.col == kThemeField) {
-        const auto ti = std::find_if(themes.begin(), themes.end(), [&](const Theme& t) { return t.id == c; });
-        if (ti != themes.end())
-            enq.set_sort_by_value(schema::kSlotThemeScoreBase + static_cast<Xapian::valueno>(ti - themes.begin()), true);
-    }
+    if (!run.pq.has_text && run.col == kThemeField)
+        if (const Xapian::valueno slot = theme_score_slot(run.searcher.reference(), c); slot != Xapian::BAD_VALUENO)
+            enq.set_sort_by_value(slot, true);
     const Xapian::MSet m = enq.get_mset(0, 1);
     if (m.empty()) return std::nullopt;
     return CellBest{m.begin().get_weight(), *m.begin()};
@@ -330,8 +328,7 @@ nlohmann::json rows_json(const CompareRun& run, const std::vector<std::string>& 
 // Every cell's best passage in one pass (cell_best.h), over one index with a facet column.
 void find_best(CompareRun& run, const Xapian::Query& filter, const FacetColumn& column) {
     if (run.pq.has_text && run.match.has_ids) {
-        const Xapian::Query text = filter.empty() ? run.pq.query : Xapian::Query(Xapian::Query::OP_FILTER, run.pq.query, filter);
-        run.best = best_by_cell(run.db, text, column, &run.match.passage_ids, run.row, run.col);
+        run.best = best_by_cell(run.db, filtered(run.pq.query, filter), column, &run.match.passage_ids, run.row, run.col);
     } else {
         // No text, or exclusions alone: the match set is a query of its own, weighed as a
         // cell's own match weighs it; with no text, theme cells order by the theme's score.

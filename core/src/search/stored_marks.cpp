@@ -210,7 +210,8 @@ bool tokens_at(const Analyzer& analyzer, const StoredPassage& p, const TokenOffs
 std::optional<std::vector<SnippetMark>> marks_from_index(const Analyzer& analyzer, const StoredPassage& p,
                                                          const MarkRules& rules) {
     if (rules.empty() || p.text.empty()) return std::vector<SnippetMark>{};
-    const TokenOffsets offsets = decode_offsets(p.offsets ? *p.offsets : p.doc.get_value(schema::kSlotOffsets));
+    const std::string read_here = p.offsets ? std::string() : p.doc.get_value(schema::kSlotOffsets);
+    const TokenOffsets offsets = decode_offsets(p.offsets ? *p.offsets : read_here);  // no copy of the value
     // Han and Kana words of several characters are marked by character and by bigram,
     // which the terms of the passage do not tell.
     const bool cjk = std::any_of(offsets.entries.begin(), offsets.entries.end(),

@@ -1,40 +1,32 @@
 #include "search/clause_count.h"
 
+#include "index/posting_cache.h"
 #include "search/facet_table.h"
-#include "search/lru_map.h"
 
 #include <algorithm>
 #include <bit>
 #include <chrono>
 #include <iterator>
+#include <optional>
 #include <unordered_map>
 
 namespace strata {
 
 namespace {
 
-// Postings read between two looks at the clock.
-constexpr std::uint32_t kClockEvery = 4096;
-
-// Stops a walk over postings after its seconds, as Xapian's time limit stops a match
-// (0 or less: no limit, as for Xapian).
+// When a walk over postings stops, as Xapian's time limit stops a match (0 or less: no
+// limit, as for Xapian).
 class Deadline {
 public:
-    explicit Deadline(double seconds)
-        : limited_(seconds > 0),
-          end_(std::chrono::steady_clock::now() +
-               std::chrono::duration_cast<std::chrono::steady_clock::duration>(std::chrono::duration<double>(seconds))) {}
-    [[nodiscard]] bool passed() {
-        if (!limited_ || passed_ || ++calls_ % kClockEvery) return passed_;
-        passed_ = std::chrono::steady_clock::now() >= end_;
-        return passed_;
+    explicit Deadline(double seconds) {
+        if (seconds > 0)
+            end_ = std::chrono::steady_clock::now() +
+                   std::chrono::duration_cast<std::chrono::steady_clock::duration>(std::chrono::duration<double>(seconds));
     }
+    [[nodiscard]] std::optional<std::chrono::steady_clock::time_point> end() const { return end_; }
 
 private:
-    bool limited_;
-    bool passed_ = false;
-    std::uint32_t calls_ = 0;
-    std::chrono::steady_clock::time_point end_;
+    std::optional<std::chrono::steady_clock::time_point> end_;
 };
 
 bool has(const std::vector<std::string>& sorted, const std::string& term) {
@@ -98,12 +90,7 @@ Xapian::Query filtered(const Xapian::Query& q, const Xapian::Query& filter) {
 class ClauseCounter::Bits {
 public:
     explicit Bits(Xapian::docid last) : words_(last / 64 + 1, 0) {}
-    void add(Xapian::docid id) {
-        if (id / 64 < words_.size()) words_[id / 64] |= std::uint64_t{1} << (id % 64);
-    }
-    void add(const std::vector<Xapian::docid>& ids) {
-        for (Xapian::docid id : ids) add(id);
-    }
+    void add(const TermPassages& passages) { passages.add_to(words_); }
     void keep(const Bits& other) {
         for (std::size_t w = 0; w < words_.size() && w < other.words_.size(); ++w) words_[w] &= other.words_[w];
     }
@@ -153,9 +140,12 @@ ClauseCounts ClauseCounter::count(const Xapian::Query& q) {
     if (!column_) return by_match(q);
     const Split s(q);
     Bits bits(db_.get_lastdocid());
-    Deadline deadline(max_seconds_);
-    for (const std::string& t : s.terms)
-        for (auto it = db_.postlist_begin(t); it != db_.postlist_end(t) && !deadline.passed(); ++it) bits.add(*it);
+    const Deadline deadline(max_seconds_);
+    for (const std::string& t : s.terms) {
+        const auto read = PostingCache::shared().postings(db_, t, deadline.end());
+        if (!read) break;  // past the time limit: the terms read so far
+        bits.add(*read);
+    }
     return from_ids(passages(s, bits));
 }
 
@@ -165,21 +155,19 @@ std::pair<ClauseCounts, ClauseCounts> ClauseCounter::count_with_part(const Xapia
     std::vector<std::string> terms;
     std::set_union(whole.terms.begin(), whole.terms.end(), typed.terms.begin(), typed.terms.end(), std::back_inserter(terms));
     Bits all(db_.get_lastdocid()), own(db_.get_lastdocid());
-    Deadline deadline(max_seconds_);
+    const Deadline deadline(max_seconds_);
     // The typed words are among the clause's terms: each posting list is read once.
     for (const std::string& t : terms) {
-        Bits* a = has(whole.terms, t) ? &all : nullptr;
-        Bits* b = has(typed.terms, t) ? &own : nullptr;
-        for (auto it = db_.postlist_begin(t); it != db_.postlist_end(t) && !deadline.passed(); ++it) {
-            if (a) a->add(*it);
-            if (b) b->add(*it);
-        }
+        const auto read = PostingCache::shared().postings(db_, t, deadline.end());
+        if (!read) break;  // past the time limit: the terms read so far
+        if (has(whole.terms, t)) all.add(*read);
+        if (has(typed.terms, t)) own.add(*read);
     }
     // A subquery of both (a concept's name as typed, its words ANDed) is matched once.
     if (const std::vector<Xapian::Query> shared = take_shared(whole.rest, typed.rest); !shared.empty()) {
-        const std::vector<Xapian::docid> ids = matched(filtered(Xapian::Query(Xapian::Query::OP_OR, shared.begin(), shared.end()), filter_));
-        all.add(ids);
-        own.add(ids);
+        const auto found = matched(filtered(Xapian::Query(Xapian::Query::OP_OR, shared.begin(), shared.end()), filter_));
+        all.add(*found);
+        own.add(*found);
     }
     ClauseCounts first = from_ids(passages(whole, all));
     return {std::move(first), from_ids(passages(typed, own))};
@@ -193,65 +181,27 @@ ClauseCounts ClauseCounter::both(const Xapian::Query& qa, const ClauseCounts& a,
     return from_ids(std::move(ids));
 }
 
-namespace {
-
-// The passages of this thread's recent matches of phrases and other subqueries that are not
-// terms, under the index's identity and revision and the query's description (filter
-// included): a request matches the same subqueries more than once (two clauses naming one
-// concept; the lowercase-operator warning counts the query again), and a repeated request
-// (the next page, another grouping) all of them. Bounded by the bytes of keys and docids
-// kept, least recently used dropped first.
-class MatchMemo {
-public:
-    const std::vector<Xapian::docid>* find(const std::string& key) { return memo_.find(key); }
-    void keep(const std::string& key, const std::vector<Xapian::docid>& ids) {
-        if (bytes(key, ids) > kMaxBytes / 8 || memo_.contains(key)) return;
-        memo_.put(key, ids);
-        kept_ += bytes(key, ids);
-        while (kept_ > kMaxBytes || memo_.size() > kMaxEntries) {
-            kept_ -= bytes(memo_.oldest().first, memo_.oldest().second);
-            memo_.drop_oldest();
-        }
-    }
-
-private:
-    static constexpr std::size_t kMaxBytes = std::size_t{1} << 20;  // per thread: 16 MB over the daemon's 16
-    static constexpr std::size_t kMaxEntries = 128;
-    static std::size_t bytes(const std::string& key, const std::vector<Xapian::docid>& ids) {
-        return key.size() + ids.size() * sizeof(Xapian::docid);
-    }
-    // Bounded by bytes and entries above, not by the map's own capacity.
-    LruMap<std::vector<Xapian::docid>> memo_{kMaxEntries + 1};
-    std::size_t kept_ = 0;
-};
-
-}  // namespace
-
-// The passages of @p q that have a facet row, by one unweighted match, or as a recent match
-// of the same query on this revision of the index found them. A match that may have stopped
-// at the time limit is not kept.
-std::vector<Xapian::docid> ClauseCounter::matched(const Xapian::Query& q) {
-    thread_local MatchMemo memo;
-    std::string key = db_.get_uuid();  // none for a database without one: no memo then
-    if (!key.empty()) {
-        key += ':' + std::to_string(db_.get_revision()) + ':' + std::to_string(db_.get_lastdocid()) + '\x1f';
-        key += q.get_description();
-        if (const std::vector<Xapian::docid>* known = memo.find(key)) return *known;
-    }
-    const auto start = std::chrono::steady_clock::now();
-    FacetCounter counter(column_);
-    counter.keep_docids();
-    counter.count(db_, q, max_seconds_);
-    std::vector<Xapian::docid> ids = counter.take_docids();
-    const std::chrono::duration<double> took = std::chrono::steady_clock::now() - start;
-    if (!key.empty() && (max_seconds_ <= 0 || took.count() < max_seconds_ / 2)) memo.keep(key, ids);
-    return ids;
+// The passages of @p q that have a facet row, by one unweighted match, or as a match of the
+// same query on this revision of the index found them (PostingCache: a request matches the
+// same subqueries more than once, as when two clauses name one concept or the
+// lowercase-operator warning counts the query again, and a repeated request, the next page
+// or another grouping, all of them). A match that may have stopped at the time limit is not
+// kept.
+std::shared_ptr<const TermPassages> ClauseCounter::matched(const Xapian::Query& q) {
+    return PostingCache::shared().matches(db_, q.get_description(), [&] {
+        const auto start = std::chrono::steady_clock::now();
+        FacetCounter counter(column_);
+        counter.keep_docids();
+        counter.count(db_, q, max_seconds_);
+        const std::chrono::duration<double> took = std::chrono::steady_clock::now() - start;
+        return PostingCache::Match{counter.take_docids(), max_seconds_ <= 0 || took.count() < max_seconds_ / 2};
+    });
 }
 
 // The passages of @p s, whose terms' postings @p bits holds (with any matches under the
 // filter already): the rest's matches join them, and only the filter's are kept.
 std::vector<Xapian::docid> ClauseCounter::passages(const Split& s, Bits& bits) {
-    if (!s.rest.empty()) bits.add(matched(filtered(Xapian::Query(Xapian::Query::OP_OR, s.rest.begin(), s.rest.end()), filter_)));
+    if (!s.rest.empty()) bits.add(*matched(filtered(Xapian::Query(Xapian::Query::OP_OR, s.rest.begin(), s.rest.end()), filter_)));
     if (!s.terms.empty())
         if (const Bits* f = filter_bits()) bits.keep(*f);
     return bits.ids();
@@ -261,7 +211,7 @@ const ClauseCounter::Bits* ClauseCounter::filter_bits() {
     if (filter_.empty()) return nullptr;
     if (!filter_bits_) {
         filter_bits_ = std::make_shared<Bits>(db_.get_lastdocid());
-        filter_bits_->add(matched(filter_));
+        filter_bits_->add(*matched(filter_));
     }
     return filter_bits_.get();
 }

@@ -11,9 +11,10 @@
  *  are then built from the docids through the column, in time proportional to the matching
  *  passages. Without a column (shards, remote servers) every count is one unweighted
  *  match, counted by Xapian's ValueCountMatchSpy. Both give the same counts (tested).
- *  The passages of a pass over the subqueries that are not terms are kept per thread, under
- *  the index's identity and revision and the query's description, for the next request
- *  that meets the same subqueries (not a pass that may have met the time limit).
+ *  A term's postings and the passages of a pass over the subqueries that are not terms are
+ *  kept for the process (index/posting_cache.h), under the index's identity and revision
+ *  and the term or the query's description, for the next request that meets them (not a
+ *  walk or pass that may have met the time limit).
  */
 #pragma once
 
@@ -30,6 +31,7 @@
 namespace strata {
 
 class FacetColumn;
+class TermPassages;
 
 /// The passages per document that carry one clause. Documents and languages are numbers
 /// that the ClauseCounter names (document(), language()): counting and ranking then look
@@ -82,7 +84,7 @@ private:
     class Bits;
     struct Split;
 
-    std::vector<Xapian::docid> matched(const Xapian::Query& q);
+    std::shared_ptr<const TermPassages> matched(const Xapian::Query& q);
     std::vector<Xapian::docid> passages(const Split& s, Bits& bits);
     const Bits* filter_bits();
     ClauseCounts from_ids(std::vector<Xapian::docid> ids) const;

@@ -857,6 +857,26 @@ TEST(SearchMatchMemo, APhraseIsMatchedAgainOnceTheIndexChanges) {
     EXPECT_EQ(after["hits"][0]["id"], "gb-2020-test-lantern");
 }
 
+// The passages of a query without text (filters alone) are kept for the process too
+// (index/posting_cache.h): counted from what was kept when asked again, and counted anew
+// once the index changes.
+TEST(SearchMatchMemo, FiltersAloneAreCountedAgainOnceTheIndexChanges) {
+    const ChangingIndex index;
+    const Searcher& s = index.searcher();
+    const ParamMap p{{"q", {"country:gb year:2020"}}, {"facets", {"country,year,lang"}}};
+    const auto first = s.search(SearchRequest::from_params(p));
+    const auto again = s.search(SearchRequest::from_params(p));  // the filters' passages as kept
+    EXPECT_EQ(again["total"], first["total"]);
+    EXPECT_EQ(again["total_passages"], first["total_passages"]);
+    EXPECT_EQ(again["facets"], first["facets"]);
+    test::add_document(index.corpus(), "gb-2020-test-lantern", "# Lantern\n\n## Plan\n\nThe lantern registry lists models.\n",
+                       {.title = "Lantern", .language = "en", .type = "strategy", .issuer = "Office", .digest = true});
+    index.rebuild("lantern", 1);
+    const auto after = s.search(SearchRequest::from_params(p));
+    EXPECT_EQ(after["total"].get<int>(), first["total"].get<int>() + 1) << after.dump();
+    EXPECT_GT(after["total_passages"].get<int>(), first["total_passages"].get<int>());
+}
+
 // A thread keeps its open databases and the records it read per IndexHandle and per
 // Searcher. They were kept under the object's address: a Searcher made where a destroyed
 // one stood then read the destroyed one's index (and, after 200 ms, its own).

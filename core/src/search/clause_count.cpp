@@ -188,14 +188,7 @@ ClauseCounts ClauseCounter::both(const Xapian::Query& qa, const ClauseCounts& a,
 // or another grouping, all of them). A match that may have stopped at the time limit is not
 // kept.
 std::shared_ptr<const TermPassages> ClauseCounter::matched(const Xapian::Query& q) {
-    return PostingCache::shared().matches(db_, q.get_description(), [&] {
-        const auto start = std::chrono::steady_clock::now();
-        FacetCounter counter(column_);
-        counter.keep_docids();
-        counter.count(db_, q, max_seconds_);
-        const std::chrono::duration<double> took = std::chrono::steady_clock::now() - start;
-        return PostingCache::Match{counter.take_docids(), max_seconds_ <= 0 || took.count() < max_seconds_ / 2};
-    });
+    return FacetCounter::passages_kept(db_, column_, q, max_seconds_);
 }
 
 // The passages of @p s, whose terms' postings @p bits holds (with any matches under the

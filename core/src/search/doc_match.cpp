@@ -313,7 +313,7 @@ std::size_t count_documents(Xapian::Database& db, const ParsedQuery& pq, const X
 void count_match(FacetCounter& counter, Xapian::Database& db, const DocumentMatch& m, double max_seconds) {
     if (m.has_ids && counter.count_docids(m.passage_ids)) return;
     if (m.all && counter.count_all()) return;
-    counter.count(db, m.passages, max_seconds);
+    (void)counter.count_kept(db, m.passages, max_seconds);
 }
 
 }  // namespace strata

@@ -1,8 +1,11 @@
 #include "search/facet_table.h"
 
+#include "index/posting_cache.h"
+
 #include "strata/schema.h"
 
 #include <algorithm>
+#include <chrono>
 #include <bit>
 
 namespace strata {
@@ -216,6 +219,40 @@ private:
     std::vector<std::uint64_t> counted_;  // one bit per row with a count
     std::vector<Xapian::docid> ids_;
 };
+
+// The passages of @p q kept for this revision of the index, or found by count() now
+// (@p counted: then this counter has counted them).
+std::shared_ptr<const TermPassages> FacetCounter::match_kept(Xapian::Database& db, const Xapian::Query& q, double max_seconds,
+                                                             bool& counted) {
+    counted = false;
+    return PostingCache::shared().matches(db, q.get_description(), [&] {
+        counted = true;
+        const auto start = std::chrono::steady_clock::now();
+        keep_docids();
+        count(db, q, max_seconds);
+        const std::chrono::duration<double> took = std::chrono::steady_clock::now() - start;
+        return PostingCache::Match{take_docids(), max_seconds <= 0 || took.count() < max_seconds / 2};
+    });
+}
+
+std::shared_ptr<const TermPassages> FacetCounter::count_kept(Xapian::Database& db, const Xapian::Query& q, double max_seconds) {
+    if (!column_spy_) {
+        count(db, q, max_seconds);
+        return nullptr;
+    }
+    bool counted = false;
+    auto found = match_kept(db, q, max_seconds, counted);
+    if (!counted)
+        for (const Xapian::docid id : found->ids()) column_spy_->add(id);
+    return found;
+}
+
+std::shared_ptr<const TermPassages> FacetCounter::passages_kept(Xapian::Database& db, std::shared_ptr<const FacetColumn> column,
+                                                                const Xapian::Query& q, double max_seconds) {
+    FacetCounter counter(std::move(column));
+    bool counted = false;
+    return counter.match_kept(db, q, max_seconds, counted);
+}
 
 void FacetCounter::keep_docids() {
     if (column_spy_) column_spy_->keep_ = true;

@@ -120,6 +120,8 @@ private:
 
 /// The match spy of one search: add spy() to the Enquire, run it, then read table() and
 /// counts() (matching passages per row).
+class TermPassages;
+
 class FacetCounter {
 public:
     /// With a column: counts by docid (one local database only). Without: a
@@ -134,6 +136,15 @@ public:
     /// @p max_seconds: the counting pass of search and compare, and of document matching
     /// where postings alone do not give a clause's passages (clause_count.h).
     void count(Xapian::Database& db, const Xapian::Query& q, double max_seconds);
+    /// count(), or, with a column, a count of the passages that count() of the same query
+    /// found on this revision of the index (index/posting_cache.h: a match that may have
+    /// stopped at the time limit is not kept). The passages counted, or null without a column.
+    std::shared_ptr<const TermPassages> count_kept(Xapian::Database& db, const Xapian::Query& q, double max_seconds);
+    /// The passages with a row in @p column that @p q matches in @p db, kept as count_kept()
+    /// keeps them (with a column only).
+    [[nodiscard]] static std::shared_ptr<const TermPassages> passages_kept(Xapian::Database& db,
+                                                                           std::shared_ptr<const FacetColumn> column,
+                                                                           const Xapian::Query& q, double max_seconds);
     /// Before count(): also keep the docid of every passage counted (with a column only).
     void keep_docids();
     /// The passages count() saw, in increasing docid order (empty without keep_docids()).
@@ -152,6 +163,8 @@ public:
 private:
     class ColumnSpy;
     void finish();
+    std::shared_ptr<const TermPassages> match_kept(Xapian::Database& db, const Xapian::Query& q, double max_seconds,
+                                                   bool& counted);
 
     std::shared_ptr<const FacetColumn> column_;
     std::unique_ptr<ColumnSpy> column_spy_;

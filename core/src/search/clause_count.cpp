@@ -15,7 +15,7 @@ namespace strata {
 namespace {
 
 // When a walk over postings stops, as Xapian's time limit stops a match (0 or less: no
-// limit, as for Xapian).
+// limit, as for Xapian): looked at before each term, and every 4,096 postings within one.
 class Deadline {
 public:
     explicit Deadline(double seconds) {
@@ -24,6 +24,7 @@ public:
                    std::chrono::duration_cast<std::chrono::steady_clock::duration>(std::chrono::duration<double>(seconds));
     }
     [[nodiscard]] std::optional<std::chrono::steady_clock::time_point> end() const { return end_; }
+    [[nodiscard]] bool passed() const { return end_ && std::chrono::steady_clock::now() >= *end_; }
 
 private:
     std::optional<std::chrono::steady_clock::time_point> end_;
@@ -142,8 +143,9 @@ ClauseCounts ClauseCounter::count(const Xapian::Query& q) {
     Bits bits(db_.get_lastdocid());
     const Deadline deadline(max_seconds_);
     for (const std::string& t : s.terms) {
-        const auto read = PostingCache::shared().postings(db_, t, deadline.end());
-        if (!read) break;  // past the time limit: the terms read so far
+        // Past the time limit, between terms or within one: the terms read so far.
+        const auto read = deadline.passed() ? nullptr : PostingCache::shared().postings(db_, t, deadline.end());
+        if (!read) break;
         bits.add(*read);
     }
     return from_ids(passages(s, bits));
@@ -158,8 +160,9 @@ std::pair<ClauseCounts, ClauseCounts> ClauseCounter::count_with_part(const Xapia
     const Deadline deadline(max_seconds_);
     // The typed words are among the clause's terms: each posting list is read once.
     for (const std::string& t : terms) {
-        const auto read = PostingCache::shared().postings(db_, t, deadline.end());
-        if (!read) break;  // past the time limit: the terms read so far
+        // Past the time limit, between terms or within one: the terms read so far.
+        const auto read = deadline.passed() ? nullptr : PostingCache::shared().postings(db_, t, deadline.end());
+        if (!read) break;
         if (has(whole.terms, t)) all.add(*read);
         if (has(typed.terms, t)) own.add(*read);
     }

@@ -1,7 +1,5 @@
 #include "search/facet_table.h"
 
-#include "index/posting_cache.h"
-
 #include "strata/schema.h"
 
 #include <algorithm>
@@ -220,19 +218,14 @@ private:
     std::vector<Xapian::docid> ids_;
 };
 
-// The passages of @p q kept for this revision of the index, or found by count() now
-// (@p counted: then this counter has counted them).
-std::shared_ptr<const TermPassages> FacetCounter::match_kept(Xapian::Database& db, const Xapian::Query& q, double max_seconds,
-                                                             bool& counted) {
-    counted = false;
-    return PostingCache::shared().matches(db, q.get_description(), [&] {
-        counted = true;
-        const auto start = std::chrono::steady_clock::now();
-        keep_docids();
-        count(db, q, max_seconds);
-        const std::chrono::duration<double> took = std::chrono::steady_clock::now() - start;
-        return PostingCache::Match{take_docids(), max_seconds <= 0 || took.count() < max_seconds / 2};
-    });
+// count() of @p q, keeping its passages, for the PostingCache: a match that may have
+// stopped at the time limit is not kept.
+PostingCache::Match FacetCounter::count_for_cache(Xapian::Database& db, const Xapian::Query& q, double max_seconds) {
+    const auto start = std::chrono::steady_clock::now();
+    keep_docids();
+    count(db, q, max_seconds);
+    const std::chrono::duration<double> took = std::chrono::steady_clock::now() - start;
+    return {take_docids(), max_seconds <= 0 || took.count() < max_seconds / 2};
 }
 
 std::shared_ptr<const TermPassages> FacetCounter::count_kept(Xapian::Database& db, const Xapian::Query& q, double max_seconds) {
@@ -241,7 +234,10 @@ std::shared_ptr<const TermPassages> FacetCounter::count_kept(Xapian::Database& d
         return nullptr;
     }
     bool counted = false;
-    auto found = match_kept(db, q, max_seconds, counted);
+    auto found = PostingCache::shared().matches(db, q.get_description(), [&] {
+        counted = true;
+        return count_for_cache(db, q, max_seconds);
+    });
     if (!counted)
         for (const Xapian::docid id : found->ids()) column_spy_->add(id);
     return found;
@@ -249,9 +245,11 @@ std::shared_ptr<const TermPassages> FacetCounter::count_kept(Xapian::Database& d
 
 std::shared_ptr<const TermPassages> FacetCounter::passages_kept(Xapian::Database& db, std::shared_ptr<const FacetColumn> column,
                                                                 const Xapian::Query& q, double max_seconds) {
-    FacetCounter counter(std::move(column));
-    bool counted = false;
-    return counter.match_kept(db, q, max_seconds, counted);
+    std::optional<FacetCounter> counter;  // made only for a match not kept (its tables are rows long)
+    return PostingCache::shared().matches(db, q.get_description(), [&] {
+        counter.emplace(std::move(column));
+        return counter->count_for_cache(db, q, max_seconds);
+    });
 }
 
 void FacetCounter::keep_docids() {

@@ -15,6 +15,8 @@
  */
 #pragma once
 
+#include "index/posting_cache.h"
+
 #include <xapian.h>
 
 #include <array>
@@ -120,8 +122,6 @@ private:
 
 /// The match spy of one search: add spy() to the Enquire, run it, then read table() and
 /// counts() (matching passages per row).
-class TermPassages;
-
 class FacetCounter {
 public:
     /// With a column: counts by docid (one local database only). Without: a
@@ -163,8 +163,7 @@ public:
 private:
     class ColumnSpy;
     void finish();
-    std::shared_ptr<const TermPassages> match_kept(Xapian::Database& db, const Xapian::Query& q, double max_seconds,
-                                                   bool& counted);
+    PostingCache::Match count_for_cache(Xapian::Database& db, const Xapian::Query& q, double max_seconds);
 
     std::shared_ptr<const FacetColumn> column_;
     std::unique_ptr<ColumnSpy> column_spy_;

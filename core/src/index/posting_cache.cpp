@@ -37,6 +37,10 @@ void for_each_gap(const std::string& gaps, F&& each) {
     }
 }
 
+// The memory an entry takes: its passages, its key twice (the map's and the list's), and
+// about 160 bytes of nodes, control block and object.
+std::size_t cost(const std::string& key, const TermPassages& p) { return p.bytes() + 2 * key.size() + 160; }
+
 }  // namespace
 
 TermPassages::TermPassages(const std::vector<Xapian::docid>& ids, Xapian::docid last) : count_(ids.size()) {
@@ -137,18 +141,18 @@ std::shared_ptr<const TermPassages> PostingCache::find(const std::string& key) {
 }
 
 void PostingCache::keep(const std::string& key, std::shared_ptr<const TermPassages> p) {
-    if (p->bytes() + key.size() > max_bytes_ / 8) return;
+    if (cost(key, *p) > max_bytes_ / 8) return;
     const std::lock_guard lock(mutex_);
     if (entries_.count(key)) return;  // another request read it meanwhile
     probation_.push_front(key);
-    probation_bytes_ += p->bytes() + key.size();
+    probation_bytes_ += cost(key, *p);
     entries_.emplace(key, Entry{std::move(p), false, probation_.begin()});
     evict();
 }
 
 // Moves @p e to the front of the protected segment or of probation.
 void PostingCache::move_to(Entry& e, bool to_protected) {
-    const std::size_t b = e.passages->bytes() + e.at->size();
+    const std::size_t b = cost(*e.at, *e.passages);
     Order& from = e.is_protected ? protected_ : probation_;
     Order& to = to_protected ? protected_ : probation_;
     (e.is_protected ? protected_bytes_ : probation_bytes_) -= b;
@@ -162,7 +166,7 @@ void PostingCache::evict() {
     while (probation_bytes_ + protected_bytes_ > max_bytes_) {
         Order& from = probation_.empty() ? protected_ : probation_;
         const auto it = entries_.find(from.back());
-        const std::size_t b = it->second.passages->bytes() + it->first.size();
+        const std::size_t b = cost(it->first, *it->second.passages);
         (it->second.is_protected ? protected_bytes_ : probation_bytes_) -= b;
         from.pop_back();
         entries_.erase(it);

@@ -78,7 +78,7 @@ public:
     [[nodiscard]] std::shared_ptr<const TermPassages> matches(Xapian::Database& db, const std::string& description,
                                                               const std::function<Match()>& match);
 
-    /// Bytes and entries kept now.
+    /// Bytes kept now (passages, keys, and an estimate of each entry's nodes), and entries.
     [[nodiscard]] std::size_t bytes() const;
     [[nodiscard]] std::size_t entries() const;
 

@@ -5,6 +5,7 @@
 #include "strata/schema.h"
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
 #include <iterator>
 #include <unordered_map>
@@ -46,19 +47,24 @@ std::vector<Xapian::docid> match_ids(const FacetColumn& column, const std::vecto
     std::vector<char> matching(table.docs(), 0);  // by the table's document number
     for (const RankedDocument& d : ranked)
         if (const std::uint32_t n = table.find_doc(d.id); n != FacetTable::kNone) matching[n] = 1;
-    // Each clause's passages are in docid order already: merge them rather than sort.
-    std::vector<Xapian::docid> ids, run, merged;
+    // One bit per passage: a passage that an earlier clause carried is not looked up again.
+    Xapian::docid last = 0;
+    for (const ClauseCounts& cc : counts)
+        if (!cc.ids.empty()) last = std::max(last, cc.ids.back());
+    std::vector<std::uint64_t> bits(last / 64 + 1, 0);
     for (std::size_t c = 0; c < clauses.size(); ++c) {
         if (clauses[c]->role == Clause::Role::kExcluded) continue;
-        run.clear();
-        for (Xapian::docid id : counts[c].ids)
-            if (const std::uint32_t row = column.row(id); row != FacetTable::kNone && matching[table.rows()[row].doc]) run.push_back(id);
-        if (!std::is_sorted(run.begin(), run.end())) std::sort(run.begin(), run.end());
-        merged.clear();
-        std::set_union(ids.begin(), ids.end(), run.begin(), run.end(), std::back_inserter(merged));
-        ids.swap(merged);
+        for (const Xapian::docid id : counts[c].ids) {
+            std::uint64_t& word = bits[id / 64];
+            const std::uint64_t bit = std::uint64_t{1} << (id % 64);
+            if (word & bit) continue;
+            if (const std::uint32_t row = column.row(id); row != FacetTable::kNone && matching[table.rows()[row].doc]) word |= bit;
+        }
     }
-    ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+    std::vector<Xapian::docid> ids;
+    for (std::size_t w = 0; w < bits.size(); ++w)
+        for (std::uint64_t b = bits[w]; b; b &= b - 1)
+            ids.push_back(static_cast<Xapian::docid>(w * 64 + static_cast<std::size_t>(std::countr_zero(b))));
     return ids;
 }
 

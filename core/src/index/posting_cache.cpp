@@ -1,6 +1,6 @@
 #include "index/posting_cache.h"
 
-#include <bit>
+#include "index/packed.h"
 
 namespace strata {
 
@@ -9,32 +9,12 @@ namespace {
 // Postings read between two looks at the clock, as clause counting looks.
 constexpr std::uint32_t kClockEvery = 4096;
 
-void put_varint(std::string& out, std::uint32_t v) {
-    while (v >= 0x80) {
-        out.push_back(static_cast<char>((v & 0x7f) | 0x80));
-        v >>= 7;
-    }
-    out.push_back(static_cast<char>(v));
-}
-
-std::size_t varint_bytes(std::uint32_t v) { return v < (1u << 7) ? 1 : v < (1u << 14) ? 2 : v < (1u << 21) ? 3 : v < (1u << 28) ? 4 : 5; }
-
 // Calls @p each for every docid of @p gaps, in order.
 template <class F>
 void for_each_gap(const std::string& gaps, F&& each) {
     Xapian::docid id = 0;
-    const auto* p = reinterpret_cast<const unsigned char*>(gaps.data());
-    const auto* end = p + gaps.size();
-    while (p < end) {
-        std::uint32_t v = 0;
-        for (int shift = 0;; shift += 7) {
-            const unsigned char b = *p++;
-            v |= static_cast<std::uint32_t>(b & 0x7f) << shift;
-            if (!(b & 0x80)) break;
-        }
-        id += v;
-        each(id);
-    }
+    std::uint64_t gap = 0;
+    for (std::size_t i = 0; packed::get_varint(gaps, i, gap);) each(id += static_cast<Xapian::docid>(gap));
 }
 
 // The memory an entry takes: its passages, its key twice (the map's and the list's), and
@@ -44,18 +24,13 @@ std::size_t cost(const std::string& key, const TermPassages& p) { return p.bytes
 }  // namespace
 
 TermPassages::TermPassages(const std::vector<Xapian::docid>& ids, Xapian::docid last) : count_(ids.size()) {
-    std::size_t gap_bytes = 0;
     Xapian::docid prev = 0;
-    for (const Xapian::docid id : ids) gap_bytes += varint_bytes(id - prev), prev = id;
-    const std::size_t bitmap_bytes = (std::size_t{last} / 64 + 1) * sizeof(std::uint64_t);
-    if (bitmap_bytes <= 2 * gap_bytes) {
-        words_.assign(last / 64 + 1, 0);
-        for (const Xapian::docid id : ids) words_[id / 64] |= std::uint64_t{1} << (id % 64);
-        return;
-    }
-    gaps_.reserve(gap_bytes);
-    prev = 0;
-    for (const Xapian::docid id : ids) put_varint(gaps_, id - prev), prev = id;
+    for (const Xapian::docid id : ids) packed::put_varint(gaps_, id - prev), prev = id;
+    if ((std::size_t{last} / 64 + 1) * sizeof(std::uint64_t) > 2 * gaps_.size()) return;
+    // The bitmap is no more than twice the gaps' size: kept instead.
+    words_.assign(last / 64 + 1, 0);
+    for (const Xapian::docid id : ids) words_[id / 64] |= std::uint64_t{1} << (id % 64);
+    std::string().swap(gaps_);
 }
 
 void TermPassages::add_to(std::vector<std::uint64_t>& words) const {
@@ -69,15 +44,10 @@ void TermPassages::add_to(std::vector<std::uint64_t>& words) const {
 }
 
 std::vector<Xapian::docid> TermPassages::ids() const {
+    if (!words_.empty()) return packed::set_bits(words_);
     std::vector<Xapian::docid> out;
     out.reserve(count_);
-    if (words_.empty()) {
-        for_each_gap(gaps_, [&](Xapian::docid id) { out.push_back(id); });
-        return out;
-    }
-    for (std::size_t w = 0; w < words_.size(); ++w)
-        for (std::uint64_t b = words_[w]; b; b &= b - 1)
-            out.push_back(static_cast<Xapian::docid>(w * 64 + static_cast<std::size_t>(std::countr_zero(b))));
+    for_each_gap(gaps_, [&](Xapian::docid id) { out.push_back(id); });
     return out;
 }
 

@@ -1,28 +1,14 @@
 #include "index/token_offsets.h"
 
+#include "index/packed.h"
 #include "strata/text.h"
 
 namespace strata {
 
 namespace {
 
-void put_varint(std::string& out, std::uint64_t v) {
-    while (v >= 0x80) {
-        out += static_cast<char>((v & 0x7f) | 0x80);
-        v >>= 7;
-    }
-    out += static_cast<char>(v);
-}
-
-bool get_varint(std::string_view in, std::size_t& i, std::uint64_t& v) {
-    v = 0;
-    for (int shift = 0; shift < 64 && i < in.size(); shift += 7) {
-        const auto b = static_cast<unsigned char>(in[i++]);
-        v |= static_cast<std::uint64_t>(b & 0x7f) << shift;
-        if (!(b & 0x80)) return true;
-    }
-    return false;
-}
+using packed::get_varint;
+using packed::put_varint;
 
 std::size_t count_code_points(std::string_view s) {
     std::size_t n = 0;

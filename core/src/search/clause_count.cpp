@@ -1,10 +1,10 @@
 #include "search/clause_count.h"
 
+#include "index/packed.h"
 #include "index/posting_cache.h"
 #include "search/facet_table.h"
 
 #include <algorithm>
-#include <bit>
 #include <chrono>
 #include <iterator>
 #include <optional>
@@ -95,13 +95,7 @@ public:
     void keep(const Bits& other) {
         for (std::size_t w = 0; w < words_.size() && w < other.words_.size(); ++w) words_[w] &= other.words_[w];
     }
-    [[nodiscard]] std::vector<Xapian::docid> ids() const {
-        std::vector<Xapian::docid> out;
-        for (std::size_t w = 0; w < words_.size(); ++w)
-            for (std::uint64_t b = words_[w]; b; b &= b - 1)
-                out.push_back(static_cast<Xapian::docid>(w * 64 + static_cast<std::size_t>(std::countr_zero(b))));
-        return out;
-    }
+    [[nodiscard]] std::vector<Xapian::docid> ids() const { return packed::set_bits(words_); }
 
 private:
     std::vector<std::uint64_t> words_;

@@ -1,11 +1,11 @@
 #include "search/doc_match.h"
 
+#include "index/packed.h"
 #include "search/clause_count.h"
 #include "search/facet_table.h"
 #include "strata/schema.h"
 
 #include <algorithm>
-#include <bit>
 #include <cmath>
 #include <iterator>
 #include <unordered_map>
@@ -61,11 +61,7 @@ std::vector<Xapian::docid> match_ids(const FacetColumn& column, const std::vecto
             if (const std::uint32_t row = column.row(id); row != FacetTable::kNone && matching[table.rows()[row].doc]) word |= bit;
         }
     }
-    std::vector<Xapian::docid> ids;
-    for (std::size_t w = 0; w < bits.size(); ++w)
-        for (std::uint64_t b = bits[w]; b; b &= b - 1)
-            ids.push_back(static_cast<Xapian::docid>(w * 64 + static_cast<std::size_t>(std::countr_zero(b))));
-    return ids;
+    return packed::set_bits(bits);
 }
 
 // Whether document @p id carries every required clause, no excluded one and, when no

@@ -1,10 +1,10 @@
 #include "search/facet_table.h"
 
+#include "index/packed.h"
 #include "strata/schema.h"
 
 #include <algorithm>
 #include <chrono>
-#include <bit>
 
 namespace strata {
 
@@ -199,13 +199,7 @@ public:
             if (counts_[r]) counted_[r / 64] |= std::uint64_t{1} << (r % 64);
     }
     // The rows with a count, in row order, from one bit per row.
-    std::vector<std::uint32_t> counted_rows() const {
-        std::vector<std::uint32_t> out;
-        for (std::size_t w = 0; w < counted_.size(); ++w)
-            for (std::uint64_t b = counted_[w]; b; b &= b - 1)
-                out.push_back(static_cast<std::uint32_t>(w * 64 + static_cast<std::size_t>(std::countr_zero(b))));
-        return out;
-    }
+    std::vector<std::uint32_t> counted_rows() const { return packed::set_bits(counted_); }
     std::string name() const override { return "strata::FacetCounter::ColumnSpy"; }
     std::vector<std::uint32_t>& counts() { return counts_; }
     std::vector<Xapian::docid>& ids() { return ids_; }
